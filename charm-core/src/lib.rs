@@ -1,1 +1,147 @@
-//! placeholder
+//! The runtime of the Rust charm framework: flags, the reactive dispatch bus, Juju's hook
+//! tools, typed config, relation endpoints and interfaces, and Docker.
+//!
+//! A charm is a module of handlers guarded by flags, as in charms.reactive, checked at
+//! compile time by [`charm`]:
+//!
+//! ```
+//! #[charm_core::charm(
+//!     metadata = "tests/fixtures/doc/metadata.yaml",
+//!     config = "tests/fixtures/doc/config.yaml",
+//!     flags("hello.greeted"),
+//! )]
+//! mod hello {
+//!     use charm_core::prelude::*;
+//!
+//!     #[when_not("hello.greeted")]
+//!     fn greet(unit: &mut Unit) -> Result<()> {
+//!         let config = unit.config()?;
+//!         unit.status_active(format!("Hello, {}!", config.name))?;
+//!         unit.set_flag("hello.greeted");
+//!         Ok(())
+//!     }
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     # return std::process::ExitCode::SUCCESS;
+//!     hello::CHARM.main()
+//! }
+//! ```
+//!
+//! [`charm`] generates the registry (`hello::CHARM`), a typed `Config` from config.yaml, and
+//! rejects unknown flags, config keys, endpoints and hook names at compile time.
+
+extern crate self as charm_core;
+
+mod bus;
+pub mod config;
+pub mod endpoint;
+mod error;
+mod flags;
+pub mod hook;
+pub mod interfaces;
+pub mod juju;
+mod registry;
+mod run;
+mod store;
+mod trace;
+mod unit;
+
+pub use charm_macros::{
+    charm, hook, layer, only_once, when, when_all, when_any, when_file_changed, when_none,
+    when_not, when_not_all,
+};
+pub use config::{ConfigValue, TypedConfig};
+pub use endpoint::{Bag, Endpoint, Interface, Relation};
+pub use error::{Error, Result};
+pub use hook::HookEnv;
+pub use juju::{LogLevel, Port, Status, StatusKind};
+pub use registry::{
+    Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
+    TriggerWhen,
+};
+pub use run::{HookReport, RunOptions, run, run_hook};
+pub use store::{STATE_FILE, Snapshot, Store, write_atomically};
+pub use trace::{Trace, TraceEntry};
+pub use unit::Unit;
+
+/// What a charm module usually needs: `use charm_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::interfaces::{Http, Postgres, Redis};
+    pub use crate::{
+        Endpoint, Error, LogLevel, Port, Result, StatusKind, Unit, hook, only_once, when, when_all,
+        when_any, when_file_changed, when_none, when_not, when_not_all,
+    };
+}
+
+/// Paths the macros' generated code uses. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
+    pub use crate::endpoint::Interface;
+    pub use crate::error::{Error, Result};
+    pub use crate::registry::{
+        Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
+        TriggerWhen,
+    };
+    pub use crate::unit::Unit;
+
+    /// Reads endpoint `name` as interface `I` for an injected handler parameter.
+    pub fn endpoint<I: Interface>(unit: &mut Unit, name: &str) -> Result<I> {
+        unit.interface::<I>(name)
+    }
+
+    /// Builds a typed config from this hook's values.
+    pub fn config<C: TypedConfig>(unit: &Unit) -> Result<C> {
+        C::from_map(unit.config_map())
+    }
+
+    /// Builds a typed config from the previous hook's values.
+    pub fn previous_config<C: TypedConfig>(unit: &Unit) -> Option<C> {
+        unit.previous_config_map().and_then(|m| C::from_map(m).ok())
+    }
+
+    /// Reads one option for a generated `Config` struct.
+    pub fn config_field<T: ConfigValue>(map: &ConfigMap, key: &str) -> Result<T> {
+        T::from_config(key, map.get(key))
+    }
+
+    /// Whether `flags` contains `flag` (const, for checks against other crates' layers).
+    pub const fn contains(flags: &[&str], flag: &str) -> bool {
+        let mut i = 0;
+        while i < flags.len() {
+            if str_eq(flags[i], flag) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Whether any of `layers` declares `flag` (const).
+    pub const fn layers_declare(layers: &[&Layer], flag: &str) -> bool {
+        let mut i = 0;
+        while i < layers.len() {
+            if contains(layers[i].flags, flag) || layers_declare(layers[i].layers, flag) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    const fn str_eq(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+}

@@ -124,7 +124,16 @@ mod tests {
 
     #[test]
     fn round_trips_strings_that_look_like_yaml() {
-        for s in ["a: b", "- x", "#c", "\"q\"", "line\nbreak", "yes", "1.5", ""] {
+        for s in [
+            "a: b",
+            "- x",
+            "#c",
+            "\"q\"",
+            "line\nbreak",
+            "yes",
+            "1.5",
+            "",
+        ] {
             let printed = to_string(&s).unwrap();
             let back: String = from_str(&printed).unwrap();
             assert_eq!(back, s);

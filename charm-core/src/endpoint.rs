@@ -1,0 +1,222 @@
+//! Relation endpoints: what the remote side published, and the flags that follow from it.
+//!
+//! The framework keeps a snapshot of every endpoint's relations in the unit state. It is
+//! refreshed from the hook tools only when it can have changed: in that endpoint's relation
+//! hooks, and on `install` / `upgrade-charm` (or when no snapshot exists yet). Other hooks
+//! read the snapshot, so a `config-changed` costs no relation calls at all.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::registry::{EndpointDef, Role};
+
+/// One data bag: string keys to string values, as Juju stores them.
+pub type Bag = BTreeMap<String, String>;
+
+/// One relation of an endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// The relation id, e.g. `redis:3`.
+    pub id: String,
+    /// The remote application, when known.
+    #[serde(default)]
+    pub app: Option<String>,
+    /// Joined remote units and their data.
+    #[serde(default)]
+    pub units: BTreeMap<String, Bag>,
+    /// The remote application's data.
+    #[serde(default)]
+    pub app_data: Bag,
+}
+
+/// A relation endpoint as seen in this hook: its relations and the remote data.
+///
+/// ```
+/// use charm_core::{Endpoint, Relation};
+/// let mut ep = Endpoint::new("redis", "redis");
+/// let mut rel = Relation { id: "redis:1".into(), ..Default::default() };
+/// rel.units.insert("redis/0".into(), [("host".to_owned(), "10.0.0.7".to_owned())].into());
+/// ep.relations.push(rel);
+/// assert!(ep.is_joined());
+/// assert_eq!(ep.units().next().unwrap().0, "redis/0");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// Endpoint name from metadata.yaml.
+    pub name: String,
+    /// Its interface.
+    pub interface: String,
+    /// Its relations, by id.
+    pub relations: Vec<Relation>,
+}
+
+impl Endpoint {
+    /// An endpoint with no relations.
+    pub fn new(name: &str, interface: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            interface: interface.to_owned(),
+            relations: Vec::new(),
+        }
+    }
+
+    /// Whether any remote unit is joined.
+    pub fn is_joined(&self) -> bool {
+        self.relations.iter().any(|r| !r.units.is_empty())
+    }
+
+    /// Every joined remote unit with its data, over all relations.
+    pub fn units(&self) -> impl Iterator<Item = (&str, &Bag)> {
+        self.relations
+            .iter()
+            .flat_map(|r| r.units.iter().map(|(name, bag)| (name.as_str(), bag)))
+    }
+
+    /// The relation ids.
+    pub fn relation_ids(&self) -> impl Iterator<Item = &str> {
+        self.relations.iter().map(|r| r.id.as_str())
+    }
+}
+
+/// An interface type that handlers can take as a parameter for an endpoint.
+///
+/// The framework builds it from the endpoint's data; invalid remote data never panics, it
+/// only makes the interface "not available", with a warning naming the unit and key.
+pub trait Interface: Sized {
+    /// The interface name in metadata.yaml (`redis`, `pgsql`, `http`).
+    const INTERFACE: &'static str;
+
+    /// Reads the endpoint's data; pushes a warning for each invalid value.
+    fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self;
+}
+
+impl Interface for Endpoint {
+    const INTERFACE: &'static str = "";
+
+    fn from_endpoint(endpoint: &Endpoint, _: &mut Vec<String>) -> Self {
+        endpoint.clone()
+    }
+}
+
+/// Flag suffixes each built-in interface raises, on `<endpoint>.<suffix>`.
+pub fn interface_flag_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
+    match (interface, role) {
+        ("redis", Role::Requires) => &["connected", "available"],
+        ("pgsql", Role::Requires) => &["connected", "database.available"],
+        ("http", Role::Provides) => &["available"],
+        ("http", Role::Requires) => &["available"],
+        _ => &[],
+    }
+}
+
+/// Every flag an endpoint can raise (the `.changed.<key>` family is made at run time).
+pub(crate) fn flag_names(ep: &EndpointDef) -> Vec<String> {
+    let mut names: Vec<String> = ["joined", "changed", "departed"]
+        .iter()
+        .map(|s| format!("endpoint.{}.{s}", ep.name))
+        .collect();
+    for suffix in interface_flag_suffixes(ep.interface, ep.role) {
+        names.push(format!("{}.{suffix}", ep.name));
+    }
+    names
+}
+
+/// The built-in interface flags for `endpoint` and whether each should be set.
+pub(crate) fn interface_flags(
+    def: &EndpointDef,
+    endpoint: &Endpoint,
+    published: &Bag,
+    warnings: &mut Vec<String>,
+) -> Vec<(String, bool)> {
+    let joined = endpoint.is_joined();
+    let flag = |suffix: &str| format!("{}.{suffix}", def.name);
+    match (def.interface, def.role) {
+        ("redis", Role::Requires) => {
+            let redis = crate::interfaces::Redis::from_endpoint(endpoint, warnings);
+            vec![
+                (flag("connected"), joined),
+                (flag("available"), !redis.hosts().is_empty()),
+            ]
+        }
+        ("pgsql", Role::Requires) => {
+            let pg = crate::interfaces::Postgres::from_endpoint(endpoint, warnings);
+            let wanted = published.get("database").map(String::as_str);
+            let available = pg
+                .credentials()
+                .is_some_and(|c| wanted.is_none_or(|w| w == c.database));
+            vec![
+                (flag("connected"), joined),
+                (flag("database.available"), available),
+            ]
+        }
+        ("http", _) => vec![(flag("available"), joined)],
+        _ => Vec::new(),
+    }
+}
+
+/// Keys whose value differs between two snapshots of one endpoint, over all units.
+pub(crate) fn changed_keys(old: Option<&Endpoint>, new: &Endpoint) -> Vec<String> {
+    let empty = Bag::new();
+    let mut keys = Vec::new();
+    let old_units: BTreeMap<(&str, &str), &Bag> = old
+        .map(|ep| {
+            ep.relations
+                .iter()
+                .flat_map(|r| {
+                    r.units
+                        .iter()
+                        .map(move |(u, b)| ((r.id.as_str(), u.as_str()), b))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut push = |k: &str| {
+        if !keys.iter().any(|seen: &String| seen == k) {
+            keys.push(k.to_owned());
+        }
+    };
+    for rel in &new.relations {
+        for (unit, bag) in &rel.units {
+            let before = old_units
+                .get(&(rel.id.as_str(), unit.as_str()))
+                .copied()
+                .unwrap_or(&empty);
+            for (k, v) in bag {
+                if before.get(k) != Some(v) {
+                    push(k);
+                }
+            }
+            for k in before.keys() {
+                if !bag.contains_key(k) {
+                    push(k);
+                }
+            }
+        }
+    }
+    keys.sort();
+    keys
+}
+
+/// Whether a remote value is usable as a host name or address.
+pub(crate) fn valid_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'))
+}
+
+/// Parses a remote port value.
+pub(crate) fn valid_port(port: &str) -> Option<u16> {
+    port.trim().parse::<u16>().ok().filter(|p| *p != 0)
+}
+
+/// Shortens a hostile value for a log line.
+pub(crate) fn shown(value: &str) -> String {
+    let mut s: String = value.chars().take(40).collect();
+    if value.chars().count() > 40 {
+        s.push('…');
+    }
+    format!("{s:?}")
+}

@@ -1,0 +1,13 @@
+//! The built-in relation interfaces of the seed: `redis`, `pgsql` and `http`.
+//!
+//! Each is a typed view of an endpoint's remote data that handlers take as a parameter.
+//! Remote data is untrusted: a value that is not usable (empty host, a port that is not a
+//! number, ...) is left out with a WARNING naming the unit and key, never a panic.
+
+mod http;
+mod pgsql;
+mod redis;
+
+pub use http::Http;
+pub use pgsql::{PgCredentials, Postgres};
+pub use redis::{Redis, RedisHost};

@@ -1,0 +1,145 @@
+//! The entry point of a charm binary and the in-process hook runner.
+
+use std::process::ExitCode;
+
+use crate::error::Result;
+use crate::hook::HookEnv;
+use crate::juju::{HookTools, Juju, LogLevel, ProcessTools};
+use crate::registry::{Charm, Registry};
+use crate::store::Store;
+use crate::trace::Trace;
+use crate::unit::Unit;
+
+/// What one hook did.
+#[derive(Debug)]
+pub struct HookReport {
+    /// `Ok` when every handler succeeded and the state was committed.
+    pub result: Result<()>,
+    /// Which handlers ran, and why.
+    pub trace: Trace,
+    /// Hook-tool calls made.
+    pub tool_calls: u32,
+}
+
+/// Options of [`run_hook`].
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Print every dispatch step to stderr (`CHARM_TRACE=1`).
+    pub live_trace: bool,
+    /// Drop log lines below this level (`CHARM_LOG_LEVEL`, default INFO; the dispatch
+    /// summary is DEBUG).
+    pub log_level: LogLevel,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            live_trace: false,
+            log_level: LogLevel::Info,
+        }
+    }
+}
+
+impl RunOptions {
+    /// Reads `CHARM_TRACE` and `CHARM_LOG_LEVEL`.
+    pub fn from_process() -> Self {
+        let live_trace = std::env::var("CHARM_TRACE").is_ok_and(|v| v == "1");
+        let log_level = std::env::var("CHARM_LOG_LEVEL")
+            .ok()
+            .and_then(|v| LogLevel::parse(&v))
+            .unwrap_or(LogLevel::Info);
+        Self {
+            live_trace,
+            log_level,
+        }
+    }
+}
+
+/// Runs the hook this process was started for: reads the hook from `JUJU_DISPATCH_PATH`
+/// (or argv[0] for `hooks/<name>` symlinks), dispatches, commits on success, and returns the
+/// exit code Juju expects (0 commits the hook, anything else marks the unit in error).
+///
+/// ```no_run
+/// # static CHARM: charm_core::Charm = charm_core::Charm {
+/// #     name: "x", endpoints: &[], config: &[],
+/// #     layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
+/// fn main() -> std::process::ExitCode {
+///     charm_core::run(&CHARM)
+/// }
+/// ```
+pub fn run(charm: &'static Charm) -> ExitCode {
+    let args0 = std::env::args().next();
+    let env = match HookEnv::from_process(args0.as_deref()) {
+        Ok(env) => env,
+        Err(err) => {
+            eprintln!("{}: {err}", charm.name);
+            return ExitCode::from(2);
+        }
+    };
+    let report = run_hook(
+        charm,
+        env,
+        Box::new(ProcessTools),
+        RunOptions::from_process(),
+    );
+    match report.result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{}: hook failed: {err}", charm.name);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one hook with the given environment and hook-tool backend. Nothing is committed
+/// unless every handler and every buffered write succeeded.
+pub fn run_hook(
+    charm: &'static Charm,
+    env: HookEnv,
+    tools: Box<dyn HookTools>,
+    options: RunOptions,
+) -> HookReport {
+    let registry = Registry::build(charm);
+    let mut trace = Trace::new(options.live_trace);
+    let mut store = Store::in_dir(&env.charm_dir);
+    let mut juju = Juju::new(tools);
+    let snapshot = match store.load() {
+        Ok(s) => s,
+        Err(err) => return failed_early(&mut juju, err, trace),
+    };
+    let mut unit = match Unit::start(&registry, env, juju, snapshot, options.log_level) {
+        Ok(unit) => unit,
+        Err(err) => {
+            return HookReport {
+                result: Err(err),
+                trace,
+                tool_calls: 0,
+            };
+        }
+    };
+    let mut result = crate::bus::dispatch(&registry, &mut unit, &mut trace);
+    if result.is_ok() {
+        result = unit
+            .flush()
+            .and_then(|snapshot| store.commit(&snapshot).map(drop));
+    }
+    unit.log(LogLevel::Debug, trace.summary());
+    if let Err(err) = &result {
+        unit.log(LogLevel::Error, format!("hook failed: {err}"));
+    }
+    unit.flush_logs();
+    HookReport {
+        result,
+        trace,
+        tool_calls: unit.tool_calls(),
+    }
+}
+
+fn failed_early(juju: &mut Juju, err: crate::Error, trace: Trace) -> HookReport {
+    let _ = juju.juju_log(LogLevel::Error, &format!("hook failed: {err}"));
+    HookReport {
+        result: Err(err),
+        trace,
+        tool_calls: juju.calls(),
+    }
+}

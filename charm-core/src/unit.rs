@@ -1,0 +1,715 @@
+//! [`Unit`]: the context every handler receives.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::config::ConfigMap;
+use crate::endpoint::{Bag, Endpoint, Interface, Relation};
+use crate::error::{Error, Result};
+use crate::flags::FlagState;
+use crate::hook::{HookEnv, RelationContext};
+use crate::juju::{Juju, LogLevel, Port, Status, StatusKind};
+use crate::registry::{Charm, Registry, Role};
+use crate::store::Snapshot;
+
+// Keys of the framework's own data in the unit state.
+const KV_CONFIG: &str = "config.previous";
+const KV_STATUS: &str = "status.unit";
+const KV_APP_STATUS: &str = "status.application";
+const KV_PORTS: &str = "ports";
+const KV_ENDPOINTS: &str = "endpoints";
+const KV_PUBLISHED: &str = "published";
+const KV_ONLY_ONCE: &str = "only_once.";
+const KV_FILE_HASH: &str = "file_hash.";
+const KV_DATA_CHANGED: &str = "data_changed.";
+
+/// The hook context a handler receives: flags, config, status, ports, endpoints, hook tools.
+///
+/// Writes that Juju buffers until the hook succeeds (ports, relation data) are collected here
+/// and sent once at hook end, only if every handler succeeded; flags and the framework's data
+/// are committed at the same moment. `status-set` and `juju-log` take effect during the hook,
+/// as in Juju (logs are batched into as few calls as possible).
+pub struct Unit {
+    charm: &'static Charm,
+    env: HookEnv,
+    juju: Juju,
+    pub(crate) flags: FlagState,
+    kv: BTreeMap<String, Value>,
+    config: ConfigMap,
+    previous_config: Option<ConfigMap>,
+    endpoints: BTreeMap<String, Endpoint>,
+    /// Desired unit data per relation id (what we publish).
+    publish: BTreeMap<String, Bag>,
+    ports: BTreeSet<Port>,
+    is_leader: Option<bool>,
+    logs: Vec<(LogLevel, String)>,
+    log_level: LogLevel,
+    pub(crate) config_flags: Vec<String>,
+}
+
+impl std::fmt::Debug for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unit")
+            .field("hook", &self.env.hook)
+            .field("unit", &self.env.unit_name)
+            .field("flags", &self.flags.set_names())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Unit {
+    /// Prepares a hook: loads config (one `config-get`), raises config flags, refreshes
+    /// endpoints when a relation hook says they changed.
+    pub(crate) fn start(
+        registry: &Registry,
+        env: HookEnv,
+        juju: Juju,
+        snapshot: Snapshot,
+        log_level: LogLevel,
+    ) -> Result<Self> {
+        let charm = registry.charm;
+        let flags = FlagState::new(
+            registry.flags.clone(),
+            registry.triggers.clone(),
+            &snapshot.flags,
+        );
+        let kv = snapshot.kv;
+        let previous_config = kv
+            .get(KV_CONFIG)
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        let endpoints = kv
+            .get(KV_ENDPOINTS)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        let publish = kv
+            .get(KV_PUBLISHED)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        let ports = kv
+            .get(KV_PORTS)
+            .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+            .map(|list| list.iter().filter_map(|p| p.parse().ok()).collect())
+            .unwrap_or_default();
+        let mut unit = Self {
+            charm,
+            env,
+            juju,
+            flags,
+            kv,
+            config: ConfigMap::new(),
+            previous_config,
+            endpoints,
+            publish,
+            ports,
+            is_leader: None,
+            logs: Vec::new(),
+            log_level,
+            config_flags: Vec::new(),
+        };
+        unit.load_config()?;
+        unit.refresh_endpoints()?;
+        Ok(unit)
+    }
+
+    fn load_config(&mut self) -> Result<()> {
+        if self.charm.config.is_empty() {
+            return Ok(());
+        }
+        self.config = self.juju.config_get_all()?;
+        crate::config::validate(self.charm, &self.config)?;
+        let flags = crate::config::flags_for(
+            self.charm.config,
+            &self.config,
+            self.previous_config.as_ref(),
+        );
+        for flag in &flags {
+            self.flags.set(flag, Value::Null);
+        }
+        self.config_flags = flags;
+        Ok(())
+    }
+
+    fn refresh_endpoints(&mut self) -> Result<()> {
+        let hook = self.env.hook.clone();
+        let relation_hook = crate::hook::relation_hook(self.charm, &hook);
+        let resync = matches!(hook.as_str(), "install" | "upgrade-charm");
+        for def in self.charm.endpoints {
+            let this_hook = relation_hook.is_some_and(|(ep, _)| ep == def.name);
+            if !(this_hook || resync || !self.endpoints.contains_key(def.name)) {
+                continue;
+            }
+            let mut endpoint = Endpoint::new(def.name, def.interface);
+            let broken = match (&self.env.relation, relation_hook) {
+                (Some(rel), Some((ep, "broken"))) if ep == def.name => Some(rel.id.clone()),
+                _ => None,
+            };
+            for id in self.juju.relation_ids(def.name)? {
+                if broken.as_deref() == Some(id.as_str()) {
+                    continue; // a broken relation is gone for the charm
+                }
+                let mut rel = Relation {
+                    app: self.juju.relation_app(&id).ok().flatten(),
+                    ..Relation::default()
+                };
+                for unit in self.juju.relation_list(&id)? {
+                    let bag = self.juju.relation_get(&id, &unit, false)?;
+                    rel.units.insert(unit, bag);
+                }
+                if let Some(app) = rel.app.clone() {
+                    rel.app_data = self.juju.relation_get(&id, &app, true).unwrap_or_default();
+                }
+                rel.id = id;
+                endpoint.relations.push(rel);
+            }
+            self.apply_endpoint(
+                def,
+                endpoint,
+                relation_hook.map(|(_, kind)| kind).filter(|_| this_hook),
+            );
+        }
+        Ok(())
+    }
+
+    fn apply_endpoint(
+        &mut self,
+        def: &crate::registry::EndpointDef,
+        endpoint: Endpoint,
+        kind: Option<&str>,
+    ) {
+        let name = def.name;
+        let changed = crate::endpoint::changed_keys(self.endpoints.get(name), &endpoint);
+        if !changed.is_empty() {
+            self.flags
+                .set(&format!("endpoint.{name}.changed"), Value::Null);
+            for key in &changed {
+                self.flags
+                    .set(&format!("endpoint.{name}.changed.{key}"), Value::Null);
+            }
+        }
+        let joined = format!("endpoint.{name}.joined");
+        if endpoint.is_joined() {
+            self.flags.set(&joined, Value::Null);
+        } else {
+            self.flags.clear(&joined);
+        }
+        if kind == Some("departed") {
+            self.flags
+                .set(&format!("endpoint.{name}.departed"), Value::Null);
+        }
+        // The pgsql client asks for its database; default to the application's name.
+        if def.interface == "pgsql" && def.role == Role::Requires {
+            let database = self.app_name().replace('-', "_");
+            for id in endpoint.relation_ids() {
+                self.publish
+                    .entry(id.to_owned())
+                    .or_default()
+                    .entry("database".to_owned())
+                    .or_insert_with(|| database.clone());
+            }
+        }
+        let published = endpoint
+            .relation_ids()
+            .next()
+            .and_then(|id| self.publish.get(id))
+            .cloned()
+            .unwrap_or_default();
+        let mut warnings = Vec::new();
+        for (flag, on) in
+            crate::endpoint::interface_flags(def, &endpoint, &published, &mut warnings)
+        {
+            if on {
+                self.flags.set(&flag, Value::Null);
+            } else {
+                self.flags.clear(&flag);
+            }
+        }
+        for warning in warnings {
+            self.log(LogLevel::Warning, warning);
+        }
+        // Drop what we published on relations that no longer exist.
+        let live: BTreeSet<&str> = endpoint.relation_ids().collect();
+        let stale: Vec<String> = self
+            .endpoints
+            .get(name)
+            .map(|old| {
+                old.relation_ids()
+                    .filter(|id| !live.contains(id))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in stale {
+            self.publish.remove(&id);
+        }
+        self.endpoints.insert(name.to_owned(), endpoint);
+    }
+
+    // ----- hook facts -----
+
+    /// The hook being run, e.g. `config-changed` (`actions/<name>` for actions).
+    pub fn hook_name(&self) -> &str {
+        &self.env.hook
+    }
+
+    /// The unit's name, e.g. `voting-app/0`.
+    pub fn unit_name(&self) -> &str {
+        &self.env.unit_name
+    }
+
+    /// The application's name, e.g. `voting-app`.
+    pub fn app_name(&self) -> &str {
+        self.env
+            .unit_name
+            .split('/')
+            .next()
+            .unwrap_or(&self.env.unit_name)
+    }
+
+    /// The charm directory; relative paths of the charm resolve against it.
+    pub fn charm_dir(&self) -> &Path {
+        &self.env.charm_dir
+    }
+
+    /// The relation this hook is about, in relation hooks.
+    pub fn relation(&self) -> Option<&RelationContext> {
+        self.env.relation.as_ref()
+    }
+
+    /// The charm's static description.
+    pub fn charm(&self) -> &'static Charm {
+        self.charm
+    }
+
+    // ----- flags -----
+
+    /// Sets a flag. Setting a flag that was not set queues the handlers that watch it for the
+    /// next iteration. Flag names in string literals are checked at compile time by `#[charm]`.
+    pub fn set_flag(&mut self, flag: &str) {
+        self.set_flag_value(flag, Value::Null);
+    }
+
+    /// Sets a flag with a value (replacing the value if it was set).
+    pub fn set_flag_value(&mut self, flag: &str, value: impl Into<Value>) {
+        self.flags.set(flag, value.into());
+    }
+
+    /// Clears a flag. Handlers still queued in this iteration are re-tested at once.
+    pub fn clear_flag(&mut self, flag: &str) {
+        self.flags.clear(flag);
+    }
+
+    /// Sets the flag if `on`, clears it otherwise.
+    pub fn toggle_flag(&mut self, flag: &str, on: bool) {
+        if on {
+            self.set_flag(flag);
+        } else {
+            self.clear_flag(flag);
+        }
+    }
+
+    /// Whether the flag is set.
+    pub fn is_flag_set(&self, flag: &str) -> bool {
+        self.flags.is_set(flag)
+    }
+
+    /// Whether every flag is set.
+    pub fn all_flags_set(&self, flags: &[&str]) -> bool {
+        flags.iter().all(|f| self.is_flag_set(f))
+    }
+
+    /// Whether any flag is set.
+    pub fn any_flags_set(&self, flags: &[&str]) -> bool {
+        flags.iter().any(|f| self.is_flag_set(f))
+    }
+
+    /// The value of a set flag (`Null` for flags set without one).
+    pub fn flag_value(&self, flag: &str) -> Option<&Value> {
+        self.flags.value(flag)
+    }
+
+    /// Every set flag, sorted.
+    pub fn flags(&self) -> Vec<String> {
+        self.flags.set_names()
+    }
+
+    // ----- framework data -----
+
+    /// Reads a value the charm stored with [`Unit::kv_set`].
+    pub fn kv_get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.kv
+            .get(&format!("charm.{key}"))
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+
+    /// Stores a value, committed with the flags when the hook succeeds.
+    pub fn kv_set(&mut self, key: &str, value: impl Serialize) -> Result<()> {
+        self.kv
+            .insert(format!("charm.{key}"), serde_json::to_value(value)?);
+        Ok(())
+    }
+
+    /// Whether `value` differs from the one given for `key` last time (true the first time).
+    /// Only a hash is kept, committed with the hook.
+    pub fn data_changed(&mut self, key: &str, value: &impl Serialize) -> Result<bool> {
+        let hash = hex(&Sha256::digest(serde_json::to_vec(value)?));
+        let slot = format!("{KV_DATA_CHANGED}{key}");
+        let changed = self.kv.get(&slot).and_then(Value::as_str) != Some(hash.as_str());
+        self.kv.insert(slot, Value::String(hash));
+        Ok(changed)
+    }
+
+    pub(crate) fn only_once_ran(&self, handler: &str) -> bool {
+        self.kv.contains_key(&format!("{KV_ONLY_ONCE}{handler}"))
+    }
+
+    pub(crate) fn mark_only_once(&mut self, handler: &str) {
+        self.kv
+            .insert(format!("{KV_ONLY_ONCE}{handler}"), Value::Bool(true));
+    }
+
+    /// Tests `when_file_changed`: true if a file's hash differs from the stored one; the stored
+    /// hash updates as it is tested (charms.reactive's semantics).
+    pub(crate) fn files_changed(&mut self, paths: &[&str]) -> bool {
+        let mut changed = false;
+        for path in paths {
+            let full = self.env.charm_dir.join(path);
+            let hash = std::fs::read(&full)
+                .map(|bytes| Value::String(hex(&Sha256::digest(bytes))))
+                .unwrap_or(Value::Null);
+            let slot = format!("{KV_FILE_HASH}{path}");
+            if self.kv.get(&slot).unwrap_or(&Value::Null) != &hash {
+                changed = true;
+            }
+            self.kv.insert(slot, hash);
+        }
+        changed
+    }
+
+    // ----- config -----
+
+    /// This hook's raw config values. Charms use the typed `unit.config()` that `#[charm]`
+    /// generates from config.yaml.
+    pub fn config_map(&self) -> &ConfigMap {
+        &self.config
+    }
+
+    /// The values committed by the last successful hook (`None` on the first hook).
+    pub fn previous_config_map(&self) -> Option<&ConfigMap> {
+        self.previous_config.as_ref()
+    }
+
+    // ----- status -----
+
+    /// Sets the unit's workload status. Sends `status-set` only if it differs from the status
+    /// last set, so re-stating "Ready to vote!" every hook costs nothing.
+    pub fn status(&mut self, kind: StatusKind, message: impl Into<String>) -> Result<()> {
+        self.set_status(KV_STATUS, kind, message.into(), false)
+    }
+
+    /// `active` with a message.
+    pub fn status_active(&mut self, message: impl Into<String>) -> Result<()> {
+        self.status(StatusKind::Active, message)
+    }
+
+    /// `maintenance` with a message.
+    pub fn status_maintenance(&mut self, message: impl Into<String>) -> Result<()> {
+        self.status(StatusKind::Maintenance, message)
+    }
+
+    /// `blocked` with a message.
+    pub fn status_blocked(&mut self, message: impl Into<String>) -> Result<()> {
+        self.status(StatusKind::Blocked, message)
+    }
+
+    /// `waiting` with a message.
+    pub fn status_waiting(&mut self, message: impl Into<String>) -> Result<()> {
+        self.status(StatusKind::Waiting, message)
+    }
+
+    /// Sets the application's status, if this unit is the leader (others cannot).
+    pub fn app_status(&mut self, kind: StatusKind, message: impl Into<String>) -> Result<()> {
+        if self.is_leader()? {
+            self.set_status(KV_APP_STATUS, kind, message.into(), true)?;
+        }
+        Ok(())
+    }
+
+    fn set_status(
+        &mut self,
+        slot: &str,
+        kind: StatusKind,
+        message: String,
+        app: bool,
+    ) -> Result<()> {
+        let status = Status { kind, message };
+        let value = serde_json::to_value(&status)?;
+        if self.kv.get(slot) == Some(&value) {
+            return Ok(());
+        }
+        self.juju.status_set(&status, app)?;
+        self.kv.insert(slot.to_owned(), value);
+        Ok(())
+    }
+
+    /// The status this charm last set, if any.
+    pub fn current_status(&self) -> Option<Status> {
+        self.kv
+            .get(KV_STATUS)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+
+    // ----- leadership -----
+
+    /// Whether this unit is the leader (asked once per hook).
+    pub fn is_leader(&mut self) -> Result<bool> {
+        if let Some(leader) = self.is_leader {
+            return Ok(leader);
+        }
+        let leader = self.juju.is_leader()?;
+        self.is_leader = Some(leader);
+        Ok(leader)
+    }
+
+    // ----- ports -----
+
+    /// Opens a port when the hook succeeds (`5000` means 5000/tcp).
+    pub fn open_port(&mut self, port: impl Into<Port>) {
+        self.ports.insert(port.into());
+    }
+
+    /// Closes a port when the hook succeeds.
+    pub fn close_port(&mut self, port: impl Into<Port>) {
+        self.ports.remove(&port.into());
+    }
+
+    /// Makes exactly `ports` the opened ones when the hook succeeds.
+    pub fn set_ports(&mut self, ports: impl IntoIterator<Item = Port>) {
+        self.ports = ports.into_iter().collect();
+    }
+
+    /// The ports this charm wants open.
+    pub fn ports(&self) -> &BTreeSet<Port> {
+        &self.ports
+    }
+
+    // ----- endpoints -----
+
+    /// The endpoint named `name` (metadata.yaml), as of this hook.
+    pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
+        self.endpoints.get(name)
+    }
+
+    /// The endpoint `name` read through interface `I`; invalid remote values are logged as
+    /// warnings naming the unit and key.
+    pub fn interface<I: Interface>(&mut self, name: &str) -> Result<I> {
+        let endpoint = self
+            .endpoints
+            .get(name)
+            .ok_or_else(|| Error::msg(format!("the charm has no endpoint `{name}`")))?;
+        let mut warnings = Vec::new();
+        let value = I::from_endpoint(endpoint, &mut warnings);
+        for w in warnings {
+            self.log(LogLevel::Warning, w);
+        }
+        Ok(value)
+    }
+
+    /// Publishes `key=value` in this unit's data bag on every relation of `endpoint`
+    /// (sent at hook end, only if changed and only if the hook succeeds). An empty value
+    /// deletes the key.
+    pub fn publish(&mut self, endpoint: &str, key: &str, value: impl Into<String>) {
+        let value = value.into();
+        let ids: Vec<String> = self
+            .endpoints
+            .get(endpoint)
+            .map(|ep| ep.relation_ids().map(str::to_owned).collect())
+            .unwrap_or_default();
+        for id in ids {
+            let bag = self.publish.entry(id).or_default();
+            if value.is_empty() {
+                bag.remove(key);
+            } else {
+                bag.insert(key.to_owned(), value.clone());
+            }
+        }
+    }
+
+    /// Publishes where this unit serves HTTP on an `http` endpoint: `hostname`,
+    /// `private-address` (from `unit-get`, once) and `port`.
+    pub fn publish_http(&mut self, endpoint: &str, port: u16) -> Result<()> {
+        if self
+            .endpoints
+            .get(endpoint)
+            .is_none_or(|ep| ep.relations.is_empty())
+        {
+            return Ok(());
+        }
+        let address = match self.kv.get("private-address").and_then(Value::as_str) {
+            Some(a) => a.to_owned(),
+            None => {
+                let a = self.juju.unit_get("private-address")?;
+                self.kv
+                    .insert("private-address".to_owned(), Value::String(a.clone()));
+                a
+            }
+        };
+        self.publish(endpoint, "hostname", address.clone());
+        self.publish(endpoint, "private-address", address);
+        self.publish(endpoint, "port", port.to_string());
+        Ok(())
+    }
+
+    // ----- logs and tools -----
+
+    /// Logs to Juju's debug log. Messages are batched and sent at hook end (one `juju-log`
+    /// per level run); those below the unit's level (`CHARM_LOG_LEVEL`, default INFO) are
+    /// dropped.
+    pub fn log(&mut self, level: LogLevel, message: impl Into<String>) {
+        if level >= self.log_level {
+            self.logs.push((level, message.into()));
+        }
+    }
+
+    /// The typed hook tools, for what the framework does not wrap. Each call is a round trip
+    /// to the unit agent.
+    pub fn juju(&mut self) -> &mut Juju {
+        &mut self.juju
+    }
+
+    /// Path of a file in the charm directory.
+    pub fn charm_path(&self, relative: impl AsRef<Path>) -> PathBuf {
+        self.env.charm_dir.join(relative)
+    }
+
+    // ----- end of hook -----
+
+    /// Sends the buffered writes (relation data, ports), then returns the snapshot to commit.
+    /// Only called when every handler succeeded.
+    pub(crate) fn flush(&mut self) -> Result<Snapshot> {
+        self.flush_relation_data()?;
+        self.flush_ports()?;
+        for flag in std::mem::take(&mut self.config_flags) {
+            self.flags.clear(&flag);
+        }
+        if !self.charm.config.is_empty() {
+            self.kv
+                .insert(KV_CONFIG.to_owned(), serde_json::to_value(&self.config)?);
+        }
+        self.kv.insert(
+            KV_ENDPOINTS.to_owned(),
+            serde_json::to_value(&self.endpoints)?,
+        );
+        self.kv.insert(
+            KV_PUBLISHED.to_owned(),
+            serde_json::to_value(&self.publish)?,
+        );
+        let ports: Vec<String> = self.ports.iter().map(Port::to_string).collect();
+        self.kv
+            .insert(KV_PORTS.to_owned(), serde_json::to_value(ports)?);
+        Ok(Snapshot {
+            version: 0,
+            flags: self.flags.to_map(),
+            kv: self.kv.clone(),
+        })
+    }
+
+    fn flush_relation_data(&mut self) -> Result<()> {
+        let sent: BTreeMap<String, Bag> = self
+            .kv
+            .get(KV_PUBLISHED)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        let empty = Bag::new();
+        for (id, bag) in &self.publish {
+            let before = sent.get(id).unwrap_or(&empty);
+            let mut diff: Bag = bag
+                .iter()
+                .filter(|(k, v)| before.get(*k) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for k in before.keys().filter(|k| !bag.contains_key(*k)) {
+                diff.insert(k.clone(), String::new());
+            }
+            if !diff.is_empty() {
+                self.juju.relation_set(id, &diff, false)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush_ports(&mut self) -> Result<()> {
+        let before: BTreeSet<Port> = self
+            .kv
+            .get(KV_PORTS)
+            .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+            .map(|list| list.iter().filter_map(|p| p.parse().ok()).collect())
+            .unwrap_or_default();
+        if before == self.ports {
+            return Ok(()); // nothing asked: no calls at all
+        }
+        // Diff against what Juju has, not only our record: an operator may have changed it.
+        let opened: BTreeSet<Port> = self.juju.opened_ports()?.into_iter().collect();
+        for port in opened.difference(&self.ports) {
+            self.juju.close_port(*port)?;
+        }
+        for port in self.ports.difference(&opened) {
+            self.juju.open_port(*port)?;
+        }
+        Ok(())
+    }
+
+    /// Sends the batched log lines: consecutive lines of one level go in one call.
+    pub(crate) fn flush_logs(&mut self) {
+        let logs = std::mem::take(&mut self.logs);
+        let mut batch: Option<(LogLevel, String)> = None;
+        for (level, message) in logs {
+            match &mut batch {
+                Some((l, text)) if *l == level => {
+                    text.push('\n');
+                    text.push_str(&message);
+                }
+                _ => {
+                    if let Some((l, text)) = batch.take() {
+                        self.send_log(l, &text);
+                    }
+                    batch = Some((level, message));
+                }
+            }
+        }
+        if let Some((l, text)) = batch {
+            self.send_log(l, &text);
+        }
+    }
+
+    fn send_log(&mut self, level: LogLevel, text: &str) {
+        if self.juju.juju_log(level, text).is_err() {
+            // juju-log itself failing leaves stderr, which Juju also records.
+            eprintln!("{}: {text}", level.as_str());
+        }
+    }
+
+    pub(crate) fn tool_calls(&self) -> u32 {
+        self.juju.calls()
+    }
+}
+
+impl From<u16> for Port {
+    fn from(port: u16) -> Self {
+        Port::Tcp(port)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

@@ -1,0 +1,356 @@
+//! Stage 3: generate the registry, the typed config and the handler shims.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Item, ItemMod, LitStr};
+
+use crate::files::{self, ConfigOption, Metadata, OptionType, Role};
+use crate::parse::{self, Args, CondKind, HandlerFn, Kind};
+use crate::validate::{self, Checked, Known};
+
+/// `#[when]` & co. outside a charm or layer module: the handler would never run.
+pub(crate) fn stray(name: &str, item: TokenStream) -> TokenStream {
+    let mut func: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(_) => {
+            let msg = format!(
+                "`#[{name}]` goes on a handler function inside a `#[charm]` or `#[layer]` module"
+            );
+            return quote! { ::core::compile_error!(#msg); #item };
+        }
+    };
+    // Drop our other attributes too, so one mistake gives one error.
+    func.attrs.retain(|a| parse::our_attribute(a).is_none());
+    let ident = &func.sig.ident;
+    let msg = format!(
+        "`#[{name}]` on `{ident}` outside a `#[charm]` or `#[layer]` module: this handler is in no registry \
+         and would never run; move `{ident}` into the module that carries `#[charm_core::charm(...)]`"
+    );
+    let err = syn::Error::new(ident.span(), msg).into_compile_error();
+    quote! { #err #func }
+}
+
+/// `#[charm]` / `#[layer]` on a module.
+pub(crate) fn module(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut module: ItemMod = match syn::parse2(item.clone()) {
+        Ok(m) => m,
+        Err(_) => {
+            let what = if kind == Kind::Charm {
+                "charm"
+            } else {
+                "layer"
+            };
+            let err = syn::Error::new(
+                Span::call_site(),
+                format!("`#[{what}]` goes on a module holding the handlers: `#[{what}(...)] mod name {{ ... }}`"),
+            )
+            .into_compile_error();
+            return quote! { #err #item };
+        }
+    };
+    let mut errors: Vec<syn::Error> = Vec::new();
+    let args = parse::args(kind, args).unwrap_or_else(|e| {
+        errors.push(e);
+        Args::default()
+    });
+    let mut tracked: Vec<String> = Vec::new();
+    let (metadata, config) = match kind {
+        Kind::Charm => load_files(&args, &mut tracked, &mut errors),
+        Kind::Layer => (Metadata::default(), Vec::new()),
+    };
+    let handlers = parse::handlers(&mut module, &mut errors);
+    let known = Known::new(kind, &args, &metadata, &config);
+    let checked = validate::check(&known, &args, &handlers, &mut errors);
+
+    let generated = generate(
+        kind, &args, &metadata, &config, &handlers, &checked, &tracked,
+    );
+    if let Some((_, items)) = &mut module.content {
+        items.push(Item::Verbatim(generated));
+    }
+    let errors = errors.into_iter().map(syn::Error::into_compile_error);
+    quote! { #(#errors)* #module }
+}
+
+fn load_files(
+    args: &Args,
+    tracked: &mut Vec<String>,
+    errors: &mut Vec<syn::Error>,
+) -> (Metadata, Vec<ConfigOption>) {
+    let locate = |lit: Option<&LitStr>, default: &str| -> (String, Span, bool) {
+        match lit {
+            Some(l) => (l.value(), l.span(), true),
+            None => (default.to_owned(), Span::call_site(), false),
+        }
+    };
+    let (meta_path, meta_span, _) = locate(args.metadata.as_ref(), "metadata.yaml");
+    let metadata = match files::resolve(&meta_path, meta_span).and_then(|p| {
+        tracked.push(p.display().to_string());
+        files::metadata(&p)
+    }) {
+        Ok(m) => m,
+        Err(msg) => {
+            errors.push(syn::Error::new(meta_span, msg));
+            Metadata {
+                name: "unknown".to_owned(),
+                endpoints: Vec::new(),
+            }
+        }
+    };
+    let (config_path, config_span, explicit) = locate(args.config.as_ref(), "config.yaml");
+    let config = match files::resolve(&config_path, config_span) {
+        Ok(p) => {
+            tracked.push(p.display().to_string());
+            files::config(&p).unwrap_or_else(|msg| {
+                errors.push(syn::Error::new(config_span, msg));
+                Vec::new()
+            })
+        }
+        // config.yaml is optional unless named.
+        Err(msg) if explicit => {
+            errors.push(syn::Error::new(config_span, msg));
+            Vec::new()
+        }
+        Err(_) => Vec::new(),
+    };
+    (metadata, config)
+}
+
+fn generate(
+    kind: Kind,
+    args: &Args,
+    metadata: &Metadata,
+    config: &[ConfigOption],
+    handlers: &[HandlerFn],
+    checked: &Checked,
+    tracked: &[String],
+) -> TokenStream {
+    let p = quote!(::charm_core::__private);
+    let mut shims = Vec::new();
+    let mut defs = Vec::new();
+    for (handler, injections) in handlers.iter().zip(&checked.injections) {
+        let Some(injections) = injections else {
+            continue;
+        };
+        let ident = &handler.func.sig.ident;
+        let shim = format_ident!("__charm_handler_{}", ident);
+        let mut lets = Vec::new();
+        let mut call_args = Vec::new();
+        for (i, inj) in injections.iter().enumerate() {
+            let var = format_ident!("__endpoint_{}", i);
+            let ty = &inj.ty;
+            let ep = &inj.endpoint;
+            lets.push(quote_spanned! {ty.span()=>
+                let #var: #ty = #p::endpoint::<#ty>(unit, #ep)?;
+            });
+            call_args.push(if inj.by_ref {
+                quote!(&#var)
+            } else {
+                quote!(#var)
+            });
+        }
+        let ret_span = match &handler.func.sig.output {
+            syn::ReturnType::Type(_, ty) => ty.span(),
+            syn::ReturnType::Default => ident.span(),
+        };
+        let call = quote_spanned! {ret_span=>
+            ::core::result::Result::map_err(#ident(unit #(, #call_args)*), ::core::convert::Into::into)
+        };
+        shims.push(quote! {
+            #[doc(hidden)]
+            fn #shim(unit: &mut #p::Unit) -> #p::Result<()> {
+                #(#lets)*
+                #call
+            }
+        });
+        let conds = handler.conds.iter().map(|c| {
+            let lits = &c.args;
+            match c.kind {
+                CondKind::All => quote!(#p::Cond::All(&[#(#lits),*])),
+                CondKind::Any => quote!(#p::Cond::Any(&[#(#lits),*])),
+                CondKind::None => quote!(#p::Cond::None(&[#(#lits),*])),
+                CondKind::NotAll => quote!(#p::Cond::NotAll(&[#(#lits),*])),
+                CondKind::Hook => quote!(#p::Cond::Hook(&[#(#lits),*])),
+                CondKind::OnlyOnce => quote!(#p::Cond::OnlyOnce),
+                CondKind::FileChanged => quote!(#p::Cond::FileChanged(&[#(#lits),*])),
+            }
+        });
+        let name = format!("::{ident}");
+        defs.push(quote! {
+            #p::HandlerDef {
+                name: ::core::concat!(::core::module_path!(), #name),
+                conditions: &[#(#conds),*],
+                call: #shim,
+            }
+        });
+    }
+    let count = defs.len();
+    let flags = &args.flags;
+    let layer_paths = &args.layers;
+    let layer_refs: Vec<TokenStream> = layer_paths
+        .iter()
+        .map(|path| quote!(&#path::LAYER))
+        .collect();
+    let triggers = args.triggers.iter().map(|t| {
+        let when = &t.when;
+        let when = if t.on_set {
+            quote!(#p::TriggerWhen::Set(#when))
+        } else {
+            quote!(#p::TriggerWhen::Cleared(#when))
+        };
+        let (set, clear) = (&t.set, &t.clear);
+        quote!(#p::TriggerDef { when: #when, set: &[#(#set),*], clear: &[#(#clear),*] })
+    });
+    let layer = quote! {
+        #p::Layer {
+            name: ::core::module_path!(),
+            flags: &[#(#flags),*],
+            handlers: &__CHARM_HANDLERS,
+            triggers: &[#(#triggers),*],
+            layers: &[#(#layer_refs),*],
+        }
+    };
+    // Flags the macro could not see: const-checked against the layers' declarations, with the
+    // error on the user's literal.
+    let deferred = checked.deferred.iter().map(|lit| {
+        let msg = format!(
+            "unknown flag `{}`: no declaration of this module and none of its layers provides it",
+            lit.value()
+        );
+        quote_spanned! {lit.span()=>
+            const _: () = if !#p::layers_declare(&[#(#layer_refs),*], #lit) { ::core::panic!(#msg) };
+        }
+    });
+    let tracked = tracked.iter().map(|path| {
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
+    });
+    let registry = match kind {
+        Kind::Layer => quote! {
+            /// The layer: its handlers, flags and triggers, for `layers(...)` of a charm.
+            pub static LAYER: #p::Layer = #layer;
+        },
+        Kind::Charm => {
+            let name = &metadata.name;
+            let endpoints = metadata.endpoints.iter().map(|ep| {
+                let (n, i) = (&ep.name, &ep.interface);
+                let role = match ep.role {
+                    Role::Provides => quote!(#p::Role::Provides),
+                    Role::Requires => quote!(#p::Role::Requires),
+                    Role::Peers => quote!(#p::Role::Peers),
+                };
+                quote!(#p::EndpointDef { name: #n, role: #role, interface: #i })
+            });
+            let options = config.iter().map(|o| {
+                let n = &o.name;
+                let kind = option_kind(o.kind);
+                let default = match &o.default {
+                    Some(d) => quote!(::core::option::Option::Some(#d)),
+                    None => quote!(::core::option::Option::None),
+                };
+                quote!(#p::ConfigOptionDef { name: #n, kind: #kind, default: #default })
+            });
+            let config_items = config_struct(config);
+            quote! {
+                #config_items
+                /// The charm: its handlers in registration order, its layers, endpoints and config.
+                pub static CHARM: #p::Charm = #p::Charm {
+                    name: #name,
+                    layer: #layer,
+                    endpoints: &[#(#endpoints),*],
+                    config: &[#(#options),*],
+                };
+            }
+        }
+    };
+    quote! {
+        #(#shims)*
+        #[doc(hidden)]
+        static __CHARM_HANDLERS: [#p::HandlerDef; #count] = [#(#defs),*];
+        #registry
+        #(#deferred)*
+        #(#tracked)*
+    }
+}
+
+fn option_kind(kind: OptionType) -> TokenStream {
+    let p = quote!(::charm_core::__private);
+    match kind {
+        OptionType::String => quote!(#p::OptionType::String),
+        OptionType::Int => quote!(#p::OptionType::Int),
+        OptionType::Float => quote!(#p::OptionType::Float),
+        OptionType::Boolean => quote!(#p::OptionType::Boolean),
+    }
+}
+
+fn config_struct(config: &[ConfigOption]) -> TokenStream {
+    let p = quote!(::charm_core::__private);
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    for opt in config {
+        let ident = field_ident(&opt.name);
+        let base = match opt.kind {
+            OptionType::String => quote!(::std::string::String),
+            OptionType::Int => quote!(i64),
+            OptionType::Float => quote!(f64),
+            OptionType::Boolean => quote!(bool),
+        };
+        let ty = if opt.default.is_some() {
+            base
+        } else {
+            quote!(::core::option::Option<#base>)
+        };
+        let doc = opt
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Option `{}`.", opt.name));
+        let default_doc = match &opt.default {
+            Some(d) => format!("Default: `{d}`."),
+            None => "No default: `None` until the operator sets it.".to_owned(),
+        };
+        fields.push(quote! { #[doc = #doc] #[doc = ""] #[doc = #default_doc] pub #ident: #ty });
+        let name = &opt.name;
+        inits.push(quote! { #ident: #p::config_field(map, #name)? });
+    }
+    quote! {
+        /// The charm's config, typed from config.yaml.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Config { #(#fields,)* }
+
+        impl #p::TypedConfig for Config {
+            fn from_map(map: &#p::ConfigMap) -> #p::Result<Self> {
+                ::core::result::Result::Ok(Self { #(#inits,)* })
+            }
+        }
+
+        /// `unit.config()` and `unit.previous_config()`, typed for this charm.
+        pub trait UnitConfig {
+            /// This hook's config. A value of the wrong type from Juju is an error naming the key.
+            fn config(&self) -> #p::Result<Config>;
+            /// The config committed by the last successful hook; `None` on the first hook.
+            fn previous_config(&self) -> ::core::option::Option<Config>;
+        }
+
+        impl UnitConfig for #p::Unit {
+            fn config(&self) -> #p::Result<Config> {
+                #p::config::<Config>(self)
+            }
+            fn previous_config(&self) -> ::core::option::Option<Config> {
+                #p::previous_config::<Config>(self)
+            }
+        }
+    }
+}
+
+fn field_ident(name: &str) -> syn::Ident {
+    let snake = name.replace('-', "_");
+    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{snake}")
+    } else {
+        snake
+    };
+    syn::parse_str::<syn::Ident>(&snake)
+        .unwrap_or_else(|_| syn::Ident::new_raw(&snake, Span::call_site()))
+}

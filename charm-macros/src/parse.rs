@@ -1,0 +1,371 @@
+//! Stage 1: read the module attribute's arguments and the handlers inside the module.
+
+use proc_macro2::Span;
+use syn::parse::ParseStream;
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
+use syn::{Attribute, Ident, Item, ItemFn, ItemMod, LitStr, Token};
+
+/// `#[charm]` or `#[layer]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Charm,
+    Layer,
+}
+
+/// A `trigger(when = "a", set = "b")` argument.
+pub(crate) struct TriggerArg {
+    pub when: LitStr,
+    pub on_set: bool,
+    pub set: Vec<LitStr>,
+    pub clear: Vec<LitStr>,
+}
+
+/// The module attribute's arguments.
+#[derive(Default)]
+pub(crate) struct Args {
+    pub metadata: Option<LitStr>,
+    pub config: Option<LitStr>,
+    pub flags: Vec<LitStr>,
+    pub layers: Vec<syn::Path>,
+    pub triggers: Vec<TriggerArg>,
+}
+
+fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
+    let content;
+    syn::parenthesized!(content in input);
+    Ok(Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?
+        .into_iter()
+        .collect())
+}
+
+impl Args {
+    pub fn parse(kind: Kind, input: ParseStream) -> syn::Result<Self> {
+        let mut args = Args::default();
+        let mut errors: Option<syn::Error> = None;
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            match key.to_string().as_str() {
+                "metadata" | "config" if kind == Kind::Charm => {
+                    input.parse::<Token![=]>()?;
+                    let lit: LitStr = input.parse()?;
+                    if key == "metadata" {
+                        args.metadata = Some(lit);
+                    } else {
+                        args.config = Some(lit);
+                    }
+                }
+                "flags" => args.flags.extend(lit_list(input)?),
+                "layers" => {
+                    let content;
+                    syn::parenthesized!(content in input);
+                    let paths = Punctuated::<syn::Path, Token![,]>::parse_terminated(&content)?;
+                    args.layers.extend(paths);
+                }
+                "trigger" => args.triggers.push(parse_trigger(&key, input)?),
+                other => {
+                    let valid = match kind {
+                        Kind::Charm => {
+                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`"
+                        }
+                        Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`",
+                    };
+                    let err = syn::Error::new(
+                        key.span(),
+                        format!("unknown argument `{other}`; expected one of {valid}"),
+                    );
+                    match &mut errors {
+                        Some(e) => e.combine(err),
+                        None => errors = Some(err),
+                    }
+                    // Skip whatever follows the bad key up to the next comma.
+                    while !input.is_empty() && !input.peek(Token![,]) {
+                        input.parse::<proc_macro2::TokenTree>()?;
+                    }
+                }
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        match errors {
+            Some(e) => Err(e),
+            None => Ok(args),
+        }
+    }
+}
+
+fn parse_trigger(key: &Ident, input: ParseStream) -> syn::Result<TriggerArg> {
+    let content;
+    syn::parenthesized!(content in input);
+    let mut when: Option<(LitStr, bool)> = None;
+    let (mut set, mut clear) = (Vec::new(), Vec::new());
+    while !content.is_empty() {
+        let k: Ident = content.parse()?;
+        content.parse::<Token![=]>()?;
+        let v: LitStr = content.parse()?;
+        match k.to_string().as_str() {
+            "when" => when = Some((v, true)),
+            "when_not" => when = Some((v, false)),
+            "set" => set.push(v),
+            "clear" => clear.push(v),
+            other => {
+                return Err(syn::Error::new(
+                    k.span(),
+                    format!(
+                        "unknown trigger key `{other}`; expected `when`, `when_not`, `set` or `clear`"
+                    ),
+                ));
+            }
+        }
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    let Some((when, on_set)) = when else {
+        return Err(syn::Error::new(
+            key.span(),
+            "a trigger needs `when = \"flag\"` or `when_not = \"flag\"`",
+        ));
+    };
+    if set.is_empty() && clear.is_empty() {
+        return Err(syn::Error::new(
+            key.span(),
+            "a trigger needs `set = \"flag\"` or `clear = \"flag\"`",
+        ));
+    }
+    Ok(TriggerArg {
+        when,
+        on_set,
+        set,
+        clear,
+    })
+}
+
+/// Which handler attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CondKind {
+    All,
+    Any,
+    None,
+    NotAll,
+    Hook,
+    OnlyOnce,
+    FileChanged,
+}
+
+pub(crate) const ATTRIBUTES: &[&str] = &[
+    "when",
+    "when_all",
+    "when_not",
+    "when_none",
+    "when_any",
+    "when_not_all",
+    "hook",
+    "only_once",
+    "when_file_changed",
+];
+
+fn cond_kind(name: &str) -> Option<CondKind> {
+    Some(match name {
+        "when" | "when_all" => CondKind::All,
+        "when_not" | "when_none" => CondKind::None,
+        "when_any" => CondKind::Any,
+        "when_not_all" => CondKind::NotAll,
+        "hook" => CondKind::Hook,
+        "only_once" => CondKind::OnlyOnce,
+        "when_file_changed" => CondKind::FileChanged,
+        _ => return None,
+    })
+}
+
+/// One handler attribute as written.
+pub(crate) struct CondAttr {
+    pub kind: CondKind,
+    /// The attribute's name, for errors.
+    pub name: Ident,
+    pub args: Vec<LitStr>,
+}
+
+/// A function of the module with handler attributes.
+pub(crate) struct HandlerFn {
+    pub func: ItemFn,
+    pub conds: Vec<CondAttr>,
+    /// Flag names in string literals of `unit.set_flag("...")` and friends in its body.
+    pub body_flags: Vec<LitStr>,
+}
+
+/// Our attribute's name if `attr` is one (`when` or `charm_core::when`).
+pub(crate) fn our_attribute(attr: &Attribute) -> Option<String> {
+    let last = attr.path().segments.last()?.ident.to_string();
+    ATTRIBUTES.contains(&last.as_str()).then_some(last)
+}
+
+/// Takes the handler attributes off every function of `module`; returns the handlers found
+/// and errors for attributes put on anything but a function.
+pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Vec<HandlerFn> {
+    let mut out = Vec::new();
+    let Some((_, items)) = &mut module.content else {
+        errors.push(syn::Error::new(
+            module.ident.span(),
+            "the module must be inline (`mod name { ... }`): the macro reads its handlers",
+        ));
+        return out;
+    };
+    for item in items.iter_mut() {
+        match item {
+            Item::Fn(func) => {
+                let mut conds = Vec::new();
+                func.attrs.retain(|attr| {
+                    let Some(name) = our_attribute(attr) else {
+                        return true;
+                    };
+                    match parse_cond(attr, &name) {
+                        Ok(c) => conds.push(c),
+                        Err(e) => errors.push(e),
+                    }
+                    false
+                });
+                if conds.is_empty() {
+                    continue;
+                }
+                let mut visitor = BodyFlags::default();
+                visitor.visit_block(&func.block);
+                out.push(HandlerFn {
+                    func: func.clone(),
+                    conds,
+                    body_flags: visitor.flags,
+                });
+            }
+            other => {
+                if let Some(attrs) = item_attrs(other) {
+                    attrs.retain(|attr| match our_attribute(attr) {
+                        Some(name) => {
+                            errors.push(syn::Error::new_spanned(
+                                attr,
+                                format!("`#[{name}]` goes on a handler function, not on this item"),
+                            ));
+                            false
+                        }
+                        None => true,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn item_attrs(item: &mut Item) -> Option<&mut Vec<Attribute>> {
+    match item {
+        Item::Struct(i) => Some(&mut i.attrs),
+        Item::Enum(i) => Some(&mut i.attrs),
+        Item::Const(i) => Some(&mut i.attrs),
+        Item::Static(i) => Some(&mut i.attrs),
+        Item::Mod(i) => Some(&mut i.attrs),
+        Item::Impl(i) => Some(&mut i.attrs),
+        Item::Trait(i) => Some(&mut i.attrs),
+        Item::Type(i) => Some(&mut i.attrs),
+        Item::Use(i) => Some(&mut i.attrs),
+        _ => None,
+    }
+}
+
+fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
+    let kind = cond_kind(name)
+        .ok_or_else(|| syn::Error::new_spanned(attr, "unknown handler attribute"))?;
+    let ident = attr
+        .path()
+        .segments
+        .last()
+        .map(|s| s.ident.clone())
+        .unwrap_or_else(|| Ident::new(name, Span::call_site()));
+    let args: Vec<LitStr> = match &attr.meta {
+        syn::Meta::Path(_) => Vec::new(),
+        syn::Meta::List(_) => attr
+            .parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)?
+            .into_iter()
+            .collect(),
+        syn::Meta::NameValue(nv) => {
+            return Err(syn::Error::new_spanned(
+                nv,
+                format!("write `#[{name}(\"...\")]`, with the flags in parentheses"),
+            ));
+        }
+    };
+    if kind == CondKind::OnlyOnce && !args.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &attr.meta,
+            "`#[only_once]` takes no arguments",
+        ));
+    }
+    if kind != CondKind::OnlyOnce && args.is_empty() {
+        let what = match kind {
+            CondKind::Hook => "a hook name or pattern, e.g. `#[hook(\"install\")]`",
+            CondKind::FileChanged => "a path, e.g. `#[when_file_changed(\"templates/app.conf\")]`",
+            _ => "at least one flag, e.g. `#[when(\"docker.available\")]`",
+        };
+        return Err(syn::Error::new_spanned(
+            &attr.meta,
+            format!("`#[{name}]` needs {what}"),
+        ));
+    }
+    Ok(CondAttr {
+        kind,
+        name: ident,
+        args,
+    })
+}
+
+/// Finds flag names written as string literals in flag method calls.
+#[derive(Default)]
+struct BodyFlags {
+    flags: Vec<LitStr>,
+}
+
+const FLAG_METHODS: &[&str] = &[
+    "set_flag",
+    "clear_flag",
+    "toggle_flag",
+    "is_flag_set",
+    "set_flag_value",
+    "flag_value",
+    "all_flags_set",
+    "any_flags_set",
+];
+
+impl<'ast> Visit<'ast> for BodyFlags {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if FLAG_METHODS.contains(&call.method.to_string().as_str())
+            && let Some(first) = call.args.first()
+        {
+            collect_literals(first, &mut self.flags);
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+}
+
+fn collect_literals(expr: &syn::Expr, out: &mut Vec<LitStr>) {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => out.push(s.clone()),
+        syn::Expr::Reference(r) => collect_literals(&r.expr, out),
+        syn::Expr::Array(a) => a.elems.iter().for_each(|e| collect_literals(e, out)),
+        _ => {}
+    }
+}
+
+/// Parses `Args` for `kind` from an attribute's tokens.
+pub(crate) fn args(kind: Kind, tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
+    struct P(Kind);
+    impl P {
+        fn call(self, input: ParseStream) -> syn::Result<Args> {
+            Args::parse(self.0, input)
+        }
+    }
+    syn::parse::Parser::parse2(|input: ParseStream| P(kind).call(input), tokens)
+}
