@@ -1,1 +1,50 @@
-//! placeholder
+//! Docker Compose's `up`, `down` and `ps`, done natively over the Docker Engine API.
+//!
+//! A charm renders its compose file, then converges the engine to it from a hook, with no
+//! async in sight and no `docker-compose` binary:
+//!
+//! ```no_run
+//! use charm_docker::{DownOptions, Engine, Project, Throttle};
+//! use std::time::Duration;
+//!
+//! let engine = Engine::connect()?; // DOCKER_HOST, else /var/run/docker.sock
+//! let project = Project::from_path(Some("voting-app"), "files/voting-app/docker-compose.yml")?;
+//! // At most one status message per image per 10% (or per 5 s).
+//! let mut report_progress = Throttle::new(10, Duration::from_secs(5))
+//!     .wrap(|p| println!("status-set maintenance '{p}'"));
+//! let report = engine.up(&project, &mut report_progress)?;
+//! println!("{report}"); // e.g. "redis created, vote unchanged"
+//! engine.down(&project, DownOptions { volumes: false })?;
+//! # Ok::<(), charm_docker::Error>(())
+//! ```
+//!
+//! What `up` and `down` do mirrors Docker Compose v2 (names, labels, convergence by config
+//! hash, dependency order, orphans); every error is a typed [`Error`] whose message is fit
+//! for a Juju `blocked` status.
+
+mod down;
+mod engine;
+pub mod error;
+pub mod file;
+mod hash;
+pub mod image;
+pub mod names;
+mod plan;
+pub mod progress;
+mod project;
+pub mod report;
+mod spec;
+mod up;
+
+pub use engine::{DEFAULT_HOST, Engine};
+pub use error::{Error, Result};
+pub use file::{
+    Command, ComposeFile, Condition, Dependency, Healthcheck, Mount, NetworkDef, Port, Protocol,
+    Restart, Service, ServiceNetwork, VolumeDef,
+};
+pub use progress::{Progress, Throttle};
+pub use project::Project;
+pub use report::{
+    Action, ContainerReport, DownOptions, DownReport, PublishedPort, ServiceReport, ServiceState,
+    UpReport,
+};

@@ -1,0 +1,136 @@
+//! Errors a charm can act on. Each renders as one short sentence fit for a Juju `blocked`
+//! status (`status-set blocked "$err"`).
+
+use std::fmt;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, typed so that a charm can react (and tests can assert) per case.
+///
+/// ```
+/// let err = charm_docker::ComposeFile::from_str("services:\n  web:\n    imag: x\n").unwrap_err();
+/// assert!(matches!(err, charm_docker::Error::InvalidFile { line: Some(3), .. }));
+/// assert!(err.to_string().contains("line 3"), "{err}");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The compose file cannot be read, parsed or validated.
+    #[error("invalid {file}{}: {message}", Line(*line))]
+    InvalidFile {
+        /// The file's path, or "compose file" for text.
+        file: String,
+        /// 1-based line of the offending key or value, when known.
+        line: Option<usize>,
+        /// What is wrong, naming the key.
+        message: String,
+    },
+    /// The project name is empty once normalised.
+    #[error("invalid project name {name:?}: {reason}")]
+    InvalidProject {
+        /// The name as given.
+        name: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// No engine answers where we looked.
+    #[error("docker engine not reachable at {host}: {reason}")]
+    EngineUnreachable {
+        /// The socket path or `DOCKER_HOST` value tried.
+        host: String,
+        /// The underlying failure.
+        reason: String,
+    },
+    /// An image is neither present locally nor pullable.
+    #[error("image {image} not found: {reason}")]
+    ImageNotFound {
+        /// The image reference, tag included.
+        image: String,
+        /// What the engine said when pulling.
+        reason: String,
+    },
+    /// A published host port is taken, by another container or another process.
+    #[error("port {port} already allocated (service {service})")]
+    PortAllocated {
+        /// The service that publishes it.
+        service: String,
+        /// `ip:port` (or just the port) as the engine reported it.
+        port: String,
+    },
+    /// A dependency never reached its `depends_on` condition.
+    #[error("service {service} cannot start: dependency {dependency} {reason}")]
+    Dependency {
+        /// The waiting service.
+        service: String,
+        /// The dependency.
+        dependency: String,
+        /// What happened instead (unhealthy, exited, timed out).
+        reason: String,
+    },
+    /// A network or volume of that name exists but belongs to something else, or an external
+    /// one is missing.
+    #[error("{kind} {name}: {reason}")]
+    Resource {
+        /// `network` or `volume`.
+        kind: &'static str,
+        /// The engine-side name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Any other engine failure, with the engine's message.
+    #[error("docker engine error: {message}")]
+    Engine {
+        /// HTTP status, when the engine answered.
+        status: Option<u16>,
+        /// The engine's message.
+        message: String,
+    },
+}
+
+/// Renders `, line N` when the line is known.
+struct Line(Option<usize>);
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(line) => write!(f, ", line {line}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    /// Converts a bollard error from a call that has no more specific meaning.
+    pub(crate) fn engine(err: bollard::errors::Error, host: &str) -> Error {
+        use bollard::errors::Error as B;
+        match err {
+            B::DockerResponseServerError {
+                status_code,
+                message,
+            } => Error::Engine {
+                status: Some(status_code),
+                message,
+            },
+            B::DockerStreamError { error } => Error::Engine {
+                status: None,
+                message: error,
+            },
+            // Transport failures: the engine went away (or never was there).
+            err @ (B::SocketNotFoundError(_)
+            | B::IOError { .. }
+            | B::HyperResponseError { .. }
+            | B::HyperLegacyError { .. }
+            | B::RequestTimeoutError
+            | B::UnsupportedURISchemeError { .. }) => Error::EngineUnreachable {
+                host: host.to_owned(),
+                reason: err.to_string(),
+            },
+            other => Error::Engine {
+                status: None,
+                message: other.to_string(),
+            },
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The typed compose file: every shape the seed's files use, read through charm-yaml, with
+//! unknown keys and bad values reported by key and line, and references validated.
+
+mod de;
+mod duration;
+mod mount;
+mod port;
+mod refcheck;
+mod service;
+mod shell;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use crate::error::Error;
+
+pub use duration::parse_duration;
+pub use mount::Mount;
+pub use port::{Port, Protocol};
+pub use service::{Command, Condition, Dependency, Healthcheck, Restart, Service, ServiceNetwork};
+pub use shell::split as shell_split;
+
+/// A parsed and validated compose file.
+///
+/// ```
+/// use charm_docker::ComposeFile;
+/// let file = ComposeFile::from_str(r#"
+/// version: "2"
+/// services:
+///   web:
+///     image: charm-test/busybox
+///     command: httpd -f -p 80
+///     ports: ["5000:80"]
+///     depends_on: [redis]
+///   redis:
+///     image: charm-test/redis
+///     ports: ["6379"]
+/// "#).unwrap();
+/// assert_eq!(file.order(), ["redis", "web"]);
+/// assert_eq!(file.service("web").unwrap().ports[0].host_port, Some(5000));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComposeFile {
+    name: Option<String>,
+    services: BTreeMap<String, Service>,
+    networks: BTreeMap<String, NetworkDef>,
+    volumes: BTreeMap<String, VolumeDef>,
+    order: Vec<String>,
+}
+
+/// A top-level `networks:` entry (a null value means all defaults).
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(
+///     "services: {a: {image: x, networks: [front]}}\nnetworks: {front: }\n").unwrap();
+/// assert!(!file.networks()["front"].external);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkDef {
+    /// The engine-side name; defaults to `<project>_<key>` (or the key when external).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Created outside the project: never created nor removed, must exist.
+    #[serde(default)]
+    pub external: bool,
+    /// Network driver (engine default: `bridge`).
+    #[serde(default)]
+    pub driver: Option<String>,
+    /// Whether the network has no outside connectivity.
+    #[serde(default)]
+    pub internal: bool,
+    /// Extra labels.
+    #[serde(default, deserialize_with = "labels")]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A top-level `volumes:` entry (a null value means all defaults).
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(
+///     "services: {db: {image: x, volumes: ['data:/data']}}\nvolumes:\n  data:\n").unwrap();
+/// assert!(!file.volumes()["data"].external);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeDef {
+    /// The engine-side name; defaults to `<project>_<key>` (or the key when external).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Created outside the project: never created nor removed, must exist.
+    #[serde(default)]
+    pub external: bool,
+    /// Volume driver (engine default: `local`).
+    #[serde(default)]
+    pub driver: Option<String>,
+    /// Extra labels.
+    #[serde(default, deserialize_with = "labels")]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// `labels:` as a list of `K=V` or a map; a missing value is the empty string.
+pub(crate) fn labels<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    let de::KeyValues(map) = de::nullable(d)?;
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| (k, v.unwrap_or_default()))
+        .collect())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    /// Obsolete since Compose v2: accepted whatever it says, and ignored.
+    #[serde(default)]
+    #[allow(dead_code)]
+    version: Option<IgnoredAny>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(deserialize_with = "services")]
+    services: BTreeMap<String, Service>,
+    #[serde(default, deserialize_with = "resources")]
+    networks: BTreeMap<String, Option<NetworkDef>>,
+    #[serde(default, deserialize_with = "resources")]
+    volumes: BTreeMap<String, Option<VolumeDef>>,
+}
+
+/// `services:` keyed by unique names that are valid in container names.
+fn services<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Service>, D::Error> {
+    de::unique_map(d, |name| {
+        let valid = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if valid {
+            Ok(())
+        } else {
+            Err(format!(
+                "invalid service name {name:?}: use letters, digits, '.', '_' and '-'"
+            ))
+        }
+    })
+}
+
+/// Top-level `networks:` / `volumes:`: unique keys, null values allowed.
+fn resources<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Option<T>>, D::Error> {
+    de::unique_map(d, |_| Ok(()))
+}
+
+impl ComposeFile {
+    /// Parses and validates a compose file from its text.
+    #[allow(clippy::should_implement_trait)] // also implemented; this spares callers an import
+    pub fn from_str(src: &str) -> Result<ComposeFile, Error> {
+        Self::parse(src, "compose file")
+    }
+
+    /// Reads, parses and validates the compose file at `path`.
+    ///
+    /// ```no_run
+    /// let file = charm_docker::ComposeFile::from_path("files/voting-app/docker-compose.yml")?;
+    /// # Ok::<(), charm_docker::Error>(())
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>) -> Result<ComposeFile, Error> {
+        let path = path.as_ref();
+        let src = std::fs::read_to_string(path).map_err(|e| Error::InvalidFile {
+            file: path.display().to_string(),
+            line: None,
+            message: e.to_string(),
+        })?;
+        Self::parse(&src, &path.display().to_string())
+    }
+
+    fn parse(src: &str, origin: &str) -> Result<ComposeFile, Error> {
+        let invalid = |line: Option<usize>, message: String| Error::InvalidFile {
+            file: origin.to_owned(),
+            line,
+            message,
+        };
+        let yaml = |e: charm_yaml::Error| invalid(e.line(), e.message().to_owned());
+        let raw: RawFile = charm_yaml::from_str(src).map_err(yaml)?;
+        let declared = refcheck::Declared {
+            services: raw.services.keys().cloned().collect(),
+            networks: raw.networks.keys().cloned().collect(),
+            volumes: raw.volumes.keys().cloned().collect(),
+        };
+        match Self::validate(raw) {
+            Ok(file) => Ok(file),
+            Err(message) => {
+                // Read again with the declared names known, so the failing node reports its
+                // line (see refcheck). If that read finds nothing, the problem is not tied to
+                // one node (a cycle): report it without a line.
+                match refcheck::with(declared, || charm_yaml::from_str::<RawFile>(src)) {
+                    Err(located) => Err(yaml(located)),
+                    Ok(_) => Err(invalid(None, message)),
+                }
+            }
+        }
+    }
+
+    fn validate(raw: RawFile) -> Result<ComposeFile, String> {
+        let networks: BTreeMap<String, NetworkDef> = raw
+            .networks
+            .into_iter()
+            .map(|(k, v)| (k, v.unwrap_or_default()))
+            .collect();
+        let volumes: BTreeMap<String, VolumeDef> = raw
+            .volumes
+            .into_iter()
+            .map(|(k, v)| (k, v.unwrap_or_default()))
+            .collect();
+        let service_names: BTreeSet<String> = raw.services.keys().cloned().collect();
+        let network_names: BTreeSet<String> = networks.keys().cloned().collect();
+        let volume_names: BTreeSet<String> = volumes.keys().cloned().collect();
+        for (name, service) in &raw.services {
+            let context = |m: String| format!("services.{name}: {m}");
+            if service.image.trim().is_empty() {
+                return Err(context("image is empty".into()));
+            }
+            for dependency in service.depends_on.keys() {
+                if !service_names.contains(dependency) {
+                    return Err(context(refcheck::unknown(
+                        "service",
+                        dependency,
+                        &service_names,
+                    )));
+                }
+            }
+            for network in service.networks.keys() {
+                if network != "default" && !network_names.contains(network) {
+                    return Err(context(refcheck::unknown(
+                        "network",
+                        network,
+                        &network_names,
+                    )));
+                }
+            }
+            for mount in &service.volumes {
+                if let Mount::Volume { source, .. } = mount
+                    && !volume_names.contains(source)
+                {
+                    return Err(context(refcheck::unknown("volume", source, &volume_names)));
+                }
+            }
+        }
+        let order = topological_order(&raw.services)?;
+        Ok(ComposeFile {
+            name: raw.name,
+            services: raw.services,
+            networks,
+            volumes,
+            order,
+        })
+    }
+
+    /// The top-level `name:`, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The services by name.
+    pub fn services(&self) -> &BTreeMap<String, Service> {
+        &self.services
+    }
+
+    /// One service by name.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.get(name)
+    }
+
+    /// The top-level networks by key.
+    pub fn networks(&self) -> &BTreeMap<String, NetworkDef> {
+        &self.networks
+    }
+
+    /// The top-level volumes by key.
+    pub fn volumes(&self) -> &BTreeMap<String, VolumeDef> {
+        &self.volumes
+    }
+
+    /// Service names in `depends_on` order: every service comes after its dependencies
+    /// (ties broken by name, so the order is stable).
+    pub fn order(&self) -> &[String] {
+        &self.order
+    }
+}
+
+impl FromStr for ComposeFile {
+    type Err = Error;
+
+    fn from_str(src: &str) -> Result<Self, Error> {
+        ComposeFile::from_str(src)
+    }
+}
+
+impl fmt::Display for NetworkDef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.name.as_deref().unwrap_or("(default name)"))
+    }
+}
+
+/// Kahn's algorithm over `depends_on`, taking the smallest ready name first.
+fn topological_order(services: &BTreeMap<String, Service>) -> Result<Vec<String>, String> {
+    let mut waiting: BTreeMap<&str, BTreeSet<&str>> = services
+        .iter()
+        .map(|(name, s)| {
+            (
+                name.as_str(),
+                s.depends_on.keys().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    let mut order = Vec::with_capacity(services.len());
+    while !waiting.is_empty() {
+        let ready = waiting
+            .iter()
+            .find(|(_, deps)| deps.is_empty())
+            .map(|(name, _)| *name);
+        let Some(ready) = ready else {
+            let stuck: Vec<&str> = waiting.keys().copied().collect();
+            return Err(format!(
+                "depends_on forms a cycle among services {}",
+                stuck.join(", ")
+            ));
+        };
+        waiting.remove(ready);
+        for deps in waiting.values_mut() {
+            deps.remove(ready);
+        }
+        order.push(ready.to_owned());
+    }
+    Ok(order)
+}
+
+#[cfg(test)]
+mod tests;

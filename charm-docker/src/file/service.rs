@@ -1,0 +1,380 @@
+//! One service of the compose file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::de::{Checked, KeyValues, NameCheck, NamedMap, nullable, string_list};
+use super::{Mount, Port, duration, labels, port, refcheck, shell};
+
+/// One entry of `services:`.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   result:
+///     image: lazypower/result-example
+///     command: nodemon --debug server.js
+///     environment: {PG_HOST: db, DEBUG: true}
+///     ports: ["5001:80", "5858:5858"]
+/// "#).unwrap();
+/// let result = file.service("result").unwrap();
+/// assert_eq!(result.command.as_ref().unwrap().0, ["nodemon", "--debug", "server.js"]);
+/// assert_eq!(result.environment["DEBUG"].as_deref(), Some("true"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Image reference; no tag means `:latest`.
+    pub image: String,
+    /// Overrides the image's command.
+    #[serde(default)]
+    pub command: Option<Command>,
+    /// Overrides the image's entrypoint.
+    #[serde(default)]
+    pub entrypoint: Option<Command>,
+    /// Environment; `None` values are taken from the caller's environment when set.
+    #[serde(default, deserialize_with = "environment")]
+    pub environment: BTreeMap<String, Option<String>>,
+    /// Published ports.
+    #[serde(default, deserialize_with = "port::list")]
+    pub ports: Vec<Port>,
+    /// Services to start first, with the condition to wait for.
+    #[serde(default, deserialize_with = "depends_on")]
+    pub depends_on: BTreeMap<String, Dependency>,
+    /// Volumes and bind mounts.
+    #[serde(default, deserialize_with = "nullable")]
+    pub volumes: Vec<Mount>,
+    /// Networks to join (none listed: the project's `default` network).
+    #[serde(default, deserialize_with = "networks")]
+    pub networks: BTreeMap<String, ServiceNetwork>,
+    /// Restart policy.
+    #[serde(default)]
+    pub restart: Option<Restart>,
+    /// Health check.
+    #[serde(default)]
+    pub healthcheck: Option<Healthcheck>,
+    /// Extra container labels.
+    #[serde(default, deserialize_with = "labels")]
+    pub labels: BTreeMap<String, String>,
+    /// Working directory inside the container.
+    #[serde(default)]
+    pub working_dir: Option<String>,
+    /// User (and group) to run as.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Container host name.
+    #[serde(default)]
+    pub hostname: Option<String>,
+    /// Run an init process as PID 1 (reaps zombies, forwards signals).
+    #[serde(default)]
+    pub init: Option<bool>,
+    /// Signal that stops the container (engine default: SIGTERM).
+    #[serde(default)]
+    pub stop_signal: Option<String>,
+    /// How long `stop` waits before killing (engine default: 10s).
+    #[serde(default, deserialize_with = "duration::optional")]
+    pub stop_grace_period: Option<Duration>,
+    /// Allocate a TTY.
+    #[serde(default)]
+    pub tty: Option<bool>,
+    /// Keep stdin open.
+    #[serde(default)]
+    pub stdin_open: Option<bool>,
+    /// Number of containers (default 1).
+    #[serde(default)]
+    pub scale: Option<u32>,
+    /// `deploy.replicas`, the other spelling of `scale`.
+    #[serde(default)]
+    pub deploy: Option<Deploy>,
+}
+
+impl Service {
+    /// How many containers this service wants: `scale`, else `deploy.replicas`, else 1.
+    pub fn replicas(&self) -> u32 {
+        self.scale
+            .or(self.deploy.as_ref().and_then(|d| d.replicas))
+            .unwrap_or(1)
+    }
+}
+
+/// `deploy:` (only `replicas` has a meaning without swarm).
+///
+/// ```
+/// let f = charm_docker::ComposeFile::from_str("services: {a: {image: x, deploy: {replicas: 2}}}").unwrap();
+/// assert_eq!(f.service("a").unwrap().replicas(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deploy {
+    /// Number of containers.
+    #[serde(default)]
+    pub replicas: Option<u32>,
+}
+
+/// A command or entrypoint: a list as written, or a string split like a shell would.
+///
+/// ```
+/// let f = charm_docker::ComposeFile::from_str(
+///     "services: {a: {image: x, command: \"sh -c 'echo hi; sleep 1'\"}}").unwrap();
+/// assert_eq!(f.service("a").unwrap().command.as_ref().unwrap().0, ["sh", "-c", "echo hi; sleep 1"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Command {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CommandVisitor;
+
+        impl<'de> Visitor<'de> for CommandVisitor {
+            type Value = Command;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a command string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Command, E> {
+                shell::split(v).map(Command).map_err(E::custom)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Command, A::Error> {
+                string_list(seq).map(Command)
+            }
+        }
+
+        d.deserialize_any(CommandVisitor)
+    }
+}
+
+fn environment<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Option<String>>, D::Error> {
+    let KeyValues(map) = nullable(d)?;
+    Ok(map)
+}
+
+/// One `depends_on` entry.
+///
+/// ```
+/// use charm_docker::Condition;
+/// let f = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   db: {image: x}
+///   web: {image: y, depends_on: {db: {condition: service_healthy}}}
+/// "#).unwrap();
+/// assert_eq!(f.service("web").unwrap().depends_on["db"].condition, Condition::ServiceHealthy);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dependency {
+    /// What to wait for before starting the dependent service.
+    #[serde(default)]
+    pub condition: Condition,
+}
+
+/// What a dependent service waits for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// The dependency's containers are started (the default).
+    #[default]
+    ServiceStarted,
+    /// The dependency's healthcheck reports healthy.
+    ServiceHealthy,
+    /// The dependency ran to completion with exit code 0.
+    ServiceCompletedSuccessfully,
+}
+
+fn depends_on<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Dependency>, D::Error> {
+    struct DependsVisitor;
+
+    impl<'de> Visitor<'de> for DependsVisitor {
+        type Value = BTreeMap<String, Dependency>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of service names or a map of service: {condition: ...}")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(name) = seq.next_element_seed(Checked(refcheck::service))? {
+                out.insert(name, Dependency::default());
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(name) = map.next_key_seed(Checked(refcheck::service))? {
+                let dependency = map.next_value::<Option<Dependency>>()?.unwrap_or_default();
+                out.insert(name, dependency);
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_any(DependsVisitor)
+}
+
+/// Per-network settings of a service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceNetwork {
+    /// Extra names this service answers to on that network (its name always is one).
+    #[serde(default, deserialize_with = "nullable")]
+    pub aliases: Vec<String>,
+}
+
+struct DeclaredNetwork;
+
+impl NameCheck for DeclaredNetwork {
+    fn check(name: &str) -> Result<(), String> {
+        refcheck::network(name)
+    }
+}
+
+fn networks<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, ServiceNetwork>, D::Error> {
+    Ok(NamedMap::<ServiceNetwork, DeclaredNetwork>::deserialize(d)?.entries)
+}
+
+/// The `restart:` policy.
+///
+/// ```
+/// use charm_docker::Restart;
+/// let f = charm_docker::ComposeFile::from_str("services: {a: {image: x, restart: on-failure:3}}").unwrap();
+/// assert_eq!(f.service("a").unwrap().restart, Some(Restart::OnFailure(Some(3))));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// Never restart (`no`).
+    No,
+    /// Always restart.
+    Always,
+    /// Restart when the process exits non-zero, at most N times when given.
+    OnFailure(Option<u32>),
+    /// Restart unless stopped by the user.
+    UnlessStopped,
+}
+
+impl Restart {
+    /// Parses `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N`.
+    pub fn parse(text: &str) -> Result<Restart, String> {
+        match text {
+            "no" | "\"no\"" => Ok(Restart::No),
+            "always" => Ok(Restart::Always),
+            "unless-stopped" => Ok(Restart::UnlessStopped),
+            "on-failure" => Ok(Restart::OnFailure(None)),
+            other => match other.strip_prefix("on-failure:").map(str::parse::<u32>) {
+                Some(Ok(n)) => Ok(Restart::OnFailure(Some(n))),
+                _ => Err(format!(
+                    "invalid restart policy {other:?} (expected no, always, unless-stopped, on-failure or on-failure:N)"
+                )),
+            },
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Restart {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RestartVisitor;
+
+        impl<'de> Visitor<'de> for RestartVisitor {
+            type Value = Restart;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a restart policy")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Restart, E> {
+                Restart::parse(v).map_err(E::custom)
+            }
+            // `restart: no` is the boolean false under YAML 1.1 rules some writers follow.
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Restart, E> {
+                if v {
+                    Err(E::custom("invalid restart policy true"))
+                } else {
+                    Ok(Restart::No)
+                }
+            }
+        }
+
+        d.deserialize_any(RestartVisitor)
+    }
+}
+
+/// `healthcheck:`.
+///
+/// ```
+/// use std::time::Duration;
+/// let f = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   db:
+///     image: x
+///     healthcheck: {test: "pg_isready", interval: 1m30s, retries: 3}
+/// "#).unwrap();
+/// let hc = f.service("db").unwrap().healthcheck.as_ref().unwrap();
+/// assert_eq!(hc.test.as_deref(), Some(&["CMD-SHELL".to_owned(), "pg_isready".to_owned()][..]));
+/// assert_eq!(hc.interval, Some(Duration::from_secs(90)));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Healthcheck {
+    /// The engine's form: `["CMD-SHELL", "..."]`, `["CMD", ...]` or `["NONE"]`.
+    #[serde(default, deserialize_with = "health_test")]
+    pub test: Option<Vec<String>>,
+    /// Time between checks.
+    #[serde(default, deserialize_with = "duration::optional")]
+    pub interval: Option<Duration>,
+    /// Time one check may take.
+    #[serde(default, deserialize_with = "duration::optional")]
+    pub timeout: Option<Duration>,
+    /// Grace period during which failures do not count.
+    #[serde(default, deserialize_with = "duration::optional")]
+    pub start_period: Option<Duration>,
+    /// Consecutive failures before unhealthy.
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// Turns off the image's healthcheck.
+    #[serde(default)]
+    pub disable: bool,
+}
+
+fn health_test<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    struct TestVisitor;
+
+    impl<'de> Visitor<'de> for TestVisitor {
+        type Value = Option<Vec<String>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a shell command string or a list starting with CMD, CMD-SHELL or NONE")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(vec!["CMD-SHELL".to_owned(), v.to_owned()]))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let test = string_list(seq)?;
+            match test.first().map(String::as_str) {
+                Some("NONE") => Ok(Some(test)),
+                Some("CMD" | "CMD-SHELL") if test.len() > 1 => Ok(Some(test)),
+                Some("CMD" | "CMD-SHELL") => {
+                    Err(de::Error::custom("the healthcheck test has no command"))
+                }
+                _ => Err(de::Error::custom(
+                    "a healthcheck test list must start with CMD, CMD-SHELL or NONE",
+                )),
+            }
+        }
+    }
+
+    d.deserialize_option(TestVisitor)
+}

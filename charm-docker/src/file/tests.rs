@@ -1,0 +1,403 @@
+//! The compose model against every shape of compose.md, every error (key and line), and
+//! hostile input.
+
+use super::*;
+use crate::Error;
+
+fn parse(src: &str) -> ComposeFile {
+    match ComposeFile::from_str(src) {
+        Ok(file) => file,
+        Err(e) => panic!("{e}\n---\n{src}"),
+    }
+}
+
+/// The error's line and message, asserting it is an `InvalidFile`.
+fn invalid(src: &str) -> (Option<usize>, String) {
+    match ComposeFile::from_str(src) {
+        Err(Error::InvalidFile { line, message, .. }) => (line, message),
+        other => panic!("expected InvalidFile, got {other:?}\n---\n{src}"),
+    }
+}
+
+const SEED: &str = r#"version: "2"
+services:
+  vote:
+    image: lazypower/vote-example
+    command: python app.py
+    ports:
+      - "5000:80"
+  redis:
+    image: redis:alpine
+    ports: ["6379"]
+  worker:
+    image: lazypower/worker-example
+  db:
+    image: postgres:9.4
+  result:
+    image: lazypower/result-example
+    command: nodemon --debug server.js
+    ports:
+      - "5001:80"
+      - "5858:5858"
+"#;
+
+#[test]
+fn seed_file() {
+    let file = parse(SEED);
+    assert_eq!(file.services().len(), 5);
+    let vote = file.service("vote").unwrap();
+    assert_eq!(vote.command.as_ref().unwrap().0, ["python", "app.py"]);
+    assert_eq!(vote.ports, Port::parse("5000:80").unwrap());
+    let redis = file.service("redis").unwrap();
+    assert_eq!(
+        (redis.ports[0].host_port, redis.ports[0].container_port),
+        (None, 6379)
+    );
+    assert_eq!(file.service("result").unwrap().ports.len(), 2);
+    assert_eq!(file.order(), ["db", "redis", "result", "vote", "worker"]);
+}
+
+#[test]
+fn every_shape() {
+    let file = parse(
+        r#"
+version: "3.8"
+name: demo
+services:
+  web:
+    image: charm-test/busybox
+    entrypoint: ["/bin/sh", "-c"]
+    command: ["httpd -f -p 80", 3]
+    ports:
+      - 8080
+      - "127.0.0.1:9229:9229"
+      - 53:53/udp
+      - {target: 81, published: "8081", host_ip: 127.0.0.1}
+    environment:
+      - A=1
+      - B=x=y
+      - FROM_SHELL
+    depends_on:
+      db: {condition: service_healthy}
+      cache:
+        condition: service_started
+      init: {condition: service_completed_successfully}
+    volumes:
+      - data:/data
+      - ./site:/www:ro
+      - /cache
+      - {type: bind, source: /etc, target: /host-etc, read_only: true}
+    networks:
+      front:
+        aliases: [www]
+      back:
+    restart: on-failure:5
+    labels: [team=web, bare]
+    init: true
+    stop_grace_period: 1m30s
+    scale: 2
+  db:
+    image: postgres
+    environment: {N: 1, F: 1.5, T: true, NULL: null, S: text}
+    healthcheck:
+      test: ["CMD", "pg_isready"]
+      interval: 10s
+      timeout: 1m30s
+      start_period: 500ms
+      retries: 5
+    networks: [back]
+    restart: "no"
+  cache:
+    image: redis
+    command: redis-server --save "" --appendonly no
+    healthcheck: {disable: true}
+  init:
+    image: busybox
+    command: 'sh -c "echo done"'
+    restart: always
+    deploy: {replicas: 0}
+networks:
+  front:
+  back: {driver: bridge, internal: true, labels: {a: b}}
+  outside: {external: true, name: shared}
+volumes:
+  data:
+  other: {external: true}
+"#,
+    );
+    assert_eq!(file.name(), Some("demo"));
+    let web = file.service("web").unwrap();
+    assert_eq!(web.entrypoint.as_ref().unwrap().0, ["/bin/sh", "-c"]);
+    assert_eq!(web.command.as_ref().unwrap().0, ["httpd -f -p 80", "3"]);
+    assert_eq!(web.ports.len(), 4);
+    assert_eq!(web.ports[0].container_port, 8080);
+    assert_eq!(web.ports[2].protocol, Protocol::Udp);
+    assert_eq!(web.ports[3].host_port, Some(8081));
+    assert_eq!(web.environment["A"].as_deref(), Some("1"));
+    assert_eq!(web.environment["B"].as_deref(), Some("x=y"));
+    assert_eq!(web.environment["FROM_SHELL"], None);
+    assert_eq!(web.depends_on["db"].condition, Condition::ServiceHealthy);
+    assert_eq!(
+        web.depends_on["init"].condition,
+        Condition::ServiceCompletedSuccessfully
+    );
+    assert_eq!(web.volumes.len(), 4);
+    assert!(matches!(
+        &web.volumes[3],
+        Mount::Bind {
+            read_only: true,
+            ..
+        }
+    ));
+    assert_eq!(web.networks["front"].aliases, ["www"]);
+    assert_eq!(web.restart, Some(Restart::OnFailure(Some(5))));
+    assert_eq!(web.labels["bare"], "");
+    assert_eq!(
+        web.stop_grace_period,
+        Some(std::time::Duration::from_secs(90))
+    );
+    assert_eq!(web.replicas(), 2);
+    let db = file.service("db").unwrap();
+    assert_eq!(db.environment["N"].as_deref(), Some("1"));
+    assert_eq!(db.environment["F"].as_deref(), Some("1.5"));
+    assert_eq!(db.environment["T"].as_deref(), Some("true"));
+    assert_eq!(db.environment["NULL"], None);
+    let hc = db.healthcheck.as_ref().unwrap();
+    assert_eq!(hc.test.as_deref().unwrap(), ["CMD", "pg_isready"]);
+    assert_eq!(hc.retries, Some(5));
+    assert_eq!(db.restart, Some(Restart::No));
+    let cache = file.service("cache").unwrap();
+    assert_eq!(
+        cache.command.as_ref().unwrap().0,
+        ["redis-server", "--save", "", "--appendonly", "no"]
+    );
+    assert!(cache.healthcheck.as_ref().unwrap().disable);
+    assert_eq!(file.service("init").unwrap().replicas(), 0);
+    assert!(file.networks()["back"].internal);
+    assert!(file.networks()["outside"].external);
+    assert!(file.volumes()["other"].external);
+    assert_eq!(file.order(), ["cache", "db", "init", "web"]);
+}
+
+#[test]
+fn null_and_empty_values() {
+    let file = parse(
+        "services:\n  a:\n    image: x\n    ports:\n    environment:\n    volumes:\n    networks:\n    depends_on:\n    labels:\nnetworks:\nvolumes:\n",
+    );
+    let a = file.service("a").unwrap();
+    assert!(a.ports.is_empty() && a.environment.is_empty() && a.volumes.is_empty());
+    assert!(file.networks().is_empty() && file.volumes().is_empty());
+}
+
+#[test]
+fn errors_name_key_and_line() {
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "services:\n  vote:\n    image: x\n    imag: y\n",
+            4,
+            "unknown field `imag`",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    ports:\n      - \"50:abc\"\n",
+            5,
+            "services.vote.ports[0]",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    ports: [\"70000\"]\n",
+            4,
+            "not a port number",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    depends_on: [nope]\n",
+            4,
+            "service \"nope\" is not declared",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    depends_on:\n      nope: {condition: service_healthy}\n",
+            5,
+            "nope",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    depends_on:\n      a: {condition: service_ready}\n",
+            5,
+            "unknown variant `service_ready`",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    networks: [front]\nnetworks:\n  back:\n",
+            4,
+            "network \"front\" is not declared",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    volumes: ['data:/data']\n",
+            4,
+            "volume \"data\" is not declared",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    healthcheck:\n      interval: 10\n",
+            5,
+            "healthcheck.interval",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    healthcheck:\n      interval: 10q\n",
+            5,
+            "unknown unit",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    healthcheck:\n      test: [sh, x]\n",
+            5,
+            "CMD, CMD-SHELL or NONE",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    command: \"echo 'oops\"\n",
+            4,
+            "unterminated single quote",
+        ),
+        (
+            "services:\n  vote:\n    command: x\n",
+            3,
+            "missing field `image`",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    restart: sometimes\n",
+            4,
+            "invalid restart policy",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    environment: {'': x}\n",
+            4,
+            "empty variable name",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    volumes: ['relative:path']\n",
+            4,
+            "not absolute",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    scale: -1\n",
+            4,
+            "scale",
+        ),
+        (
+            "services:\n  \"bad name\":\n    image: x\n",
+            2,
+            "invalid service name",
+        ),
+        ("foo: 1\nservices: {}\n", 1, "unknown field `foo`"),
+        (
+            "services:\n  vote:\n    image: x\nnetworks:\n  n: {drive: x}\n",
+            5,
+            "unknown field `drive`",
+        ),
+        ("services:\n  vote: [x]\n", 2, "services.vote"),
+        (
+            "services:\n  a:\n    image: x\n  a:\n    image: y\n",
+            4,
+            "duplicate",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    depends_on:\n      - redis\n      - nope\n  redis:\n    image: y\n",
+            6,
+            "\"nope\"",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    networks:\n      - a\n      - b\nnetworks:\n  a:\n",
+            6,
+            "network \"b\"",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    networks:\n      a:\n      b:\nnetworks:\n  a:\n",
+            6,
+            "network \"b\"",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    environment:\n      - A=1\n      - =2\n",
+            6,
+            "empty variable name",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    environment:\n      A: 1\n      B C: 2\n",
+            6,
+            "whitespace",
+        ),
+        (
+            "services:\n  vote:\n    image: x\n    volumes:\n      - /ok\n      - data:/x\n",
+            6,
+            "volume \"data\"",
+        ),
+        (
+            "services:\n  a: {image: x}\nvolumes:\n  v:\n  v:\n",
+            5,
+            "duplicate",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (src, line, needle) in cases {
+        let (got_line, message) = invalid(src);
+        if got_line != Some(*line) || !message.contains(needle) {
+            failures.push(format!(
+                "line {got_line:?} (want {line}): {message:?} (want {needle:?})\n{src}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
+
+#[test]
+fn cycles_are_reported() {
+    let (line, message) = invalid(
+        "services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n",
+    );
+    assert_eq!(line, None);
+    assert!(message.contains("cycle among services a, b"), "{message}");
+    let (_, message) = invalid("services:\n  a:\n    image: x\n    depends_on: [a]\n");
+    assert!(message.contains("cycle"), "{message}");
+}
+
+#[test]
+fn error_renders_short_with_line() {
+    let err = ComposeFile::from_str("services:\n  vote:\n    image: x\n    imag: y\n").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid compose file, line 4: services.vote: unknown field `imag`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hostile_inputs_never_panic() {
+    let deep = "[".repeat(10_000);
+    let laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nservices: {}\n";
+    let hostile = [
+        "",
+        "~",
+        "[]",
+        "services:",
+        "services: 3",
+        deep.as_str(),
+        laughs,
+        "services:\n  a:\n    image: x\n    ports: [\"99999999999999999999:1\"]\n",
+        "services:\n  a:\n    image: x\n    ports: [\"1-65535:1-2\"]\n",
+        "services:\n  a:\n    image: x\n    ports: [-1]\n",
+        "services:\n  a:\n    image: x\n    healthcheck: {interval: \"99999999999999999999h\"}\n",
+        "services:\n  a:\n    image: x\n    healthcheck: {retries: 99999999999}\n",
+        "services:\n  a:\n    image: x\n    command: \"\\\\\"\n",
+        "services:\n  a:\n    image: x\n    environment: [\"=\"]\n",
+        "services:\n  a:\n    image: \"\\u0000\"\n    environment: {\"\\u00e9\": \"\\u0000\"}\n",
+        "services:\n  a: !!binary aGVsbG8=\n",
+        "services:\n  a:\n    image: x\n    ports: [\"[::1:80:80\"]\n",
+        "services:\n  a:\n    image: x\n    volumes: [\":::\"]\n",
+        "\u{feff}services: {}\n",
+        "services: {a: {image: x, depends_on: {a: }}}",
+        "--- !tag\nservices: {}\n",
+        "services: {}\n---\nservices: {}\n",
+    ];
+    for src in hostile {
+        // Any result is fine; a panic fails the test.
+        let _ = ComposeFile::from_str(src);
+    }
+    let mut long_ports =
+        String::from("services:\n  a:\n    image: x\n    ports: [\"1-65535:1-65535/udp\"]\n");
+    long_ports.push('\n');
+    let file = ComposeFile::from_str(&long_ports).unwrap();
+    assert_eq!(file.service("a").unwrap().ports.len(), 65535);
+}

@@ -1,0 +1,142 @@
+//! A project: a compose file with the name and directory it is brought up under.
+
+use std::path::{Path, PathBuf};
+
+use crate::file::{ComposeFile, NetworkDef, VolumeDef};
+use crate::{Error, Result, names};
+
+/// What `up`, `down` and `ps` act on.
+///
+/// ```
+/// use charm_docker::{ComposeFile, Project};
+/// let file = ComposeFile::from_str("services: {web: {image: charm-test/busybox}}").unwrap();
+/// let project = Project::new("Voting App", "/srv/voting-app", file).unwrap();
+/// assert_eq!(project.name(), "votingapp");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    name: String,
+    working_dir: PathBuf,
+    config_files: Vec<PathBuf>,
+    file: ComposeFile,
+}
+
+impl Project {
+    /// A project named `name` (normalised as Compose does), resolving relative bind mounts
+    /// against `working_dir`.
+    pub fn new(name: &str, working_dir: impl Into<PathBuf>, file: ComposeFile) -> Result<Project> {
+        let normalized = names::normalize_project(name);
+        if normalized.is_empty() {
+            return Err(Error::InvalidProject {
+                name: name.to_owned(),
+                reason: "it has no letter or digit".to_owned(),
+            });
+        }
+        Ok(Project {
+            name: normalized,
+            working_dir: working_dir.into(),
+            config_files: Vec::new(),
+            file,
+        })
+    }
+
+    /// Reads the compose file at `path`; the project is named `name`, else the file's `name:`,
+    /// else its directory's name, and works in that directory.
+    ///
+    /// ```no_run
+    /// let project = charm_docker::Project::from_path(None, "files/voting-app/docker-compose.yml")?;
+    /// # Ok::<(), charm_docker::Error>(())
+    /// ```
+    pub fn from_path(name: Option<&str>, path: impl AsRef<Path>) -> Result<Project> {
+        let path = path.as_ref();
+        let file = ComposeFile::from_path(path)?;
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir_name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let chosen = name
+            .map(str::to_owned)
+            .or_else(|| file.name().map(str::to_owned))
+            .unwrap_or(dir_name);
+        let mut project = Project::new(&chosen, dir, file)?;
+        project.config_files = vec![absolute];
+        Ok(project)
+    }
+
+    /// The normalised project name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The directory relative bind mounts are resolved against.
+    pub fn working_dir(&self) -> &Path {
+        &self.working_dir
+    }
+
+    /// The compose file.
+    pub fn file(&self) -> &ComposeFile {
+        &self.file
+    }
+
+    /// The files recorded in the `config_files` label (empty for a file parsed from text).
+    pub fn config_files(&self) -> &[PathBuf] {
+        &self.config_files
+    }
+
+    /// Records `files` as this project's compose files (for the `config_files` label).
+    pub fn with_config_files(mut self, files: Vec<PathBuf>) -> Project {
+        self.config_files = files;
+        self
+    }
+
+    /// The networks services use, by key, with their definition (`default` included when a
+    /// service joins no explicit network).
+    pub(crate) fn used_networks(&self) -> Vec<(String, NetworkDef)> {
+        let mut used = std::collections::BTreeSet::new();
+        for service in self.file.services().values() {
+            if service.networks.is_empty() {
+                used.insert("default".to_owned());
+            }
+            used.extend(service.networks.keys().cloned());
+        }
+        used.into_iter()
+            .map(|key| {
+                let def = self.file.networks().get(&key).cloned().unwrap_or_default();
+                (key, def)
+            })
+            .collect()
+    }
+
+    /// The engine name of network `key`.
+    pub(crate) fn network_name(&self, key: &str, def: &NetworkDef) -> String {
+        match (&def.name, def.external) {
+            (Some(name), _) => name.clone(),
+            (None, true) => key.to_owned(),
+            (None, false) => names::scoped(&self.name, key),
+        }
+    }
+
+    /// The engine name of volume `key`.
+    pub(crate) fn volume_name(&self, key: &str, def: &VolumeDef) -> String {
+        match (&def.name, def.external) {
+            (Some(name), _) => name.clone(),
+            (None, true) => key.to_owned(),
+            (None, false) => names::scoped(&self.name, key),
+        }
+    }
+
+    /// The networks a service joins, by key, primary (first) included.
+    pub(crate) fn service_networks(&self, service: &str) -> Vec<String> {
+        match self.file.service(service) {
+            Some(s) if !s.networks.is_empty() => s.networks.keys().cloned().collect(),
+            _ => vec!["default".to_owned()],
+        }
+    }
+
+    /// The network definition for `key` (the implicit `default` has all defaults).
+    pub(crate) fn network_def(&self, key: &str) -> NetworkDef {
+        self.file.networks().get(key).cloned().unwrap_or_default()
+    }
+}

@@ -1,0 +1,324 @@
+//! What the engine is asked to create for one service: the container body (without the
+//! labels only we inject) and the extra networks to connect, plus its config hash.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig, NetworkingConfig, PortBinding,
+    RestartPolicy, RestartPolicyNameEnum,
+};
+use serde::Serialize;
+
+use crate::file::{Mount, Restart, Service};
+use crate::{Project, hash, names};
+
+/// One service, rendered for the engine.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ContainerSpec {
+    /// The create body, labels holding only the user's own.
+    pub(crate) body: ContainerCreateBody,
+    /// Networks beyond the primary one: engine name and aliases (API 1.41 takes a single
+    /// network at create time; the others are connected before start).
+    pub(crate) extra_networks: Vec<(String, Vec<String>)>,
+}
+
+impl ContainerSpec {
+    /// Renders `service` of `project`.
+    pub(crate) fn new(
+        project: &Project,
+        name: &str,
+        service: &Service,
+        image: &str,
+    ) -> ContainerSpec {
+        let mut networks = project.service_networks(name).into_iter().map(|key| {
+            let def = project.network_def(&key);
+            let mut aliases = vec![name.to_owned()];
+            if let Some(settings) = service.networks.get(&key) {
+                aliases.extend(settings.aliases.iter().cloned());
+            }
+            (project.network_name(&key, &def), aliases)
+        });
+        let primary = networks.next();
+        let extra_networks = networks.collect();
+
+        let mut exposed = Vec::new();
+        let mut bindings: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
+        for port in &service.ports {
+            let key = format!("{}/{}", port.container_port, port.protocol);
+            if !exposed.contains(&key) {
+                exposed.push(key.clone());
+            }
+            let binding = PortBinding {
+                host_ip: port.host_ip.clone(),
+                host_port: Some(port.host_port.map(|p| p.to_string()).unwrap_or_default()),
+            };
+            bindings
+                .entry(key)
+                .or_insert_with(|| Some(Vec::new()))
+                .get_or_insert_with(Vec::new)
+                .push(binding);
+        }
+
+        let mut binds = Vec::new();
+        let mut anonymous = Vec::new();
+        for mount in &service.volumes {
+            match mount {
+                Mount::Volume {
+                    source,
+                    target,
+                    read_only,
+                } => {
+                    let def = project
+                        .file()
+                        .volumes()
+                        .get(source)
+                        .cloned()
+                        .unwrap_or_default();
+                    binds.push(bind(&project.volume_name(source, &def), target, *read_only));
+                }
+                Mount::Bind {
+                    source,
+                    target,
+                    read_only,
+                } => {
+                    let host = resolve(project.working_dir(), source);
+                    binds.push(bind(&host.to_string_lossy(), target, *read_only));
+                }
+                Mount::Anonymous { target } => anonymous.push(target.clone()),
+            }
+        }
+
+        let env: Vec<String> = service
+            .environment
+            .iter()
+            .filter_map(|(key, value)| {
+                // A variable without a value takes the caller's, or is left out (as Compose).
+                let value = value.clone().or_else(|| std::env::var(key).ok())?;
+                Some(format!("{key}={value}"))
+            })
+            .collect();
+
+        let healthcheck = service.healthcheck.as_ref().map(|h| HealthConfig {
+            test: if h.disable {
+                Some(vec!["NONE".to_owned()])
+            } else {
+                h.test.clone()
+            },
+            interval: h.interval.map(nanos),
+            timeout: h.timeout.map(nanos),
+            start_period: h.start_period.map(nanos),
+            retries: h.retries.map(i64::from),
+            ..Default::default()
+        });
+
+        let non_empty = |c: &Option<crate::file::Command>| {
+            c.as_ref().filter(|c| !c.0.is_empty()).map(|c| c.0.clone())
+        };
+        let body = ContainerCreateBody {
+            image: Some(image.to_owned()),
+            cmd: non_empty(&service.command),
+            entrypoint: non_empty(&service.entrypoint),
+            env: (!env.is_empty()).then_some(env),
+            labels: Some(
+                service
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            exposed_ports: (!exposed.is_empty()).then_some(exposed),
+            volumes: (!anonymous.is_empty()).then_some(anonymous),
+            healthcheck,
+            working_dir: service.working_dir.clone(),
+            user: service.user.clone(),
+            hostname: service.hostname.clone(),
+            tty: service.tty,
+            open_stdin: service.stdin_open,
+            stop_signal: service.stop_signal.clone(),
+            stop_timeout: service
+                .stop_grace_period
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+            host_config: Some(HostConfig {
+                port_bindings: (!bindings.is_empty()).then_some(bindings),
+                binds: (!binds.is_empty()).then_some(binds),
+                restart_policy: service.restart.map(restart_policy),
+                init: service.init,
+                network_mode: primary.as_ref().map(|(name, _)| name.clone()),
+                ..Default::default()
+            }),
+            networking_config: primary.map(|(name, aliases)| NetworkingConfig {
+                endpoints_config: Some(HashMap::from([(
+                    name,
+                    EndpointSettings {
+                        aliases: Some(aliases),
+                        ..Default::default()
+                    },
+                )])),
+            }),
+            ..Default::default()
+        };
+        ContainerSpec {
+            body,
+            extra_networks,
+        }
+    }
+
+    /// The config hash: the spec before our labels go in, so it changes exactly when what
+    /// the engine would create changes (scale and depends_on never reach the spec).
+    pub(crate) fn hash(&self) -> String {
+        hash::config_hash(self)
+    }
+
+    /// The body with Compose's labels added, for container `number`.
+    pub(crate) fn body_for(
+        &self,
+        project: &Project,
+        service: &str,
+        number: u32,
+        config_hash: &str,
+    ) -> ContainerCreateBody {
+        let mut body = self.body.clone();
+        let files: Vec<String> = project
+            .config_files()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let ours: BTreeMap<&str, String> = BTreeMap::from([
+            (names::labels::PROJECT, project.name().to_owned()),
+            (names::labels::SERVICE, service.to_owned()),
+            (names::labels::CONTAINER_NUMBER, number.to_string()),
+            (names::labels::ONEOFF, "False".to_owned()),
+            (names::labels::CONFIG_HASH, config_hash.to_owned()),
+            (names::labels::VERSION, names::VERSION.to_owned()),
+            (
+                names::labels::WORKING_DIR,
+                project.working_dir().display().to_string(),
+            ),
+            (names::labels::CONFIG_FILES, files.join(",")),
+        ]);
+        let labels = body.labels.get_or_insert_with(HashMap::new);
+        for (key, value) in ours {
+            labels.insert(key.to_owned(), value);
+        }
+        body
+    }
+}
+
+fn bind(source: &str, target: &str, read_only: bool) -> String {
+    if read_only {
+        format!("{source}:{target}:ro")
+    } else {
+        format!("{source}:{target}")
+    }
+}
+
+/// Makes a bind source absolute: `~` is `$HOME`, a relative path is under `working_dir`;
+/// `.` components are dropped so the label-free spec (and its hash) is stable.
+fn resolve(working_dir: &Path, source: &Path) -> PathBuf {
+    let expanded = match source.strip_prefix("~") {
+        Ok(rest) => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default()
+            .join(rest),
+        Err(_) => source.to_path_buf(),
+    };
+    let joined = if expanded.is_absolute() {
+        expanded
+    } else {
+        working_dir.join(expanded)
+    };
+    joined
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+fn nanos(d: Duration) -> i64 {
+    i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
+}
+
+fn restart_policy(restart: Restart) -> RestartPolicy {
+    let (name, count) = match restart {
+        Restart::No => (RestartPolicyNameEnum::NO, None),
+        Restart::Always => (RestartPolicyNameEnum::ALWAYS, None),
+        Restart::UnlessStopped => (RestartPolicyNameEnum::UNLESS_STOPPED, None),
+        Restart::OnFailure(count) => (RestartPolicyNameEnum::ON_FAILURE, count.map(i64::from)),
+    };
+    RestartPolicy {
+        name: Some(name),
+        maximum_retry_count: count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ComposeFile;
+
+    fn spec(src: &str, service: &str) -> ContainerSpec {
+        let file = ComposeFile::from_str(src).unwrap();
+        let project = Project::new("p", "/srv/app", file).unwrap();
+        let s = project.file().service(service).unwrap();
+        ContainerSpec::new(&project, service, s, "img:latest")
+    }
+
+    #[test]
+    fn renders_ports_binds_networks() {
+        let s = spec(
+            "services:\n  web:\n    image: x\n    ports: ['127.0.0.1:8080:80', '6379']\n    volumes: ['./site:/www:ro', 'data:/data', '/cache']\n    networks: {front: {aliases: [www]}, back: }\nnetworks: {front: , back: }\nvolumes: {data: }\n",
+            "web",
+        );
+        let host = s.body.host_config.as_ref().unwrap();
+        assert_eq!(
+            host.binds.as_ref().unwrap(),
+            &["/srv/app/site:/www:ro", "p_data:/data"]
+        );
+        assert_eq!(s.body.volumes.as_ref().unwrap(), &["/cache"]);
+        assert_eq!(host.network_mode.as_deref(), Some("p_back"));
+        assert_eq!(
+            s.extra_networks,
+            [(
+                "p_front".to_owned(),
+                vec!["web".to_owned(), "www".to_owned()]
+            )]
+        );
+        let bindings = host.port_bindings.as_ref().unwrap();
+        assert_eq!(
+            bindings["80/tcp"].as_ref().unwrap()[0].host_ip.as_deref(),
+            Some("127.0.0.1")
+        );
+        assert_eq!(
+            bindings["6379/tcp"].as_ref().unwrap()[0]
+                .host_port
+                .as_deref(),
+            Some("")
+        );
+    }
+
+    #[test]
+    fn hash_ignores_scale_and_depends_on_but_not_ports() {
+        let base = "services:\n  db: {image: x}\n  web:\n    image: x\n    ports: ['8080:80']\n";
+        let h = spec(base, "web").hash();
+        assert_eq!(h, spec(base, "web").hash(), "stable");
+        assert_eq!(
+            h,
+            spec(
+                &base.replace("ports:", "scale: 1\n    depends_on: [db]\n    ports:"),
+                "web"
+            )
+            .hash()
+        );
+        assert_ne!(h, spec(&base.replace("8080", "8081"), "web").hash());
+        assert_ne!(
+            h,
+            spec(
+                &base.replace("ports:", "environment: {A: 1}\n    ports:"),
+                "web"
+            )
+            .hash()
+        );
+        assert_eq!(h.len(), 64);
+    }
+}
