@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test of the project, on a fresh Debian 12 machine as on a developer's.
+#
+# Installs and starts what the tests need (Debian's docker.io engine, started with
+# `--ip 127.0.0.1` so published ports stay on loopback; the offline test images), then runs
+# the formatting and lint gates and `cargo test --workspace`, which includes the trybuild
+# compile-fail suite (ui-tests), the emulator's hook-tool tests, and the Docker integration
+# tests against the real engine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/docker-up.sh
+scripts/build-test-images.sh
+
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+# The black-box tests start the emulator's tool binary: build every binary first.
+cargo build --workspace --bins
+cargo test --workspace
