@@ -41,6 +41,7 @@ mod flags;
 pub mod hook;
 pub mod interfaces;
 pub mod juju;
+pub mod render;
 mod registry;
 mod run;
 mod store;

@@ -1,0 +1,1 @@
+//! YAML-safe rendering of askama templates (being written).
