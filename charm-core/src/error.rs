@@ -85,6 +85,9 @@ pub enum Error {
         /// The panic payload, when it was a string.
         message: String,
     },
+    /// A Docker operation failed: image not found, port allocated, engine down, bad file...
+    #[error(transparent)]
+    Docker(#[from] charm_docker::Error),
     /// Rendering a template failed.
     #[error("rendering {what}: {message}")]
     Render {

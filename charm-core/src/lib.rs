@@ -41,8 +41,8 @@ mod flags;
 pub mod hook;
 pub mod interfaces;
 pub mod juju;
-pub mod render;
 mod registry;
+pub mod render;
 mod run;
 mod store;
 mod trace;
@@ -65,6 +65,72 @@ pub use run::{HookReport, RunOptions, run, run_hook};
 pub use store::{STATE_FILE, Snapshot, Store, write_atomically};
 pub use trace::{Trace, TraceEntry};
 pub use unit::Unit;
+
+/// Docker Compose's semantics over the Docker Engine API (the `charm-docker` crate), and the
+/// docker layer: include it with `layers(charm_core::docker)` to get `docker.available`.
+///
+/// The layer sets `docker.available` once the engine answers, and re-checks it on every
+/// `update-status`, clearing the flag (status `waiting: Docker engine not reachable at ...`)
+/// when the engine is gone. On a real unit without an engine, the install hook installs
+/// Debian/Ubuntu's `docker.io` (set `CHARM_DOCKER_INSTALL=0` to forbid that).
+#[charm_core::layer(flags("docker.available"))]
+pub mod docker {
+    pub use charm_docker::*;
+
+    #[when_not("docker.available")]
+    fn detect_engine(unit: &mut crate::Unit) -> crate::Result<()> {
+        if unit.hook_name() == "install" && needs_install() {
+            unit.status_maintenance("installing the Docker engine (docker.io)")?;
+            install_engine()?;
+        }
+        check_engine(unit)
+    }
+
+    #[hook("update-status")]
+    fn recheck_engine(unit: &mut crate::Unit) -> crate::Result<()> {
+        check_engine(unit)
+    }
+
+    fn check_engine(unit: &mut crate::Unit) -> crate::Result<()> {
+        let answer = unit.docker().and_then(|engine| Ok(engine.ping()?));
+        match answer {
+            Ok(()) => unit.set_flag("docker.available"),
+            Err(err) => {
+                unit.clear_flag("docker.available");
+                let reason = match &err {
+                    crate::Error::Docker(Error::EngineUnreachable { host, .. }) => {
+                        format!("Docker engine not reachable at {host}")
+                    }
+                    other => format!("Docker engine not usable: {other}"),
+                };
+                unit.log(crate::LogLevel::Warning, format!("{reason}: {err}"));
+                unit.status_waiting(reason)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn needs_install() -> bool {
+        std::env::var("CHARM_DOCKER_INSTALL").is_ok_and(|v| v != "0")
+            && !std::path::Path::new("/usr/bin/dockerd").exists()
+            && std::path::Path::new("/usr/bin/apt-get").exists()
+    }
+
+    fn install_engine() -> crate::Result<()> {
+        let status = std::process::Command::new("apt-get")
+            .args(["install", "-y", "docker.io"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .map_err(|e| crate::Error::msg(format!("running apt-get install docker.io: {e}")))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(crate::Error::msg(format!(
+                "apt-get install docker.io failed ({status})"
+            )))
+        }
+    }
+}
 
 /// What a charm module usually needs: `use charm_core::prelude::*;`.
 pub mod prelude {

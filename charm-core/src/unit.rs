@@ -50,6 +50,7 @@ pub struct Unit {
     logs: Vec<(LogLevel, String)>,
     log_level: LogLevel,
     pub(crate) config_flags: Vec<String>,
+    docker: Option<charm_docker::Engine>,
 }
 
 impl std::fmt::Debug for Unit {
@@ -110,6 +111,7 @@ impl Unit {
             logs: Vec::new(),
             log_level,
             config_flags: Vec::new(),
+            docker: None,
         };
         unit.load_config()?;
         unit.refresh_endpoints()?;
@@ -579,6 +581,72 @@ impl Unit {
     /// to the unit agent.
     pub fn juju(&mut self) -> &mut Juju {
         &mut self.juju
+    }
+
+    /// The Docker engine (`DOCKER_HOST` or the local socket), connected on first use and kept
+    /// for the rest of the hook: one client per hook.
+    pub fn docker(&mut self) -> Result<&mut charm_docker::Engine> {
+        let engine = match self.docker.take() {
+            Some(engine) => engine,
+            None => charm_docker::Engine::connect()?,
+        };
+        Ok(self.docker.insert(engine))
+    }
+
+    /// `docker compose -p PROJECT -f FILE up -d --remove-orphans`, natively: converges the
+    /// project to the file (relative to the charm directory) and reports image pulls as
+    /// `maintenance` status ("pulling redis:alpine 45%"), throttled to every 20% or 10 s.
+    ///
+    /// ```no_run
+    /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+    /// let report = unit.compose_up("voting-app", "files/voting-app/docker-compose.yml")?;
+    /// if report.changed() {
+    ///     unit.log(charm_core::LogLevel::Info, "workload reconfigured");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn compose_up(
+        &mut self,
+        project: &str,
+        file: impl AsRef<Path>,
+    ) -> Result<charm_docker::UpReport> {
+        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?;
+        let engine = match self.docker.take() {
+            Some(engine) => engine,
+            None => charm_docker::Engine::connect()?,
+        };
+        let mut throttle = charm_docker::Throttle::new(20, std::time::Duration::from_secs(10));
+        let mut status_error = None;
+        let result = engine.up(&project, &mut |progress| {
+            if throttle.admit(progress) && status_error.is_none() {
+                let status = Status {
+                    kind: StatusKind::Maintenance,
+                    message: progress.to_string(),
+                };
+                if let Err(err) = self.juju.status_set(&status, false) {
+                    status_error = Some(err);
+                } else if let Ok(value) = serde_json::to_value(&status) {
+                    self.kv.insert(KV_STATUS.to_owned(), value);
+                }
+            }
+        });
+        self.docker = Some(engine);
+        if let Some(err) = status_error {
+            return Err(err);
+        }
+        Ok(result?)
+    }
+
+    /// `docker compose -p PROJECT -f FILE down` (named volumes too when `volumes`).
+    pub fn compose_down(
+        &mut self,
+        project: &str,
+        file: impl AsRef<Path>,
+        volumes: bool,
+    ) -> Result<charm_docker::DownReport> {
+        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?;
+        let options = charm_docker::DownOptions { volumes };
+        Ok(self.docker()?.down(&project, options)?)
     }
 
     /// Path of a file in the charm directory.
