@@ -52,7 +52,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+    /// An error with a message (invalid input, or a failure outside the model).
+    pub fn invalid(message: impl Into<String>) -> Self {
         Self::Invalid(message.into())
     }
 }

@@ -1,0 +1,277 @@
+//! State-transition tests for reactive charms, in the spirit of ops' testing: set up the
+//! unit's world (config, leadership, relations and their data, flags), run one hook
+//! in-process, and assert on the world that comes out (status, opened ports, published
+//! relation data, flags, logs, hook-tool calls).
+//!
+//! Hooks run through the same hook-tool semantics as the `charm-emulator` processes (its
+//! [`Emulator::call`]), called in-process: no process is spawned, so a test runs in
+//! microseconds. Buffered writes (ports, relation data, state) are committed only when the
+//! hook succeeds, exactly as in the emulator and in Juju.
+//!
+//! ```no_run
+//! # static CHARM: charm_core::Charm = charm_core::Charm { name: "x", endpoints: &[], config: &[],
+//! #   layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
+//! use charm_testing::Harness;
+//! let mut h = Harness::new(&CHARM, env!("CARGO_MANIFEST_DIR"), "hello/0").unwrap();
+//! h.set_config("port", "9000").unwrap();
+//! let out = h.run("config-changed");
+//! out.result.as_ref().unwrap();
+//! assert_eq!(h.opened_ports(), ["9000/tcp"]);
+//! assert!(h.flags().contains(&"hello.ready".to_owned()));
+//! ```
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use charm_core::juju::{HookTools, ToolOutput};
+use charm_core::{Charm, HookEnv, RunOptions, Trace};
+use charm_emulator::{CharmInfo, ContextId, Emulator, Hook, Model, ToolCall};
+
+pub use charm_emulator::{LogRecord, Status};
+
+/// What one hook did.
+#[derive(Debug)]
+pub struct Output {
+    /// Whether every handler succeeded (then the state was committed).
+    pub result: charm_core::Result<()>,
+    /// Which handlers ran, and why.
+    pub trace: Trace,
+    /// The hook-tool calls it made, in order.
+    pub calls: Vec<ToolCall>,
+}
+
+impl Output {
+    /// The names of the tools called, in order.
+    pub fn tools_called(&self) -> Vec<&str> {
+        self.calls.iter().map(|c| c.tool.as_str()).collect()
+    }
+}
+
+/// One unit of a charm, its world, and its charm directory (a temp dir holding the unit's
+/// persisted flags).
+pub struct Harness {
+    charm: &'static Charm,
+    emulator: Rc<RefCell<Emulator>>,
+    charm_dir: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for Harness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness")
+            .field("charm", &self.charm.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The in-process hook-tool backend: each call goes straight to [`Emulator::call`].
+struct InProcess {
+    emulator: Rc<RefCell<Emulator>>,
+    context: ContextId,
+}
+
+impl HookTools for InProcess {
+    fn run(&mut self, tool: &str, args: &[String], stdin: &[u8]) -> std::io::Result<ToolOutput> {
+        let out = self
+            .emulator
+            .borrow_mut()
+            .call(&self.context, tool, args, stdin);
+        Ok(ToolOutput {
+            code: out.code,
+            stdout: out.stdout,
+            stderr: out.stderr,
+        })
+    }
+}
+
+impl Harness {
+    /// A unit `unit` (`app/0`) of `charm`, whose metadata.yaml and config.yaml are in
+    /// `source_dir` (usually `env!("CARGO_MANIFEST_DIR")`). It starts as leader, with default
+    /// config, no relations and no flags.
+    pub fn new(
+        charm: &'static Charm,
+        source_dir: impl AsRef<Path>,
+        unit: &str,
+    ) -> charm_emulator::Result<Self> {
+        let info = CharmInfo::load(source_dir.as_ref())?;
+        let charm_dir = tempfile::tempdir().map_err(|e| {
+            charm_emulator::Error::invalid(format!("cannot create a temp charm directory: {e}"))
+        })?;
+        let mut model = Model::new(unit)?;
+        model.charm_dir = Some(charm_dir.path().to_owned());
+        model.endpoints = info.endpoints;
+        model.extra_bindings = info.extra_bindings;
+        model.config = info.config;
+        model.leader = true;
+        Ok(Self {
+            charm,
+            emulator: Rc::new(RefCell::new(Emulator::new(model))),
+            charm_dir,
+        })
+    }
+
+    /// The charm directory of the unit (rendered files and the unit state live here).
+    pub fn charm_dir(&self) -> &Path {
+        self.charm_dir.path()
+    }
+
+    /// The unit's world, to inspect.
+    pub fn model(&self) -> std::cell::Ref<'_, Model> {
+        Ref::map(self.emulator.borrow(), Emulator::model)
+    }
+
+    /// Changes the world before the next hook (config, relations, leadership, ...).
+    pub fn with_model<T>(&self, change: impl FnOnce(&mut Model) -> T) -> T {
+        change(self.emulator.borrow_mut().model_mut())
+    }
+
+    /// Sets a config option from its text form, typed by config.yaml.
+    pub fn set_config(&self, key: &str, value: &str) -> charm_emulator::Result<()> {
+        self.with_model(|m| m.set_config(key, value))
+    }
+
+    /// Sets leadership.
+    pub fn set_leader(&self, leader: bool) {
+        self.with_model(|m| m.leader = leader);
+    }
+
+    /// Adds a relation on `endpoint` to `remote_app` with remote units and their data;
+    /// returns its number (the `N` of `endpoint:N`). Run the relation hooks yourself.
+    pub fn add_relation(
+        &self,
+        endpoint: &str,
+        remote_app: &str,
+        units: &[(&str, &[(&str, &str)])],
+    ) -> charm_emulator::Result<u64> {
+        self.with_model(|m| {
+            let id = m.add_relation(endpoint, remote_app)?;
+            if let Some(rel) = m.relations.get_mut(&id) {
+                for (unit, data) in units {
+                    let bag = data
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect();
+                    rel.remote_units.insert(
+                        (*unit).to_owned(),
+                        charm_emulator::RemoteUnit {
+                            data: bag,
+                            departing: false,
+                        },
+                    );
+                }
+            }
+            Ok(id)
+        })
+    }
+
+    /// Runs one hook (`install`, `config-changed`, ...) in-process.
+    pub fn run(&mut self, hook: &str) -> Output {
+        self.run_hook(Hook::new(hook))
+    }
+
+    /// Runs a relation hook of relation `id` (with `remote_unit` for joined/changed/departed).
+    pub fn run_relation(&mut self, hook: &str, id: u64, remote_unit: Option<&str>) -> Output {
+        let mut h = Hook::new(hook).with_relation(id);
+        if let Some(unit) = remote_unit {
+            h = if hook.ends_with("-departed") {
+                h.with_remote_unit(unit).with_departing_unit(unit)
+            } else {
+                h.with_remote_unit(unit)
+            };
+        }
+        self.run_hook(h)
+    }
+
+    /// Runs any hook.
+    pub fn run_hook(&mut self, hook: Hook) -> Output {
+        let context = match self.emulator.borrow_mut().open_context(hook) {
+            Ok(ctx) => ctx,
+            Err(err) => {
+                return Output {
+                    result: Err(charm_core::Error::msg(format!(
+                        "cannot start the hook: {err}"
+                    ))),
+                    trace: Trace::default(),
+                    calls: Vec::new(),
+                };
+            }
+        };
+        let env = HookEnv::from_lookup(
+            |k| context.env.get(k).cloned().filter(|v| !v.is_empty()),
+            None,
+        );
+        let result = match env {
+            Ok(env) => {
+                let tools = InProcess {
+                    emulator: self.emulator.clone(),
+                    context: context.id.clone(),
+                };
+                charm_core::run_hook(self.charm, env, Box::new(tools), RunOptions::default())
+            }
+            Err(err) => charm_core::HookReport {
+                result: Err(err),
+                trace: Trace::default(),
+                tool_calls: 0,
+            },
+        };
+        let finished = self
+            .emulator
+            .borrow_mut()
+            .finish(&context.id, result.result.is_ok());
+        Output {
+            result: result.result,
+            trace: result.trace,
+            calls: finished.map(|f| f.calls).unwrap_or_default(),
+        }
+    }
+
+    /// The unit's current workload status.
+    pub fn unit_status(&self) -> Status {
+        self.model().unit_status.clone()
+    }
+
+    /// Committed opened ports, as `5000/tcp`.
+    pub fn opened_ports(&self) -> Vec<String> {
+        self.model()
+            .opened_ports
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    /// The data our unit published on relation `id`.
+    pub fn published(&self, id: u64) -> BTreeMap<String, String> {
+        self.model()
+            .relations
+            .get(&id)
+            .map(|r| r.local_unit_data.clone())
+            .unwrap_or_default()
+    }
+
+    /// The flags persisted by the last successful hook.
+    pub fn flags(&self) -> Vec<String> {
+        self.snapshot()
+            .map(|s| s.flags.into_keys().collect())
+            .unwrap_or_default()
+    }
+
+    /// Juju log records at `level` (`INFO`, `WARNING`, ...).
+    pub fn logs(&self, level: &str) -> Vec<String> {
+        self.model()
+            .logs
+            .iter()
+            .filter(|l| l.level == level)
+            .map(|l| l.message.clone())
+            .collect()
+    }
+
+    /// The unit state file as committed (None before the first successful hook).
+    pub fn snapshot(&self) -> Option<charm_core::Snapshot> {
+        let path: PathBuf = self.charm_dir.path().join(charm_core::STATE_FILE);
+        let mut store = charm_core::Store::in_dir(self.charm_dir.path());
+        path.exists().then(|| store.load().ok()).flatten()
+    }
+}
+
+use std::cell::Ref;
