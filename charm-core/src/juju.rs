@@ -334,13 +334,22 @@ impl Juju {
         self.call("status-set", a, b"").map(drop)
     }
 
-    /// `status-get --include-data --format=json [--application]`.
+    /// `status-get --include-data --format=json [--application]`. With `--application` Juju
+    /// wraps the answer as `{"application-status": {..., "units": {...}}}`.
     pub fn status_get(&mut self, application: bool) -> Result<StatusInfo> {
-        let mut a = args(["--include-data", "--format=json"]);
-        if application {
-            a.push("--application".to_owned());
+        if !application {
+            return self.json("status-get", args(["--include-data", "--format=json"]));
         }
-        self.json("status-get", a)
+        #[derive(Deserialize)]
+        struct Wrapped {
+            #[serde(rename = "application-status")]
+            application_status: StatusInfo,
+        }
+        let wrapped: Wrapped = self.json(
+            "status-get",
+            args(["--include-data", "--format=json", "--application"]),
+        )?;
+        Ok(wrapped.application_status)
     }
 
     /// `open-port PORT`.

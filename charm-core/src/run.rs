@@ -26,8 +26,8 @@ pub struct HookReport {
 pub struct RunOptions {
     /// Print every dispatch step to stderr (`CHARM_TRACE=1`).
     pub live_trace: bool,
-    /// Drop log lines below this level (`CHARM_LOG_LEVEL`, default INFO; the dispatch
-    /// summary is DEBUG).
+    /// Drop log lines below this level (`CHARM_LOG_LEVEL`, default DEBUG, so the one-line
+    /// dispatch summary of each hook reaches the Juju log; `INFO` drops it).
     pub log_level: LogLevel,
 }
 
@@ -35,19 +35,19 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             live_trace: false,
-            log_level: LogLevel::Info,
+            log_level: LogLevel::Debug,
         }
     }
 }
 
 impl RunOptions {
-    /// Reads `CHARM_TRACE` and `CHARM_LOG_LEVEL`.
+    /// Reads `CHARM_TRACE` and `CHARM_LOG_LEVEL` (`DEBUG`, `INFO`, `WARNING`, `ERROR`).
     pub fn from_process() -> Self {
         let live_trace = std::env::var("CHARM_TRACE").is_ok_and(|v| v == "1");
         let log_level = std::env::var("CHARM_LOG_LEVEL")
             .ok()
             .and_then(|v| LogLevel::parse(&v))
-            .unwrap_or(LogLevel::Info);
+            .unwrap_or(LogLevel::Debug);
         Self {
             live_trace,
             log_level,

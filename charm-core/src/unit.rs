@@ -569,7 +569,7 @@ impl Unit {
     // ----- logs and tools -----
 
     /// Logs to Juju's debug log. Messages are batched and sent at hook end (one `juju-log`
-    /// per level run); those below the unit's level (`CHARM_LOG_LEVEL`, default INFO) are
+    /// per level run); those below the unit's level (`CHARM_LOG_LEVEL`, default DEBUG) are
     /// dropped.
     pub fn log(&mut self, level: LogLevel, message: impl Into<String>) {
         if level >= self.log_level {

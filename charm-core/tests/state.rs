@@ -217,3 +217,58 @@ fn a_corrupt_state_file_fails_the_hook_and_is_left_alone() {
     assert!(err.to_string().contains("is corrupt"), "{err}");
     assert_eq!(state(dir.path()), b"{\"flags\": 3}");
 }
+
+#[charm_core::charm(
+    metadata = "tests/fixtures/doc/metadata.yaml",
+    config = "tests/fixtures/doc/config.yaml"
+)]
+mod watcher {
+    use super::record;
+    use charm_core::prelude::*;
+
+    #[when_file_changed("watched.txt")]
+    fn file_changed(_unit: &mut Unit) -> Result<()> {
+        record("file_changed");
+        Ok(())
+    }
+
+    #[hook("{install,update-status}")]
+    fn compare(unit: &mut Unit) -> Result<()> {
+        let name = unit.config()?.name;
+        if unit.data_changed("greeting", &name)? {
+            record("data_changed");
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn when_file_changed_and_data_changed_fire_on_change_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = world("a");
+    let watched = dir.path().join("watched.txt");
+    std::fs::write(&watched, "v1").unwrap();
+    run(&watcher::CHARM, dir.path(), "install", &w)
+        .result
+        .unwrap();
+    assert_eq!(take_log(), ["data_changed", "file_changed"]);
+    run(&watcher::CHARM, dir.path(), "update-status", &w)
+        .result
+        .unwrap();
+    assert_eq!(take_log(), Vec::<&str>::new(), "nothing changed");
+    std::fs::write(&watched, "v2").unwrap();
+    w.borrow_mut().config.insert("name".into(), json!("b"));
+    run(&watcher::CHARM, dir.path(), "update-status", &w)
+        .result
+        .unwrap();
+    assert_eq!(take_log(), ["data_changed", "file_changed"]);
+    std::fs::remove_file(&watched).unwrap();
+    run(&watcher::CHARM, dir.path(), "update-status", &w)
+        .result
+        .unwrap();
+    assert_eq!(
+        take_log(),
+        ["file_changed"],
+        "a file that disappears has changed"
+    );
+}

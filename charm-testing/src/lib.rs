@@ -31,6 +31,32 @@ use charm_emulator::{CharmInfo, ContextId, Emulator, Hook, Model, ToolCall};
 
 pub use charm_emulator::{LogRecord, Status};
 
+/// The `charm-emulator` executable that hook-tool symlinks point to, for black-box tests of a
+/// compiled charm: `CHARM_EMULATOR_BIN` if set, else `charm-emulator` in the cargo target
+/// directory of the running test (`cargo test --workspace` builds it; so does
+/// `cargo build -p charm-emulator`).
+///
+/// # Panics
+/// When the binary is missing, with the command that builds it: a test cannot go on.
+pub fn emulator_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("CHARM_EMULATOR_BIN") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    // A test runs from target/<profile>/deps/.
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("target/debug"));
+    let bin = target.join("charm-emulator");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build -p charm-emulator` first (cargo test --workspace builds it)",
+        bin.display()
+    );
+    bin
+}
+
 /// What one hook did.
 #[derive(Debug)]
 pub struct Output {

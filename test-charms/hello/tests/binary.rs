@@ -9,23 +9,6 @@ use charm_emulator::{Hook, InitOptions, ModelDir, RemoteUnitSpec, Runner};
 
 const CHARM: &str = env!("CARGO_BIN_EXE_hello-charm");
 
-/// The emulator binary the tool symlinks point to: built by `cargo test --workspace`, or
-/// named by `CHARM_EMULATOR_BIN`.
-fn emulator_bin() -> PathBuf {
-    if let Ok(path) = std::env::var("CHARM_EMULATOR_BIN") {
-        return path.into();
-    }
-    let exe = std::env::current_exe().unwrap();
-    let target = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let bin = target.join("charm-emulator");
-    assert!(
-        bin.is_file(),
-        "{} is missing: run `cargo build -p charm-emulator` (cargo test --workspace builds it)",
-        bin.display()
-    );
-    bin
-}
-
 struct Unit {
     _tmp: tempfile::TempDir,
     charm_dir: PathBuf,
@@ -45,7 +28,7 @@ fn deploy_unit() -> Unit {
         charm_dir: charm_dir.clone(),
         unit: "hello/0".into(),
         leader: true,
-        tool_executable: emulator_bin(),
+        tool_executable: charm_testing::emulator_binary(),
     })
     .unwrap();
     let runner = Runner::new(dir).with_charm_binary(CHARM);
