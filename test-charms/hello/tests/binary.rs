@@ -250,3 +250,37 @@ fn redis_relation_data_is_injected_and_hostile_data_only_warns() {
     }
     assert_eq!(unit.model().unit_status.message, "ready");
 }
+
+#[test]
+fn the_dispatch_trace_goes_to_stderr_and_its_summary_to_the_juju_log() {
+    let unit = deploy_unit();
+    let runner = Runner::new(unit.runner.model_dir().clone())
+        .with_charm_binary(CHARM)
+        .with_env("CHARM_TRACE", "1");
+    let out = runner.run(Hook::new("install")).unwrap();
+    assert!(out.success(), "{}", out.stderr_text());
+    let stderr = out.stderr_text();
+    assert!(
+        stderr.contains(
+            "charm trace: iteration 0: greeter_layer::greeter::greet (when_not greeter.greeted)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("charm trace: iteration 1: hello_charm::hello::ready (when greeter.greeted; when_not hello.ready)"),
+        "{stderr}"
+    );
+    let summary: Vec<String> = unit
+        .model()
+        .logs
+        .iter()
+        .filter(|l| l.level == "DEBUG" && l.message.starts_with("dispatch:"))
+        .map(|l| l.message.clone())
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "dispatch: [0] greeter_layer::greeter::greet hello_charm::hello::open_port hello_charm::hello::misbehave [1] hello_charm::hello::ready"
+        ]
+    );
+}
