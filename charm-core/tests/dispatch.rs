@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use common::{World, record, run, take_log};
 
+// ANCHOR: chaining
 /// Rule: a set flag queues its handlers for the NEXT iteration, even handlers registered
 /// after the setter; chains run one link per iteration.
 #[charm_core::charm(
@@ -51,6 +52,8 @@ fn set_flags_chain_across_iterations_in_registration_order() {
     let iterations: Vec<_> = report.trace.entries.iter().map(|e| e.iteration).collect();
     assert_eq!(iterations, [Some(0), Some(1), Some(2)]);
 }
+
+// ANCHOR_END: chaining
 
 /// Rule: a clear re-tests the rest of the current queue at once.
 #[charm_core::charm(

@@ -44,6 +44,7 @@ fn harness() -> Harness {
     .unwrap()
 }
 
+// ANCHOR: state_transition
 #[test]
 fn a_hook_turns_one_state_into_the_next() {
     let mut h = harness();
@@ -86,6 +87,8 @@ fn a_hook_turns_one_state_into_the_next() {
         "{tools:?}"
     );
 }
+
+// ANCHOR_END: state_transition
 
 #[test]
 fn a_failing_hook_leaves_ports_relation_data_and_flags_as_before() {

@@ -1,6 +1,7 @@
 //! A layer defined in a library crate: charms include it with `layers(greeter_layer::greeter)`
 //! and its handlers run before theirs, in the same dispatch.
 
+// ANCHOR: layer
 /// Greets once per unit and says so with a flag.
 #[charm_core::layer(flags("greeter.greeted"))]
 pub mod greeter {
@@ -13,3 +14,4 @@ pub mod greeter {
         Ok(())
     }
 }
+// ANCHOR_END: layer

@@ -1,6 +1,7 @@
 //! A small charm for black-box tests: a layer from another crate, a port from config,
 //! a redis endpoint, and switches to fail or panic on purpose.
 
+// ANCHOR: charm
 #[charm_core::charm(
     flags("hello.ready", "hello.cache.used"),
     layers(greeter_layer::greeter)
@@ -56,7 +57,10 @@ mod hello {
         Ok(())
     }
 }
+// ANCHOR_END: charm
 
+// ANCHOR: main
 fn main() -> std::process::ExitCode {
     hello::CHARM.main()
 }
+// ANCHOR_END: main

@@ -110,6 +110,7 @@ fn flags_survive_between_hooks_and_the_library_layer_runs() {
     );
 }
 
+// ANCHOR: failing
 #[test]
 fn a_failing_or_panicking_hook_leaves_state_and_juju_writes_as_they_were() {
     let unit = deploy_unit();
@@ -174,6 +175,8 @@ fn a_failing_or_panicking_hook_leaves_state_and_juju_writes_as_they_were() {
     assert_ne!(unit.state(), before);
     let _ = status_before;
 }
+
+// ANCHOR_END: failing
 
 #[test]
 fn a_steady_state_config_changed_costs_at_most_three_tool_calls() {
