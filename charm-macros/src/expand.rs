@@ -15,13 +15,28 @@ pub(crate) fn stray(name: &str, item: TokenStream) -> TokenStream {
         Ok(f) => f,
         Err(_) => {
             let msg = format!(
-                "`#[{name}]` goes on a handler function inside a `#[charm]` or `#[layer]` module"
+                "`#[{name}]` goes on a handler function inside a `#[charm]` or `#[layer]` module, \
+                 not on this item; put it on the `fn` that should run"
             );
-            return quote! { ::core::compile_error!(#msg); #item };
+            // Point at the item's name when it has one.
+            let err = match syn::parse2::<Item>(item.clone()) {
+                Ok(Item::Struct(i)) => syn::Error::new(i.ident.span(), msg),
+                Ok(Item::Enum(i)) => syn::Error::new(i.ident.span(), msg),
+                Ok(Item::Const(i)) => syn::Error::new(i.ident.span(), msg),
+                Ok(Item::Static(i)) => syn::Error::new(i.ident.span(), msg),
+                Ok(Item::Mod(i)) => syn::Error::new(i.ident.span(), msg),
+                Ok(Item::Trait(i)) => syn::Error::new(i.ident.span(), msg),
+                Ok(Item::Type(i)) => syn::Error::new(i.ident.span(), msg),
+                _ => syn::Error::new(Span::call_site(), msg),
+            };
+            let err = err.into_compile_error();
+            return quote! { #err #item };
         }
     };
-    // Drop our other attributes too, so one mistake gives one error.
+    // Drop our other attributes too, so one mistake gives one error, and no "never used"
+    // warning on top of it.
     func.attrs.retain(|a| parse::our_attribute(a).is_none());
+    func.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
     let ident = &func.sig.ident;
     let msg = format!(
         "`#[{name}]` on `{ident}` outside a `#[charm]` or `#[layer]` module: this handler is in no registry \
@@ -33,48 +48,83 @@ pub(crate) fn stray(name: &str, item: TokenStream) -> TokenStream {
 
 /// `#[charm]` / `#[layer]` on a module.
 pub(crate) fn module(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+    let what = match kind {
+        Kind::Charm => "charm",
+        Kind::Layer => "layer",
+    };
     let mut module: ItemMod = match syn::parse2(item.clone()) {
         Ok(m) => m,
         Err(_) => {
-            let what = if kind == Kind::Charm {
-                "charm"
-            } else {
-                "layer"
+            // Point at the item's name (or its first token), not at the attribute.
+            let span = match syn::parse2::<Item>(item.clone()) {
+                Ok(Item::Fn(f)) => f.sig.ident.span(),
+                Ok(Item::Struct(s)) => s.ident.span(),
+                Ok(Item::Enum(e)) => e.ident.span(),
+                Ok(other) => other.span(),
+                Err(_) => Span::call_site(),
             };
             let err = syn::Error::new(
-                Span::call_site(),
-                format!("`#[{what}]` goes on a module holding the handlers: `#[{what}(...)] mod name {{ ... }}`"),
+                span,
+                format!(
+                    "`#[{what}]` goes on a module holding the handlers: \
+                     `#[{what}(...)] mod name {{ ... }}`"
+                ),
             )
             .into_compile_error();
             return quote! { #err #item };
         }
     };
-    let mut errors: Vec<syn::Error> = Vec::new();
-    let args = parse::args(kind, args).unwrap_or_else(|e| {
-        errors.push(e);
-        Args::default()
-    });
+    let parsed = parse::args(kind, args);
+    let mut errors: Vec<syn::Error> = parsed.errors;
+    let args = parsed.args;
+    // After a mistake in the arguments, what they declare may be missing: report nothing as
+    // unknown, and look for no default file (`metdata = ...` is the error, not a missing
+    // metadata.yaml).
+    let mut complete = parsed.complete && errors.is_empty();
     let mut tracked: Vec<String> = Vec::new();
     let (metadata, config) = match kind {
-        Kind::Charm => load_files(&args, &mut tracked, &mut errors),
+        Kind::Charm => {
+            let before = errors.len();
+            let files = load_files(&args, complete, &mut tracked, &mut errors);
+            complete &= errors.len() == before;
+            files
+        }
         Kind::Layer => (Metadata::default(), Vec::new()),
     };
-    let handlers = parse::handlers(&mut module, &mut errors);
-    let known = Known::new(kind, &args, &metadata, &config);
-    let checked = validate::check(&known, &args, &handlers, &mut errors);
+    let mut helpers = parse::Helpers::default();
+    let handlers = parse::handlers(&mut module, &mut helpers, &mut errors);
+    let known = Known::new(kind, &args, &metadata, &config, complete);
+    let checked = validate::check(&known, &args, &handlers, &helpers, &mut errors);
 
     let generated = generate(
         kind, &args, &metadata, &config, &handlers, &checked, &tracked,
     );
     if let Some((_, items)) = &mut module.content {
+        // A handler left out of the registry (its signature is wrong) is already an error:
+        // no "never used" warning on top.
+        for (handler, injections) in handlers.iter().zip(&checked.injections) {
+            if injections.is_some() {
+                continue;
+            }
+            for item in items.iter_mut() {
+                if let Item::Fn(f) = item
+                    && f.sig.ident == handler.func.sig.ident
+                {
+                    f.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+                }
+            }
+        }
         items.push(Item::Verbatim(generated));
     }
     let errors = errors.into_iter().map(syn::Error::into_compile_error);
     quote! { #(#errors)* #module }
 }
 
+/// Loads metadata.yaml and config.yaml; `defaults`: also look for them under their default
+/// names when the arguments do not name them.
 fn load_files(
     args: &Args,
+    defaults: bool,
     tracked: &mut Vec<String>,
     errors: &mut Vec<syn::Error>,
 ) -> (Metadata, Vec<ConfigOption>) {
@@ -84,21 +134,36 @@ fn load_files(
             None => (default.to_owned(), Span::call_site(), false),
         }
     };
-    let (meta_path, meta_span, _) = locate(args.metadata.as_ref(), "metadata.yaml");
-    let metadata = match files::resolve(&meta_path, meta_span).and_then(|p| {
-        tracked.push(p.display().to_string());
-        files::metadata(&p)
-    }) {
-        Ok(m) => m,
-        Err(msg) => {
-            errors.push(syn::Error::new(meta_span, msg));
-            Metadata {
-                name: "unknown".to_owned(),
-                endpoints: Vec::new(),
+    let (meta_path, meta_span, explicit) = locate(args.metadata.as_ref(), "metadata.yaml");
+    let metadata = if !explicit && !defaults {
+        Metadata::default()
+    } else {
+        match files::resolve(&meta_path, meta_span).and_then(|p| {
+            tracked.push(p.display().to_string());
+            files::metadata(&p)
+        }) {
+            Ok(m) => m,
+            Err(msg) => {
+                let msg = if explicit {
+                    msg
+                } else {
+                    format!(
+                        "{msg}; name the charm's metadata with `metadata = \"path/to/metadata.yaml\"` \
+                     (relative to the crate root or to this file)"
+                    )
+                };
+                errors.push(syn::Error::new(meta_span, msg));
+                Metadata {
+                    name: "unknown".to_owned(),
+                    endpoints: Vec::new(),
+                }
             }
         }
     };
     let (config_path, config_span, explicit) = locate(args.config.as_ref(), "config.yaml");
+    if !explicit && !defaults {
+        return (metadata, Vec::new());
+    }
     let config = match files::resolve(&config_path, config_span) {
         Ok(p) => {
             tracked.push(p.display().to_string());
@@ -215,7 +280,9 @@ fn generate(
     // error on the user's literal.
     let deferred = checked.deferred.iter().map(|lit| {
         let msg = format!(
-            "unknown flag `{}`: no declaration of this module and none of its layers provides it",
+            "unknown flag `{}`: neither this module's `flags(...)` nor any of its layers' declares \
+             it; check the spelling against the layers' `flags(...)`, or declare it in this \
+             module's `flags(...)`",
             lit.value()
         );
         quote_spanned! {lit.span()=>

@@ -56,10 +56,15 @@ pub(crate) struct ConfigOption {
 }
 
 /// Finds `relative` next to the crate root, else next to the file holding the attribute.
+/// The error names both places and suggests a near file name found there.
 pub(crate) fn resolve(relative: &str, span: Span) -> Result<PathBuf, String> {
     let path = Path::new(relative);
     if path.is_absolute() {
-        return Ok(path.to_owned());
+        return if path.is_file() {
+            Ok(path.to_owned())
+        } else {
+            Err(format!("cannot find `{relative}`"))
+        };
     }
     let mut tried = Vec::new();
     if let Ok(root) = std::env::var("CARGO_MANIFEST_DIR") {
@@ -78,11 +83,25 @@ pub(crate) fn resolve(relative: &str, span: Span) -> Result<PathBuf, String> {
         }
         tried.push(candidate);
     }
-    let tried: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
-    Err(format!(
-        "cannot find `{relative}` (looked for {})",
-        tried.join(" and ")
-    ))
+    // A near name in a directory that exists: `metadta.yaml` -> `metadata.yaml`.
+    let wanted = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let suggestion = tried.iter().find_map(|candidate| {
+        let entries = std::fs::read_dir(candidate.parent()?).ok()?;
+        let names: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        let best = crate::suggest::nearest(wanted, names.iter().map(String::as_str))?;
+        Some(match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(dir) => dir.join(best).display().to_string(),
+            None => best.to_owned(),
+        })
+    });
+    Err(match suggestion {
+        Some(s) => format!(
+            "cannot find `{relative}` in the crate root or next to this file; did you mean `{s}`?"
+        ),
+        None => format!("cannot find `{relative}` in the crate root or next to this file"),
+    })
 }
 
 fn read(path: &Path) -> Result<Mapping, String> {

@@ -40,20 +40,43 @@ fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
 }
 
 impl Args {
-    pub fn parse(kind: Kind, input: ParseStream) -> syn::Result<Self> {
+    /// Parses the arguments; unknown keys go to `errors` (parsing goes on after them), syntax
+    /// errors end the parse.
+    pub fn parse(
+        kind: Kind,
+        input: ParseStream,
+        errors: &mut Vec<syn::Error>,
+    ) -> syn::Result<Self> {
         let mut args = Args::default();
-        let mut errors: Option<syn::Error> = None;
         while !input.is_empty() {
             let key: Ident = input.parse()?;
             match key.to_string().as_str() {
                 "metadata" | "config" if kind == Kind::Charm => {
                     input.parse::<Token![=]>()?;
                     let lit: LitStr = input.parse()?;
-                    if key == "metadata" {
-                        args.metadata = Some(lit);
+                    let slot = if key == "metadata" {
+                        &mut args.metadata
                     } else {
-                        args.config = Some(lit);
+                        &mut args.config
+                    };
+                    if slot.is_some() {
+                        errors.push(syn::Error::new(
+                            key.span(),
+                            format!("`{key}` is given twice; name one file"),
+                        ));
                     }
+                    *slot = Some(lit);
+                }
+                "metadata" | "config" => {
+                    errors.push(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "a layer has no `{key}`: the charm that includes it names its \
+                             metadata.yaml and config.yaml; remove `{key} = ...`"
+                        ),
+                    ));
+                    input.parse::<Token![=]>()?;
+                    input.parse::<LitStr>()?;
                 }
                 "flags" => args.flags.extend(lit_list(input)?),
                 "layers" => {
@@ -70,14 +93,18 @@ impl Args {
                         }
                         Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`",
                     };
-                    let err = syn::Error::new(
+                    let names: &[&str] = match kind {
+                        Kind::Charm => &["metadata", "config", "flags", "layers", "trigger"],
+                        Kind::Layer => &["flags", "layers", "trigger"],
+                    };
+                    let hint = match crate::suggest::nearest(other, names.iter().copied()) {
+                        Some(best) => format!("did you mean `{best}`? Expected one of {valid}"),
+                        None => format!("expected one of {valid}"),
+                    };
+                    errors.push(syn::Error::new(
                         key.span(),
-                        format!("unknown argument `{other}`; expected one of {valid}"),
-                    );
-                    match &mut errors {
-                        Some(e) => e.combine(err),
-                        None => errors = Some(err),
-                    }
+                        format!("unknown argument `{other}`; {hint}"),
+                    ));
                     // Skip whatever follows the bad key up to the next comma.
                     while !input.is_empty() && !input.peek(Token![,]) {
                         input.parse::<proc_macro2::TokenTree>()?;
@@ -89,10 +116,7 @@ impl Args {
             }
             input.parse::<Token![,]>()?;
         }
-        match errors {
-            Some(e) => Err(e),
-            None => Ok(args),
-        }
+        Ok(args)
     }
 }
 
@@ -203,14 +227,29 @@ pub(crate) fn our_attribute(attr: &Attribute) -> Option<String> {
     ATTRIBUTES.contains(&last.as_str()).then_some(last)
 }
 
+/// What the module holds besides its handlers, for the checks.
+#[derive(Default)]
+pub(crate) struct Helpers {
+    /// Flag literals in flag method calls of the module's other functions (helpers).
+    pub body_flags: Vec<LitStr>,
+}
+
 /// Takes the handler attributes off every function of `module`; returns the handlers found
 /// and errors for attributes put on anything but a function.
-pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Vec<HandlerFn> {
+pub(crate) fn handlers(
+    module: &mut ItemMod,
+    helpers: &mut Helpers,
+    errors: &mut Vec<syn::Error>,
+) -> Vec<HandlerFn> {
     let mut out = Vec::new();
     let Some((_, items)) = &mut module.content else {
         errors.push(syn::Error::new(
             module.ident.span(),
-            "the module must be inline (`mod name { ... }`): the macro reads its handlers",
+            format!(
+                "the module must be inline: write `mod {} {{ ... }}` with the handlers inside; \
+                 the macro reads them, it cannot see `{}.rs`",
+                module.ident, module.ident
+            ),
         ));
         return out;
     };
@@ -218,21 +257,31 @@ pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Ve
         match item {
             Item::Fn(func) => {
                 let mut conds = Vec::new();
+                let mut broken = false;
                 func.attrs.retain(|attr| {
                     let Some(name) = our_attribute(attr) else {
                         return true;
                     };
                     match parse_cond(attr, &name) {
                         Ok(c) => conds.push(c),
-                        Err(e) => errors.push(e),
+                        Err(e) => {
+                            broken = true;
+                            errors.push(e);
+                        }
                     }
                     false
                 });
-                if conds.is_empty() {
-                    continue;
-                }
                 let mut visitor = BodyFlags::default();
                 visitor.visit_block(&func.block);
+                if conds.is_empty() {
+                    if broken {
+                        // Its only attribute was malformed: that error is enough, no
+                        // "never used" warning on top.
+                        func.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+                    }
+                    helpers.body_flags.extend(visitor.flags);
+                    continue;
+                }
                 out.push(HandlerFn {
                     func: func.clone(),
                     conds,
@@ -244,8 +293,11 @@ pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Ve
                     attrs.retain(|attr| match our_attribute(attr) {
                         Some(name) => {
                             errors.push(syn::Error::new_spanned(
-                                attr,
-                                format!("`#[{name}]` goes on a handler function, not on this item"),
+                                attr.path(),
+                                format!(
+                                    "`#[{name}]` goes on a handler function, not on this item; \
+                                     move it to the `fn` that should run"
+                                ),
                             ));
                             false
                         }
@@ -284,10 +336,34 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
         .unwrap_or_else(|| Ident::new(name, Span::call_site()));
     let args: Vec<LitStr> = match &attr.meta {
         syn::Meta::Path(_) => Vec::new(),
-        syn::Meta::List(_) => attr
-            .parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)?
-            .into_iter()
-            .collect(),
+        syn::Meta::List(_) => {
+            let exprs =
+                attr.parse_args_with(Punctuated::<syn::Expr, Token![,]>::parse_terminated)?;
+            let what = match kind {
+                CondKind::Hook => "hook names and patterns",
+                CondKind::FileChanged => "paths",
+                _ => "flags",
+            };
+            let mut lits = Vec::new();
+            for expr in exprs {
+                match expr {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => lits.push(s),
+                    other => {
+                        let text = quote::ToTokens::to_token_stream(&other)
+                            .to_string()
+                            .replace(' ', "");
+                        return Err(syn::Error::new_spanned(
+                            other,
+                            format!("{what} are string literals: write `#[{name}(\"{text}\")]`"),
+                        ));
+                    }
+                }
+            }
+            lits
+        }
         syn::Meta::NameValue(nv) => {
             return Err(syn::Error::new_spanned(
                 nv,
@@ -359,13 +435,33 @@ fn collect_literals(expr: &syn::Expr, out: &mut Vec<LitStr>) {
     }
 }
 
+/// What parsing the module attribute's arguments gave.
+pub(crate) struct ParsedArgs {
+    pub args: Args,
+    /// Unknown keys and the like, each on its own token.
+    pub errors: Vec<syn::Error>,
+    /// False when a syntax error stopped the parse: `args` may then miss what followed, so
+    /// validation must not report flags or files as unknown (they may be declared there).
+    pub complete: bool,
+}
+
 /// Parses `Args` for `kind` from an attribute's tokens.
-pub(crate) fn args(kind: Kind, tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
-    struct P(Kind);
-    impl P {
-        fn call(self, input: ParseStream) -> syn::Result<Args> {
-            Args::parse(self.0, input)
+pub(crate) fn args(kind: Kind, tokens: proc_macro2::TokenStream) -> ParsedArgs {
+    let mut errors = Vec::new();
+    let parser = |input: ParseStream| Args::parse(kind, input, &mut errors);
+    match syn::parse::Parser::parse2(parser, tokens) {
+        Ok(args) => ParsedArgs {
+            args,
+            errors,
+            complete: true,
+        },
+        Err(e) => {
+            errors.push(e);
+            ParsedArgs {
+                args: Args::default(),
+                errors,
+                complete: false,
+            }
         }
     }
-    syn::parse::Parser::parse2(|input: ParseStream| P(kind).call(input), tokens)
 }

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::{FnArg, LitStr, Pat, Type};
 
 use crate::files::{ConfigOption, EndpointSpec, Metadata, Role};
-use crate::parse::{Args, CondKind, HandlerFn, Kind};
+use crate::parse::{Args, CondKind, HandlerFn, Helpers, Kind};
 use crate::suggest::hint;
 
 /// Hooks Juju runs on a machine charm, besides relation and storage hooks.
@@ -73,6 +73,10 @@ pub(crate) struct Known<'a> {
     pub endpoints: &'a [EndpointSpec],
     /// Layers whose flags this macro cannot see: unknown flags are checked in const code.
     pub opaque_layers: bool,
+    /// False when the arguments or the charm's files could not be read: a flag, endpoint or
+    /// parameter that looks unknown may be declared there, so it is not reported (that
+    /// would only cascade from the one real error).
+    pub complete: bool,
 }
 
 /// What checking a flag found.
@@ -88,6 +92,7 @@ impl<'a> Known<'a> {
         args: &Args,
         metadata: &'a Metadata,
         config: &'a [ConfigOption],
+        complete: bool,
     ) -> Self {
         let mut flags: BTreeSet<String> = args.flags.iter().map(LitStr::value).collect();
         let mut opaque_layers = false;
@@ -119,6 +124,7 @@ impl<'a> Known<'a> {
             config,
             endpoints: &metadata.endpoints,
             opaque_layers,
+            complete,
         }
     }
 
@@ -133,7 +139,7 @@ impl<'a> Known<'a> {
         if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return err(format!("`{name}` is not a flag name: flags have no spaces"));
         }
-        if self.flags.contains(&name) {
+        if self.flags.contains(&name) || !self.complete {
             return Ok(FlagCheck::Known);
         }
         if let Some(rest) = name.strip_prefix("config.") {
@@ -228,6 +234,7 @@ pub(crate) fn check(
     known: &Known,
     args: &Args,
     handlers: &[HandlerFn],
+    helpers: &Helpers,
     errors: &mut Vec<syn::Error>,
 ) -> Checked {
     let mut deferred = Vec::new();
@@ -241,9 +248,12 @@ pub(crate) fn check(
     for layer in &args.layers {
         let text = quote::quote!(#layer).to_string().replace(' ', "");
         if seen_layers.contains(&text) {
-            errors.push(syn::Error::new(
-                layer.span(),
-                format!("layer `{text}` is listed twice; its handlers would register twice"),
+            errors.push(syn::Error::new_spanned(
+                layer,
+                format!(
+                    "layer `{text}` is listed twice; its handlers would register twice; \
+                     remove this one"
+                ),
             ));
         }
         seen_layers.push(text);
@@ -254,12 +264,15 @@ pub(crate) fn check(
         if seen_flags.contains(&name) {
             errors.push(syn::Error::new(
                 flag.span(),
-                format!("flag `{name}` is declared twice"),
+                format!("flag `{name}` is declared twice; remove this one"),
             ));
         } else if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             errors.push(syn::Error::new(
                 flag.span(),
-                format!("`{name}` is not a flag name: flags have no spaces"),
+                format!(
+                    "`{name}` is not a flag name: flags are non-empty and have no spaces, \
+                     e.g. `app.running`"
+                ),
             ));
         }
         seen_flags.push(name);
@@ -273,21 +286,35 @@ pub(crate) fn check(
         }
     }
 
+    for lit in &helpers.body_flags {
+        check_flag(lit, errors);
+    }
+
     let mut injections = Vec::new();
     for handler in handlers {
+        // A flag listed twice among the handler's conditions of one family (`when` and
+        // `when_all` are one family, `when_not` and `when_none` another).
+        let mut seen: Vec<(CondKind, String)> = Vec::new();
+        let mut condition_errors = false;
         for cond in &handler.conds {
             match cond.kind {
                 CondKind::All | CondKind::Any | CondKind::None | CondKind::NotAll => {
-                    let mut seen = Vec::new();
                     for lit in &cond.args {
-                        if seen.contains(&lit.value()) {
+                        let key = (cond.kind, lit.value());
+                        if seen.contains(&key) {
                             errors.push(syn::Error::new(
                                 lit.span(),
-                                format!("flag `{}` is listed twice", lit.value()),
+                                format!(
+                                    "flag `{}` is listed twice in this handler's `#[{}]` conditions; remove one",
+                                    lit.value(),
+                                    cond.name
+                                ),
                             ));
                         }
-                        seen.push(lit.value());
+                        seen.push(key);
+                        let n = errors.len();
                         check_flag(lit, errors);
+                        condition_errors |= errors.len() > n;
                     }
                 }
                 CondKind::Hook => {
@@ -311,7 +338,7 @@ pub(crate) fn check(
             check_flag(lit, errors);
         }
         check_combination(handler, errors);
-        injections.push(check_signature(known, handler, errors));
+        injections.push(check_signature(known, handler, condition_errors, errors));
     }
     Checked {
         deferred,
@@ -338,16 +365,33 @@ fn check_combination(handler: &HandlerFn, errors: &mut Vec<syn::Error>) {
             }
         }
     }
-    let once: Vec<_> = handler
-        .conds
-        .iter()
-        .filter(|c| c.kind == CondKind::OnlyOnce)
-        .collect();
-    for extra in once.iter().skip(1) {
+    let of = |k: CondKind| handler.conds.iter().filter(move |c| c.kind == k);
+    for extra in of(CondKind::OnlyOnce).skip(1) {
         errors.push(syn::Error::new(
             extra.name.span(),
-            "`#[only_once]` is given twice",
+            "`#[only_once]` is given twice; remove this one",
         ));
+    }
+    let hooks: Vec<_> = of(CondKind::Hook).collect();
+    if let [_, rest @ ..] = hooks.as_slice()
+        && !rest.is_empty()
+    {
+        let all: Vec<String> = hooks
+            .iter()
+            .flat_map(|c| c.args.iter())
+            .map(|l| format!("{:?}", l.value()))
+            .collect();
+        for extra in rest {
+            errors.push(syn::Error::new(
+                extra.name.span(),
+                format!(
+                    "a second `#[hook]` on `{}`: stacked conditions must all hold, and one hook \
+                     is never two; list every pattern in one attribute: `#[hook({})]`",
+                    handler.func.sig.ident,
+                    all.join(", ")
+                ),
+            ));
+        }
     }
     let lits = |k: CondKind| -> Vec<&LitStr> {
         handler
@@ -374,7 +418,8 @@ fn check_combination(handler: &HandlerFn, errors: &mut Vec<syn::Error>) {
         if cond.args.iter().all(|l| forbidden.contains(&l.value())) {
             errors.push(syn::Error::new(
                 cond.name.span(),
-                "every flag of this `#[when_any]` is forbidden by `#[when_not]`: this handler can never run",
+                "every flag of this `#[when_any]` is forbidden by `#[when_not]`: this handler can \
+                 never run; drop those flags from `#[when_not]`, or this `#[when_any]`",
             ));
         }
     }
@@ -382,7 +427,8 @@ fn check_combination(handler: &HandlerFn, errors: &mut Vec<syn::Error>) {
         if cond.args.iter().all(|l| required.contains(&l.value())) {
             errors.push(syn::Error::new(
                 cond.name.span(),
-                "every flag of this `#[when_not_all]` is required by `#[when]`: this handler can never run",
+                "every flag of this `#[when_not_all]` is required by `#[when]`: this handler can \
+                 never run; drop those flags from `#[when]`, or this `#[when_not_all]`",
             ));
         }
     }
@@ -401,38 +447,48 @@ fn type_name(ty: &Type) -> Option<(String, bool)> {
 fn check_signature(
     known: &Known,
     handler: &HandlerFn,
+    condition_errors: bool,
     errors: &mut Vec<syn::Error>,
 ) -> Option<Vec<Injection>> {
     let sig = &handler.func.sig;
     let before = errors.len();
     if let Some(asyncness) = &sig.asyncness {
-        errors.push(syn::Error::new(asyncness.span(), "handlers are plain functions, not `async`: the framework runs async work (Docker) for you"));
+        errors.push(syn::Error::new(
+            asyncness.span(),
+            "handlers are plain functions, not `async`: the framework runs async work (Docker) \
+             for you; remove `async`",
+        ));
     }
     if !sig.generics.params.is_empty() {
-        errors.push(syn::Error::new(
-            sig.generics.span(),
-            "handlers cannot be generic",
+        errors.push(syn::Error::new_spanned(
+            &sig.generics,
+            "handlers cannot be generic: the registry calls one concrete function; remove the \
+             generic parameters",
         ));
     }
     if matches!(sig.output, syn::ReturnType::Default) {
         errors.push(syn::Error::new(
             sig.ident.span(),
-            format!("handler `{}` must return `Result<()>`", sig.ident),
+            format!(
+                "handler `{}` must return `Result<()>`: add `-> Result<()>` and end it with `Ok(())`",
+                sig.ident
+            ),
         ));
     }
     let mut inputs = sig.inputs.iter();
     match inputs.next() {
         Some(FnArg::Typed(pt)) if matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some() && type_name(&r.elem).is_some_and(|(n, _)| n == "Unit")) =>
             {}
-        Some(other) => errors.push(syn::Error::new(
-            other.span(),
-            "a handler's first parameter is the hook context: `unit: &mut Unit`",
+        Some(other) => errors.push(syn::Error::new_spanned(
+            other,
+            "a handler's first parameter is the hook context: write `unit: &mut Unit` first; \
+             endpoint parameters follow it",
         )),
         None => errors.push(syn::Error::new(
             sig.ident.span(),
             format!(
-                "handler `{}` takes no parameters; its first parameter must be `unit: &mut Unit`",
-                sig.ident
+                "handler `{}` takes no parameters; add the hook context: `fn {}(unit: &mut Unit)`",
+                sig.ident, sig.ident
             ),
         )),
     }
@@ -453,6 +509,7 @@ fn check_signature(
         }
     }
     let mut injections = Vec::new();
+    let mut errors_suppressed = false;
     for (i, arg) in inputs.enumerate() {
         let FnArg::Typed(pt) = arg else { continue };
         let param = match &*pt.pat {
@@ -460,42 +517,89 @@ fn check_signature(
             _ => "_".to_owned(),
         };
         let Some(ep) = available.get(i) else {
+            if condition_errors || !known.complete {
+                // A flag of its conditions is already reported, and may be the endpoint
+                // this parameter wanted: say nothing more, register nothing.
+                errors_suppressed = true;
+                continue;
+            }
             let names: Vec<String> = available.iter().map(|e| format!("`{}`", e.name)).collect();
             let have = if names.is_empty() {
-                "its `#[when]` flags name no endpoint".to_owned()
+                "this handler's `#[when]` flags name no endpoint".to_owned()
             } else {
-                format!("its `#[when]` flags name only {}", names.join(", "))
-            };
-            errors.push(syn::Error::new(
-                pt.ty.span(),
                 format!(
-                    "parameter `{param}`: nothing can supply it; handlers receive the endpoints their \
-                     `#[when]` flags name, in flag order, and {have}"
+                    "this handler's `#[when]` flags name only {}",
+                    names.join(", ")
+                )
+            };
+            // Suggest a flag of an endpoint whose interface fits the parameter's type.
+            let fix = type_name(&pt.ty)
+                .and_then(|(ty, _)| {
+                    known.endpoints.iter().find(|e| {
+                        interface_type(&e.interface) == ty
+                            && !available.iter().any(|a| a.name == e.name)
+                    })
+                })
+                .map(|e| {
+                    let flag = interface_suffixes(&e.interface, e.role).last().map_or_else(
+                        || format!("endpoint.{}.joined", e.name),
+                        |s| format!("{}.{s}", e.name),
+                    );
+                    format!("add `\"{flag}\"` to its `#[when]`, or remove the parameter")
+                })
+                .unwrap_or_else(|| "remove the parameter".to_owned());
+            errors.push(syn::Error::new_spanned(
+                &pt.ty,
+                format!(
+                    "parameter `{param}`: nothing supplies it; after `unit`, a handler receives the \
+                     endpoints its `#[when]` flags name, in flag order, and {have}; {fix}"
                 ),
             ));
             continue;
         };
         let expected = interface_type(&ep.interface);
         match type_name(&pt.ty) {
-            Some((name, by_ref)) if name == expected || name == "Endpoint" => injections.push(Injection {
-                endpoint: ep.name.clone(),
-                ty: match &*pt.ty {
-                    Type::Reference(r) => (*r.elem).clone(),
-                    other => other.clone(),
-                },
-                by_ref,
-            }),
-            _ => errors.push(syn::Error::new(
-                pt.ty.span(),
-                format!(
-                    "parameter `{param}` receives endpoint `{}` (interface `{}`): its type must be `{expected}` \
-                     (or `&{expected}`, or the untyped `Endpoint`)",
-                    ep.name, ep.interface
-                ),
-            )),
+            Some((name, by_ref)) if name == expected || name == "Endpoint" => {
+                injections.push(Injection {
+                    endpoint: ep.name.clone(),
+                    ty: match &*pt.ty {
+                        Type::Reference(r) => (*r.elem).clone(),
+                        other => other.clone(),
+                    },
+                    by_ref,
+                })
+            }
+            other => {
+                let order = if available.len() > 1 {
+                    let names: Vec<String> =
+                        available.iter().map(|e| format!("`{}`", e.name)).collect();
+                    let swapped = other.is_some_and(|(n, _)| {
+                        available.iter().any(|e| interface_type(&e.interface) == n)
+                    });
+                    format!(
+                        "; endpoints come in the order the `#[when]` flags name them ({}){}",
+                        names.join(", "),
+                        if swapped {
+                            ": are two parameters swapped?"
+                        } else {
+                            ""
+                        }
+                    )
+                } else {
+                    String::new()
+                };
+                errors.push(syn::Error::new_spanned(
+                    &pt.ty,
+                    format!(
+                        "parameter `{param}` receives endpoint `{}` (interface `{}`): its type must \
+                         be `{expected}`, `&{expected}` or the untyped `Endpoint`{order}",
+                        ep.name, ep.interface
+                    ),
+                ));
+            }
         }
     }
-    (errors.len() == before).then_some(injections)
+    (errors.len() == before && !errors_suppressed).then_some(injections)
 }
 
 fn check_path(lit: &LitStr) -> Result<(), syn::Error> {
@@ -506,7 +610,8 @@ fn check_path(lit: &LitStr) -> Result<(), syn::Error> {
     }
     if path.starts_with('/') {
         return err(
-            "paths are relative to the charm directory; an absolute path is not part of the charm",
+            "an absolute path is not part of the charm; name a file relative to the charm \
+             directory, e.g. `templates/app.conf`",
         );
     }
     if path.split('/').any(|c| c == "..") {

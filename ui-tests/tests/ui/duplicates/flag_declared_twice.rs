@@ -1,0 +1,16 @@
+// A flag declared twice.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running", "app.paused", "app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when("app.running")]
+    fn report(unit: &mut Unit) -> Result<()> {
+        unit.status_active("ready")
+    }
+}
+
+fn main() {}

@@ -1,0 +1,17 @@
+// `when_file_changed` watches files of the charm, never absolute paths.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when_file_changed("/etc/voting/app.conf")]
+    fn reload(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.running");
+        Ok(())
+    }
+}
+
+fn main() {}

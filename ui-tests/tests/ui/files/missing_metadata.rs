@@ -1,0 +1,14 @@
+// A metadata.yaml that is not there: the error is on the path, and nothing cascades.
+#[charm_core::charm(metadata = "../../fixtures/metadta.yaml", flags("app.running"))]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when("redis.available")]
+    fn connect(unit: &mut Unit, redis: Redis) -> Result<()> {
+        let _ = redis;
+        unit.set_flag("app.running");
+        Ok(())
+    }
+}
+
+fn main() {}

@@ -1,0 +1,17 @@
+// `..` would leave the charm directory.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when_file_changed("templates/../../secrets.env")]
+    fn reload(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.running");
+        Ok(())
+    }
+}
+
+fn main() {}

@@ -1,0 +1,18 @@
+// Hook handlers run in the hooks phase; flag handlers after it: not both.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[hook("config-changed")]
+    #[when("app.running")]
+    fn reconfigure(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.running");
+        Ok(())
+    }
+}
+
+fn main() {}

@@ -1,0 +1,17 @@
+// `{requires:mysql}` expands to no endpoint of metadata.yaml.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[hook("{requires:mysql}-relation-joined")]
+    fn joined(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.running");
+        Ok(())
+    }
+}
+
+fn main() {}

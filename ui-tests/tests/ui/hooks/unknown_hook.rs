@@ -1,0 +1,17 @@
+// Juju never runs `config-chaged`: the nearest hook is suggested.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[hook("config-chaged")]
+    fn reconfigure(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.running");
+        Ok(())
+    }
+}
+
+fn main() {}

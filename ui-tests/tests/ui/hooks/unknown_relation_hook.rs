@@ -1,0 +1,17 @@
+// A relation hook of an endpoint metadata.yaml does not declare.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[hook("redsi-relation-changed")]
+    fn changed(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.running");
+        Ok(())
+    }
+}
+
+fn main() {}

@@ -1,0 +1,40 @@
+// Five mistakes in one charm, all reported by one compile; the valid handler still
+// registers, and no mistake cascades into errors elsewhere.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running", "app.configured"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[hook("config-chaged")]
+    fn reconfigure(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.configurd");
+        Ok(())
+    }
+
+    #[when("redis.available", "config.changed.vote_prot")]
+    fn connect(unit: &mut Unit, redis: Postgres) -> Result<()> {
+        let _ = redis;
+        unit.set_flag("app.running");
+        Ok(())
+    }
+
+    #[when("app.running")]
+    #[when_not("app.running")]
+    fn never(unit: &mut Unit) -> Result<()> {
+        unit.status_active("unreachable")
+    }
+
+    // Valid: still registered, so `CHARM` below exists and names it.
+    #[when_not("app.configured")]
+    fn configure(unit: &mut Unit) -> Result<()> {
+        unit.set_flag("app.configured");
+        Ok(())
+    }
+}
+
+fn main() {
+    assert_eq!(voting::CHARM.layer.handlers.len(), 1);
+}

@@ -1,0 +1,21 @@
+// Handlers are plain, non-generic functions returning `Result<()>`.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when("app.running")]
+    async fn report(unit: &mut Unit) -> Result<()> {
+        unit.status_active("ready")
+    }
+
+    #[when_not("app.running")]
+    fn start(unit: &mut Unit) {
+        unit.set_flag("app.running");
+    }
+}
+
+fn main() {}
