@@ -132,7 +132,10 @@ fn every_typed_tool_runs_as_a_process_and_parses() {
     juju.open_port(Port::Tcp(5000)).unwrap();
     juju.close_port(Port::Tcp(5000)).unwrap();
     assert_eq!(juju.opened_ports().unwrap(), Vec::<Port>::new());
-    assert_eq!(juju.relation_ids("cache").unwrap(), std::slice::from_ref(&rel));
+    assert_eq!(
+        juju.relation_ids("cache").unwrap(),
+        std::slice::from_ref(&rel)
+    );
     assert_eq!(juju.relation_list(&rel).unwrap(), ["redis/0"]);
     assert_eq!(juju.relation_app(&rel).unwrap().as_deref(), Some("redis"));
     let bag = juju.relation_get(&rel, "redis/0", false).unwrap();
