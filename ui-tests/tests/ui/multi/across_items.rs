@@ -1,0 +1,48 @@
+// Mistakes in a layer, in a charm's arguments and handlers, and a stray handler: one
+// compile reports them all, each on its own token.
+#[charm_core::layer(flags("base.ready", "base.ready"))]
+mod base {
+    use charm_core::prelude::*;
+
+    #[when_not("base.redy")]
+    fn prepare(unit: &mut Unit) -> Result<()> {
+        unit.set_flag("base.ready");
+        Ok(())
+    }
+}
+
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+    layers(crate::base, crate::base),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[hook("{install,upgrade-charm")]
+    fn install(unit: &mut Unit) -> Result<()> {
+        unit.set_flag("app.running");
+        Ok(())
+    }
+
+    #[when("app.running", "voting.available")]
+    fn publish(unit: &mut Unit, voting: Redis) -> Result<()> {
+        let _ = voting;
+        unit.set_flag("app.runing");
+        Ok(())
+    }
+
+    #[when_file_changed("/etc/app.conf")]
+    fn reload(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag("app.running");
+        Ok(())
+    }
+}
+
+#[charm_core::when("app.running")]
+fn stray(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+    unit.status_active("ready")
+}
+
+fn main() {}
