@@ -116,3 +116,21 @@ build_image() {
 build_image charm-test/busybox:latest image_busybox /bin/sh
 build_image charm-test/redis:latest image_redis \
     /usr/bin/redis-server --bind 0.0.0.0 --port 6379 --protected-mode no --dir /data
+
+# charm-test/vote-demo and charm-test/result-demo: busybox httpd serving a page that says
+# which tier it is (stand-ins for the seed's vote and result web apps, for the local demo).
+image_vote_demo() {
+    image_busybox "$1"
+    printf '<!doctype html>\n<title>vote</title>\n<h1>Cats or dogs? (voting-app vote tier)</h1>\n' \
+        >"$1/www/index.html"
+}
+image_result_demo() {
+    image_busybox "$1"
+    printf '<!doctype html>\n<title>result</title>\n<h1>Results (voting-app result tier)</h1>\n' \
+        >"$1/www/index.html"
+}
+
+build_image charm-test/vote-demo:latest image_vote_demo /bin/busybox httpd -f -p 80 -h /www
+build_image charm-test/result-demo:latest image_result_demo /bin/busybox httpd -f -p 80 -h /www
+# charm-test/worker-demo: busybox that sleeps (stand-in for the worker and the db).
+build_image charm-test/worker-demo:latest image_busybox /bin/busybox sleep 2147483647

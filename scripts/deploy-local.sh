@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Deploy the voting-app charm locally: the real charm binary, run hook by hook by
+# charm-emulator (the Juju unit agent's hook contract), against the local Docker engine.
+#
+# Usage: scripts/deploy-local.sh            build, deploy, show status/ports/containers, curl
+#        scripts/deploy-local.sh --remove   remove the containers and the model directory
+#
+# What it does: builds voting-app and charm-emulator (debug), starts dockerd if needed
+# (scripts/docker-up.sh), builds the offline demo images (scripts/build-test-images.sh),
+# lays out a charm directory (metadata.yaml, config.yaml, the binary as `dispatch`) and a
+# model in $MODEL (default target/voting-app-local), points the config at the local images,
+# runs install, leader-elected, config-changed and start, then prints the status, the opened
+# ports, `docker ps` of the project and the vote/result URLs, and curls them.
+#
+# The demo images are stand-ins, not the real voting app: vote and result are busybox httpd
+# serving a static page (charm-test/vote-demo, charm-test/result-demo); worker and db are
+# busybox sleeping (charm-test/worker-demo); redis is a real redis-server (charm-test/redis).
+#
+# Follow-ups (E=target/debug/charm-emulator, M=$MODEL/model):
+#   change a port:      $E --model $M config vote_port=5100      (re-renders, re-ups, moves ports)
+#   external redis:     $E --model $M relate redis redis --unit redis/0 --data host=10.0.0.7 --data port=6379
+#   external postgres:  $E --model $M relate postgres postgresql --unit postgresql/0 \
+#                         --data host=10.0.0.9 --data port=5432 --data user=vote \
+#                         --data password=secret --data database=voting_app --data master=host=10.0.0.9
+#   drop a relation:    $E --model $M unrelate redis:N          (falls back to its own container)
+#   status:             $E --model $M status
+#   remove:             scripts/deploy-local.sh --remove
+#
+# Environment: MODEL (default target/voting-app-local), VOTE_PORT (5000), RESULT_PORT (5001).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+base=${MODEL:-$root/target/voting-app-local}
+app=voting-app
+vote_port=${VOTE_PORT:-5000}
+result_port=${RESULT_PORT:-5001}
+emulator=$root/target/debug/charm-emulator
+
+remove() {
+    local ids
+    ids=$(docker ps -aq --filter "label=com.docker.compose.project=$app" 2>/dev/null || true)
+    if [[ -n "$ids" ]]; then
+        # shellcheck disable=SC2086 # one id per word
+        docker rm -f $ids >/dev/null
+        echo "deploy-local: removed the $app containers"
+    fi
+    docker network rm "${app}_default" >/dev/null 2>&1 || true
+    rm -rf "$base"
+    echo "deploy-local: removed $base"
+}
+
+case "${1:-}" in
+    --remove) remove; exit 0 ;;
+    "") ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    *) echo "deploy-local: unknown argument $1" >&2; exit 2 ;;
+esac
+
+echo "== build"
+cargo build -p voting-app -p charm-emulator
+echo "== docker"
+scripts/docker-up.sh
+scripts/build-test-images.sh
+
+echo "== model in $base"
+remove >/dev/null
+mkdir -p "$base/charm"
+cp voting-app/metadata.yaml voting-app/config.yaml "$base/charm/"
+install -m 0755 target/debug/voting-app "$base/charm/dispatch"
+"$emulator" --model "$base/model" init --charm "$base/charm" --unit "$app/0" --leader
+"$emulator" --model "$base/model" config --no-hooks \
+    vote_image=charm-test/vote-demo result_image=charm-test/result-demo \
+    worker_image=charm-test/worker-demo postgres_image=charm-test/worker-demo \
+    redis_image=charm-test/redis vote_port="$vote_port" result_port="$result_port"
+
+echo "== deploy (install, leader-elected, config-changed, start)"
+"$emulator" --model "$base/model" deploy
+
+echo "== status"
+"$emulator" --model "$base/model" status
+echo "== docker ps (project $app)"
+docker ps --filter "label=com.docker.compose.project=$app" \
+    --format 'table {{.Label "com.docker.compose.service"}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}'
+
+echo "== the app"
+for tier in vote:$vote_port result:$result_port; do
+    url=http://127.0.0.1:${tier#*:}/
+    echo "${tier%%:*}: $url"
+    ok=0
+    for _ in $(seq 20); do
+        if page=$(curl -fsS --max-time 2 "$url" 2>/dev/null); then ok=1; break; fi
+        sleep 0.5
+    done
+    if ((ok)); then
+        echo "  answers: $(printf '%s' "$page" | grep -o '<h1>.*</h1>')"
+    else
+        echo "  does not answer" >&2
+        exit 1
+    fi
+done
+echo "deploy-local: done. Remove with scripts/deploy-local.sh --remove"

@@ -1,0 +1,463 @@
+//! The compiled voting-app charm, hook after hook through the emulator's real hook-tool
+//! processes, against the real Docker engine: standalone, a port change, external Redis,
+//! external PostgreSQL, both, and the fall back when relations depart or break.
+//!
+//! Needs a Docker engine and the offline test images: `scripts/docker-up.sh` and
+//! `scripts/build-test-images.sh` (`scripts/test.sh` runs both).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use charm_emulator::{Hook, InitOptions, ModelDir, RemoteUnitSpec, Runner};
+use charm_yaml::Value;
+
+const CHARM: &str = env!("CARGO_BIN_EXE_voting-app");
+const PASSWORD: &str = "pg-s3cret-never-logged";
+
+fn emulator_bin() -> PathBuf {
+    if let Ok(path) = std::env::var("CHARM_EMULATOR_BIN") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().unwrap();
+    let target = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let bin = target.join("charm-emulator");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build -p charm-emulator`",
+        bin.display()
+    );
+    bin
+}
+
+/// A free TCP port on loopback (dockerd publishes on 127.0.0.1).
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// One deployed unit of application `app` (also the compose project), removed on drop.
+struct Deployed {
+    app: String,
+    _tmp: tempfile::TempDir,
+    charm_dir: PathBuf,
+    runner: Runner,
+}
+
+impl Drop for Deployed {
+    fn drop(&mut self) {
+        let label = format!("label=com.docker.compose.project={}", self.app);
+        let ids = Command::new("docker")
+            .args(["ps", "-aq", "--filter", &label])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let ids: Vec<&str> = ids.split_whitespace().collect();
+        if !ids.is_empty() {
+            let _ = Command::new("docker")
+                .args(["rm", "-f"])
+                .args(&ids)
+                .output();
+        }
+        let _ = Command::new("docker")
+            .args(["network", "rm", &format!("{}_default", self.app)])
+            .output();
+    }
+}
+
+fn deploy(app: &str) -> Deployed {
+    let tmp = tempfile::tempdir().unwrap();
+    let charm_dir = tmp.path().join("charm");
+    std::fs::create_dir_all(&charm_dir).unwrap();
+    let src = env!("CARGO_MANIFEST_DIR");
+    for file in ["metadata.yaml", "config.yaml"] {
+        std::fs::copy(format!("{src}/{file}"), charm_dir.join(file)).unwrap();
+    }
+    let dir = ModelDir::init(&InitOptions {
+        model_dir: tmp.path().join("model"),
+        charm_dir: charm_dir.clone(),
+        unit: format!("{app}/0"),
+        leader: true,
+        tool_executable: emulator_bin(),
+    })
+    .unwrap();
+    let runner = Runner::new(dir).with_charm_binary(CHARM);
+    let unit = Deployed {
+        app: app.to_owned(),
+        _tmp: tmp,
+        charm_dir,
+        runner,
+    };
+    // Local images and free ports, set before the first hook as `juju deploy --config` does.
+    let (vote, result) = (free_port(), free_port());
+    unit.runner
+        .model_dir()
+        .transact(|emu| {
+            let m = emu.model_mut();
+            for key in [
+                "vote_image",
+                "result_image",
+                "worker_image",
+                "postgres_image",
+            ] {
+                m.set_config(key, "charm-test/busybox")?;
+            }
+            m.set_config("redis_image", "charm-test/redis")?;
+            m.set_config("vote_port", &vote.to_string())?;
+            m.set_config("result_port", &result.to_string())
+        })
+        .unwrap();
+    for outcome in unit.runner.deploy().unwrap() {
+        assert!(
+            outcome.success(),
+            "{}: {}",
+            outcome.hook.name,
+            outcome.stderr_text()
+        );
+    }
+    unit
+}
+
+impl Deployed {
+    fn model(&self) -> charm_emulator::Model {
+        self.runner.model_dir().load().unwrap()
+    }
+
+    fn config_port(&self, key: &str) -> u16 {
+        self.model().config_values[key].as_i64().unwrap() as u16
+    }
+
+    fn ports(&self) -> Vec<String> {
+        self.model()
+            .opened_ports
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    fn expected_ports(&self) -> Vec<String> {
+        let mut ports = [
+            self.config_port("vote_port"),
+            self.config_port("result_port"),
+        ];
+        ports.sort();
+        ports.iter().map(|p| format!("{p}/tcp")).collect()
+    }
+
+    fn status(&self) -> (String, String) {
+        let s = self.model().unit_status;
+        (s.status, s.message)
+    }
+
+    fn flags(&self) -> String {
+        std::fs::read_to_string(self.charm_dir.join(charm_core::STATE_FILE)).unwrap()
+    }
+
+    /// The rendered compose file, parsed.
+    fn compose(&self) -> Value {
+        let path = self.charm_dir.join("files/voting-app/docker-compose.yml");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the compose file holds credentials");
+        charm_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn services(&self) -> Vec<String> {
+        let compose = self.compose();
+        compose["services"]
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn env(&self, service: &str) -> Vec<(String, String)> {
+        let compose = self.compose();
+        match compose["services"][service]["environment"].as_mapping() {
+            None => Vec::new(),
+            Some(env) => env
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap().into(), v.as_str().unwrap().into()))
+                .collect(),
+        }
+    }
+
+    /// Running containers of the project, by service.
+    fn containers(&self) -> Vec<String> {
+        let label = format!("label=com.docker.compose.project={}", self.app);
+        let out = Command::new("docker")
+            .args(["ps", "-a", "--filter", &label])
+            .args(["--format", "{{.Label \"com.docker.compose.service\"}}"])
+            .output()
+            .unwrap();
+        let mut services: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        services.sort();
+        services
+    }
+
+    /// Ready, running, ports opened, no secret anywhere Juju shows.
+    fn assert_ready(&self) {
+        assert_eq!(self.status(), ("active".into(), "Ready to vote!".into()));
+        assert!(
+            self.flags().contains("\"voting-app.running\""),
+            "{}",
+            self.flags()
+        );
+        assert_eq!(self.ports(), self.expected_ports());
+        let model = self.model();
+        for log in &model.logs {
+            assert!(
+                !log.message.contains(PASSWORD),
+                "password logged: {}",
+                log.message
+            );
+        }
+        let mut expected = self.services();
+        expected.sort();
+        assert_eq!(
+            self.containers(),
+            expected,
+            "one container per rendered service"
+        );
+    }
+
+    fn check(&self, outcomes: &[charm_emulator::HookOutcome]) {
+        for o in outcomes {
+            assert!(o.success(), "{}: {}", o.hook.name, o.stderr_text());
+        }
+    }
+
+    fn relate_redis(&self) -> u64 {
+        let units = [
+            unit("redis/0", &[("host", "10.1.2.3"), ("port", "6379")]),
+            unit("redis/1", &[("host", "10.1.2.4"), ("port", "6379")]),
+        ];
+        let (id, outcomes) = self
+            .runner
+            .relate("redis", "redis", &units, &Default::default())
+            .unwrap();
+        self.check(&outcomes);
+        id
+    }
+
+    fn relate_postgres(&self) -> u64 {
+        let db = self.app.replace('-', "_");
+        let data = [
+            ("host", "10.5.0.9"),
+            ("port", "5432"),
+            ("user", "vote"),
+            ("password", PASSWORD),
+            ("database", db.as_str()),
+            ("master", "host=10.5.0.9 dbname=x"),
+        ];
+        let (id, outcomes) = self
+            .runner
+            .relate(
+                "postgres",
+                "postgresql",
+                &[unit("postgresql/0", &data)],
+                &Default::default(),
+            )
+            .unwrap();
+        self.check(&outcomes);
+        id
+    }
+}
+
+fn unit(name: &str, data: &[(&str, &str)]) -> RemoteUnitSpec {
+    RemoteUnitSpec {
+        name: name.into(),
+        data: data
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+const STANDALONE: [&str; 5] = ["vote", "redis", "worker", "db", "result"];
+
+fn pg_env() -> Vec<(String, String)> {
+    pairs(&[
+        ("PG_HOST", "10.5.0.9"),
+        ("PG_USER", "vote"),
+        ("PG_PASS", PASSWORD),
+        ("PG_DB", ""),
+    ])
+}
+
+fn with_db(mut env: Vec<(String, String)>, db: &str) -> Vec<(String, String)> {
+    for (k, v) in &mut env {
+        if k == "PG_DB" {
+            *v = db.to_owned();
+        }
+    }
+    env
+}
+
+#[test]
+fn standalone_then_a_port_change() {
+    let unit = deploy("va-standalone");
+    assert_eq!(unit.services(), STANDALONE);
+    for service in STANDALONE {
+        assert!(unit.env(service).is_empty(), "{service}");
+    }
+    unit.assert_ready();
+    let compose = unit.compose();
+    let vote = unit.config_port("vote_port");
+    assert_eq!(
+        compose["services"]["vote"]["ports"][0].as_str(),
+        Some(format!("{vote}:80").as_str())
+    );
+
+    // A steady hook changes nothing.
+    let steady = unit.runner.run(Hook::new("config-changed")).unwrap();
+    assert!(steady.success(), "{}", steady.stderr_text());
+    for write in ["status-set", "open-port", "close-port"] {
+        assert!(
+            !steady.tools_called().contains(&write),
+            "{:?}",
+            steady.tools_called()
+        );
+    }
+
+    let (old_vote, new_vote) = (vote, free_port());
+    let outcome = unit
+        .runner
+        .configure(&[("vote_port".into(), new_vote.to_string())], &[])
+        .unwrap();
+    assert!(outcome.success(), "{}", outcome.stderr_text());
+    let tools = outcome.tools_called();
+    assert!(
+        tools.contains(&"close-port") && tools.contains(&"open-port"),
+        "{tools:?}"
+    );
+    assert!(!unit.ports().contains(&format!("{old_vote}/tcp")));
+    assert_eq!(
+        unit.compose()["services"]["vote"]["ports"][0].as_str(),
+        Some(format!("{new_vote}:80").as_str())
+    );
+    let statuses: Vec<String> = outcome
+        .calls
+        .iter()
+        .filter(|c| c.tool == "status-set")
+        .map(|c| c.args.join(" "))
+        .collect();
+    assert!(
+        statuses.iter().any(|s| s.starts_with("maintenance")),
+        "{statuses:?}"
+    );
+    unit.assert_ready();
+}
+
+#[test]
+fn external_redis_replaces_the_container_and_departing_falls_back() {
+    let unit = deploy("va-redis");
+    let id = unit.relate_redis();
+    assert_eq!(unit.services(), ["vote", "worker", "db", "result"]);
+    let redis = pairs(&[("REDIS_HOST", "10.1.2.3,10.1.2.4")]);
+    assert_eq!(unit.env("vote"), redis);
+    assert_eq!(unit.env("worker"), redis);
+    assert!(unit.env("result").is_empty());
+    unit.assert_ready();
+
+    // One unit departs: the host list follows.
+    let departed = unit.runner.remove_unit(id, "redis/1").unwrap();
+    assert!(departed.success(), "{}", departed.stderr_text());
+    assert_eq!(unit.env("vote"), pairs(&[("REDIS_HOST", "10.1.2.3")]));
+    unit.assert_ready();
+
+    // The relation breaks: back to the charm's own redis container.
+    unit.check(&unit.runner.unrelate(id).unwrap());
+    assert_eq!(unit.services(), STANDALONE);
+    assert!(unit.env("vote").is_empty() && unit.env("worker").is_empty());
+    unit.assert_ready();
+}
+
+#[test]
+fn external_postgres_replaces_the_db_and_breaking_falls_back() {
+    let unit = deploy("va-pg");
+    let id = unit.relate_postgres();
+    assert_eq!(unit.services(), ["vote", "redis", "worker", "result"]);
+    let env = with_db(pg_env(), "va_pg");
+    assert_eq!(unit.env("worker"), env);
+    assert_eq!(unit.env("result"), env);
+    assert!(unit.env("vote").is_empty());
+    unit.assert_ready();
+    assert!(!unit.model().unit_status.message.contains(PASSWORD));
+
+    unit.check(&unit.runner.unrelate(id).unwrap());
+    assert_eq!(unit.services(), STANDALONE);
+    assert!(unit.env("worker").is_empty() && unit.env("result").is_empty());
+    unit.assert_ready();
+}
+
+#[test]
+fn both_external_then_one_breaks() {
+    let unit = deploy("va-both");
+    let redis_id = unit.relate_redis();
+    let _pg_id = unit.relate_postgres();
+    assert_eq!(unit.services(), ["vote", "worker", "result"]);
+    let redis = pairs(&[("REDIS_HOST", "10.1.2.3,10.1.2.4")]);
+    let pg = with_db(pg_env(), "va_both");
+    assert_eq!(unit.env("vote"), redis);
+    assert_eq!(unit.env("worker"), [redis.clone(), pg.clone()].concat());
+    assert_eq!(unit.env("result"), pg);
+    unit.assert_ready();
+
+    unit.check(&unit.runner.unrelate(redis_id).unwrap());
+    assert_eq!(unit.services(), ["vote", "redis", "worker", "result"]);
+    assert_eq!(unit.env("worker"), pg);
+    unit.assert_ready();
+}
+
+#[test]
+fn an_unusable_port_blocks_with_the_cause() {
+    let unit = deploy("va-badport");
+    let outcome = unit
+        .runner
+        .configure(&[("vote_port".into(), "70000".into())], &[])
+        .unwrap();
+    assert!(outcome.success(), "{}", outcome.stderr_text());
+    let (status, message) = unit.status();
+    assert_eq!(status, "blocked");
+    assert!(message.contains("vote_port=70000"), "{message}");
+    assert!(!unit.flags().contains("\"voting-app.running\""));
+
+    // A Docker error (an image that does not exist) blocks too, instead of failing the hook.
+    unit.runner
+        .model_dir()
+        .transact(|emu| {
+            emu.model_mut()
+                .set_config("vote_port", &free_port().to_string())
+        })
+        .unwrap();
+    let outcome = unit
+        .runner
+        .configure(
+            &[("vote_image".into(), "charm-test/missing-image:none".into())],
+            &[],
+        )
+        .unwrap();
+    assert!(outcome.success(), "{}", outcome.stderr_text());
+    let (status, message) = unit.status();
+    assert_eq!(status, "blocked", "{message}");
+    assert!(message.starts_with("Docker: "), "{message}");
+
+    // Fixed: it converges again.
+    let outcome = unit
+        .runner
+        .configure(&[("vote_image".into(), "charm-test/busybox".into())], &[])
+        .unwrap();
+    assert!(outcome.success(), "{}", outcome.stderr_text());
+    unit.assert_ready();
+}
