@@ -130,7 +130,11 @@ image_result_demo() {
         >"$1/www/index.html"
 }
 
-build_image charm-test/vote-demo:latest image_vote_demo /bin/busybox httpd -f -p 80 -h /www
-build_image charm-test/result-demo:latest image_result_demo /bin/busybox httpd -f -p 80 -h /www
+# PID 1 gets no default signal handlers: a shell that traps TERM lets `docker stop` (and so
+# every recreate) finish at once instead of after its 10 s grace period.
+serve='trap "exit 0" TERM; /bin/busybox httpd -f -p 80 -h /www & wait'
+build_image charm-test/vote-demo:latest image_vote_demo /bin/sh -c "${serve//\"/\\\"}"
+build_image charm-test/result-demo:latest image_result_demo /bin/sh -c "${serve//\"/\\\"}"
 # charm-test/worker-demo: busybox that sleeps (stand-in for the worker and the db).
-build_image charm-test/worker-demo:latest image_busybox /bin/busybox sleep 2147483647
+idle='trap "exit 0" TERM; /bin/busybox sleep 2147483647 & wait'
+build_image charm-test/worker-demo:latest image_busybox /bin/sh -c "${idle//\"/\\\"}"

@@ -16,14 +16,16 @@
 # serving a static page (charm-test/vote-demo, charm-test/result-demo); worker and db are
 # busybox sleeping (charm-test/worker-demo); redis is a real redis-server (charm-test/redis).
 #
-# Follow-ups (E=target/debug/charm-emulator, M=$MODEL/model):
-#   change a port:      $E --model $M config vote_port=5100      (re-renders, re-ups, moves ports)
-#   external redis:     $E --model $M relate redis redis --unit redis/0 --data host=10.0.0.7 --data port=6379
-#   external postgres:  $E --model $M relate postgres postgresql --unit postgresql/0 \
+# Follow-ups: any other arguments go to charm-emulator for this model, with the same
+# environment as the deploy (ports published on 127.0.0.1 only):
+#   change a port:      scripts/deploy-local.sh config vote_port=5100   (re-renders, re-ups, moves ports)
+#   external redis:     scripts/deploy-local.sh relate redis redis --unit redis/0 \
+#                         --data host=10.0.0.7 --data port=6379
+#   external postgres:  scripts/deploy-local.sh relate postgres postgresql --unit postgresql/0 \
 #                         --data host=10.0.0.9 --data port=5432 --data user=vote \
 #                         --data password=secret --data database=voting_app --data master=host=10.0.0.9
-#   drop a relation:    $E --model $M unrelate redis:N          (falls back to its own container)
-#   status:             $E --model $M status
+#   drop a relation:    scripts/deploy-local.sh unrelate redis:N   (falls back to its own container)
+#   status:             scripts/deploy-local.sh status
 #   remove:             scripts/deploy-local.sh --remove
 #
 # Environment: MODEL (default target/voting-app-local), VOTE_PORT (5000), RESULT_PORT (5001).
@@ -36,6 +38,9 @@ app=voting-app
 vote_port=${VOTE_PORT:-5000}
 result_port=${RESULT_PORT:-5001}
 emulator=$root/target/debug/charm-emulator
+# Publish the workload's ports on loopback only (the charm publishes on all addresses, as
+# Compose does, unless told otherwise): this is a local deployment.
+export CHARM_DOCKER_HOST_IP=127.0.0.1
 
 remove() {
     local ids
@@ -53,8 +58,15 @@ remove() {
 case "${1:-}" in
     --remove) remove; exit 0 ;;
     "") ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
-    *) echo "deploy-local: unknown argument $1" >&2; exit 2 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -*) echo "deploy-local: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *)
+        if [[ ! -f "$base/model/model.json" ]]; then
+            echo "deploy-local: nothing deployed in $base yet: run scripts/deploy-local.sh first" >&2
+            exit 1
+        fi
+        exec "$emulator" --model "$base/model" "$@"
+        ;;
 esac
 
 echo "== build"

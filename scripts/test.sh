@@ -5,7 +5,8 @@
 # `--ip 127.0.0.1` so published ports stay on loopback; the offline test images), then runs
 # the formatting and lint gates and `cargo test --workspace`, which includes the trybuild
 # compile-fail suite (ui-tests), the emulator's hook-tool tests, and the Docker integration
-# tests against the real engine.
+# tests against the real engine; then builds the book (installing mdbook with cargo when it
+# is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +18,5 @@ cargo clippy --workspace --all-targets -- -D warnings
 # The black-box tests start the emulator's tool binary: build every binary first.
 cargo build --workspace --bins
 cargo test --workspace
+# The book's code samples are included from compiled files; check every include resolves.
+scripts/check-book.sh

@@ -64,7 +64,7 @@ pub use registry::{
 pub use run::{HookReport, RunOptions, run, run_hook};
 pub use store::{STATE_FILE, Snapshot, Store, write_atomically};
 pub use trace::{Trace, TraceEntry};
-pub use unit::Unit;
+pub use unit::{Converged, HOST_IP_ENV, Unit};
 
 /// Docker Compose's semantics over the Docker Engine API (the `charm-docker` crate), and the
 /// docker layer: include it with `layers(charm_core::docker)` to get `docker.available`.
@@ -136,8 +136,8 @@ pub mod docker {
 pub mod prelude {
     pub use crate::interfaces::{Http, Postgres, Redis};
     pub use crate::{
-        Endpoint, Error, LogLevel, Port, Result, StatusKind, Unit, hook, only_once, when, when_all,
-        when_any, when_file_changed, when_none, when_not, when_not_all,
+        Converged, Endpoint, Error, LogLevel, Port, Result, StatusKind, Unit, hook, only_once,
+        when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
     };
 }
 

@@ -27,6 +27,20 @@ const KV_PUBLISHED: &str = "published";
 const KV_ONLY_ONCE: &str = "only_once.";
 const KV_FILE_HASH: &str = "file_hash.";
 const KV_DATA_CHANGED: &str = "data_changed.";
+const KV_COMPOSE: &str = "compose.";
+/// Environment variable: the address to publish ports on when the compose file names none.
+pub const HOST_IP_ENV: &str = "CHARM_DOCKER_HOST_IP";
+
+/// What [`Unit::compose_converge`] did.
+#[derive(Debug)]
+pub enum Converged {
+    /// The rendering is the one the last successful `up` used, and nothing drifted.
+    Unchanged,
+    /// The project was brought up; the report says what changed.
+    Up(charm_docker::UpReport),
+    /// Docker refused; the reason is already the unit's `blocked` status.
+    Blocked(String),
+}
 
 /// The hook context a handler receives: flags, config, status, ports, endpoints, hook tools.
 ///
@@ -597,6 +611,10 @@ impl Unit {
     /// project to the file (relative to the charm directory) and reports image pulls as
     /// `maintenance` status ("pulling redis:alpine 45%"), throttled to every 20% or 10 s.
     ///
+    /// Ports that name no host address are published on all addresses, as Compose does,
+    /// unless `CHARM_DOCKER_HOST_IP` is set in the hook's environment (local deployments and
+    /// tests set `127.0.0.1` to stay on loopback).
+    ///
     /// ```no_run
     /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
     /// let report = unit.compose_up("voting-app", "files/voting-app/docker-compose.yml")?;
@@ -610,7 +628,8 @@ impl Unit {
         project: &str,
         file: impl AsRef<Path>,
     ) -> Result<charm_docker::UpReport> {
-        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?;
+        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?
+            .with_default_host_ip(std::env::var(HOST_IP_ENV).ok());
         let engine = match self.docker.take() {
             Some(engine) => engine,
             None => charm_docker::Engine::connect()?,
@@ -635,6 +654,68 @@ impl Unit {
             return Err(err);
         }
         Ok(result?)
+    }
+
+    /// Renders `template` to `file` (in the charm directory, mode 0600) and brings the compose
+    /// project up if the rendering differs from the one the last successful `up` used. This is
+    /// the whole "render, compare, up" of a Docker charm:
+    ///
+    /// - nothing changed: [`Converged::Unchanged`], no Docker call (except on
+    ///   `update-status`, when a no-op `up` puts back containers removed by hand);
+    /// - changed: `maintenance` status with `activity`, the file written atomically, the
+    ///   project converged ([`Converged::Up`]);
+    /// - Docker refused (image missing, port taken, engine down, invalid file): the error is
+    ///   logged, the unit goes `blocked` with the cause, and [`Converged::Blocked`] is returned
+    ///   instead of an error, so the hook succeeds; the rendering is not recorded, so the next
+    ///   hook tries again.
+    ///
+    /// ```no_run
+    /// # #[derive(askama::Template)]
+    /// # #[template(source = "services: {}\n", ext = "txt")]
+    /// # struct Compose;
+    /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+    /// use charm_core::Converged;
+    /// match unit.compose_converge("app", "files/app/docker-compose.yml", &Compose, "Configuring")? {
+    ///     Converged::Blocked(_) => {} // status already says why
+    ///     _ => unit.status_active("Ready")?,
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn compose_converge(
+        &mut self,
+        project: &str,
+        file: &str,
+        template: &impl askama::Template,
+        activity: &str,
+    ) -> Result<Converged> {
+        let rendered = crate::render::render(template)?;
+        let slot = format!("{KV_COMPOSE}{project}");
+        let hash = Value::String(hex(&Sha256::digest(rendered.as_bytes())));
+        let unchanged = self.kv.get(&slot) == Some(&hash);
+        if unchanged && self.env.hook != "update-status" {
+            return Ok(Converged::Unchanged);
+        }
+        if !unchanged {
+            self.status_maintenance(activity)?;
+            crate::write_atomically(&self.charm_path(file), rendered.as_bytes(), 0o600)?;
+        }
+        match self.compose_up(project, file) {
+            Ok(report) => {
+                self.kv.insert(slot, hash);
+                Ok(if unchanged && !report.changed() {
+                    Converged::Unchanged
+                } else {
+                    Converged::Up(report)
+                })
+            }
+            Err(Error::Docker(err)) => {
+                let reason = format!("Docker: {err}");
+                self.log(LogLevel::Error, format!("compose up {project}: {err}"));
+                self.status_blocked(reason.clone())?;
+                Ok(Converged::Blocked(reason))
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// `docker compose -p PROJECT -f FILE down` (named volumes too when `volumes`).

@@ -19,6 +19,7 @@ pub struct Project {
     working_dir: PathBuf,
     config_files: Vec<PathBuf>,
     file: ComposeFile,
+    default_host_ip: Option<String>,
 }
 
 impl Project {
@@ -37,6 +38,7 @@ impl Project {
             working_dir: working_dir.into(),
             config_files: Vec::new(),
             file,
+            default_host_ip: None,
         })
     }
 
@@ -89,6 +91,26 @@ impl Project {
     pub fn with_config_files(mut self, files: Vec<PathBuf>) -> Project {
         self.config_files = files;
         self
+    }
+
+    /// Publishes every port that names no host address on `ip` instead of all addresses, as
+    /// dockerd's `--ip` does for its default bridge (which does not reach a project's own
+    /// networks). For local deployments and tests: `Some("127.0.0.1")` keeps them on loopback.
+    ///
+    /// ```
+    /// let file: charm_docker::ComposeFile = "services:\n  web:\n    image: x\n    ports: [\"8080:80\"]\n".parse()?;
+    /// let project = charm_docker::Project::new("demo", ".", file)?.with_default_host_ip(Some("127.0.0.1".into()));
+    /// assert_eq!(project.default_host_ip(), Some("127.0.0.1"));
+    /// # Ok::<(), charm_docker::Error>(())
+    /// ```
+    pub fn with_default_host_ip(mut self, ip: Option<String>) -> Project {
+        self.default_host_ip = ip.filter(|ip| !ip.is_empty());
+        self
+    }
+
+    /// The address ports without a host address are published on, if not all addresses.
+    pub fn default_host_ip(&self) -> Option<&str> {
+        self.default_host_ip.as_deref()
     }
 
     /// The networks services use, by key, with their definition (`default` included when a

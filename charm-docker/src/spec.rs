@@ -51,7 +51,10 @@ impl ContainerSpec {
                 exposed.push(key.clone());
             }
             let binding = PortBinding {
-                host_ip: port.host_ip.clone(),
+                host_ip: port
+                    .host_ip
+                    .clone()
+                    .or_else(|| project.default_host_ip().map(str::to_owned)),
                 host_port: Some(port.host_port.map(|p| p.to_string()).unwrap_or_default()),
             };
             bindings
@@ -294,6 +297,35 @@ mod tests {
                 .host_port
                 .as_deref(),
             Some("")
+        );
+    }
+
+    #[test]
+    fn ports_without_an_address_take_the_project_default() {
+        let src = "services:\n  web:\n    image: x\n    ports: ['10.0.0.1:8080:80', '8081:81']\n";
+        let file = ComposeFile::from_str(src).unwrap();
+        let all = Project::new("p", "/srv/app", file.clone()).unwrap();
+        let local = Project::new("p", "/srv/app", file)
+            .unwrap()
+            .with_default_host_ip(Some("127.0.0.1".into()));
+        let ip = |project: &Project, port: &str| {
+            let s = ContainerSpec::new(
+                project,
+                "web",
+                project.file().service("web").unwrap(),
+                "img",
+            );
+            let host = s.body.host_config.unwrap();
+            host.port_bindings.unwrap()[port].as_ref().unwrap()[0]
+                .host_ip
+                .clone()
+        };
+        assert_eq!(ip(&all, "81/tcp"), None, "all addresses, as Compose");
+        assert_eq!(ip(&local, "81/tcp").as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            ip(&local, "80/tcp").as_deref(),
+            Some("10.0.0.1"),
+            "an explicit address wins"
         );
     }
 

@@ -14,6 +14,7 @@ use charm_core::interfaces::PgCredentials;
 /// The compose file, relative to the charm directory.
 const COMPOSE_FILE: &str = "files/voting-app/docker-compose.yml";
 
+// ANCHOR: context
 /// The template's context: every value is quoted by `charm_core::render::Yaml`.
 #[derive(askama::Template)]
 #[template(path = "docker-compose.yml")]
@@ -26,41 +27,48 @@ struct Compose<'a> {
     /// External PostgreSQL: replaces the db container.
     postgres: Option<&'a PgCredentials>,
 }
+// ANCHOR_END: context
 
-/// A configured port as a TCP port, or the reason it is not one.
-fn tcp_port(key: &str, value: i64) -> Result<u16, String> {
-    u16::try_from(value)
-        .ok()
-        .filter(|p| *p != 0)
-        .ok_or_else(|| format!("{key}={value} is not a TCP port (1-65535)"))
+/// The configured ports, or why they cannot be used.
+fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
+    let port = |key: &str, value: i64| {
+        u16::try_from(value)
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| format!("{key}={value} is not a TCP port (1-65535)"))
+    };
+    let (vote, result) = (
+        port("vote_port", config.vote_port)?,
+        port("result_port", config.result_port)?,
+    );
+    if vote == result {
+        return Err(format!("vote_port and result_port are both {vote}"));
+    }
+    Ok((vote, result))
 }
 
+// ANCHOR: charm
 #[charm_core::charm(flags("voting-app.running"), layers(charm_core::docker))]
 mod voting_app {
     use charm_core::prelude::*;
 
-    use super::{COMPOSE_FILE, Compose, tcp_port};
+    use super::{COMPOSE_FILE, Compose, ports};
 
-    /// Renders the compose file and, when it changed or is not up, converges the workload.
+    /// Renders the compose file from the config and the available relations, and converges
+    /// the workload when that changed.
     #[when("docker.available")]
     fn converge(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
-        let ports = tcp_port("vote_port", config.vote_port).and_then(|vote| {
-            let result = tcp_port("result_port", config.result_port)?;
-            match vote == result {
-                true => Err(format!("vote_port and result_port are both {vote}")),
-                false => Ok((vote, result)),
-            }
-        });
-        let (vote_port, result_port) = match ports {
+        let (vote_port, result_port) = match ports(&config) {
             Ok(ports) => ports,
             Err(reason) => {
                 unit.clear_flag("voting-app.running");
                 return unit.status_blocked(reason);
             }
         };
+        // ANCHOR: relations
         let redis = match unit.is_flag_set("redis.available") {
-            true => Some(unit.interface::<Redis>("redis")?),
+            true => Some(unit.interface::<Redis>("redis")?.host_list()),
             false => None,
         };
         let postgres = match unit.is_flag_set("postgres.database.available") {
@@ -70,41 +78,37 @@ mod voting_app {
                 .cloned(),
             false => None,
         };
-        let compose = Compose {
-            config: &config,
-            vote_port,
-            result_port,
-            redis_host: redis.as_ref().map(Redis::host_list),
-            postgres: postgres.as_ref(),
-        };
-        let rendered = charm_core::render::render(&compose)?;
-        let changed = unit.data_changed("voting-app.compose", &rendered)?;
-        if !changed && unit.is_flag_set("voting-app.running") {
-            return Ok(());
-        }
-        unit.clear_flag("voting-app.running");
-        let formation = match (&compose.redis_host, &compose.postgres) {
+        // ANCHOR_END: relations
+        let formation = match (&redis, &postgres) {
             (None, None) => "standalone",
             (Some(_), None) => "external Redis",
             (None, Some(_)) => "external PostgreSQL",
             (Some(_), Some(_)) => "external Redis and PostgreSQL",
         };
-        unit.status_maintenance(format!("Configuring the {formation} formation"))?;
-        charm_core::render::write(unit, &compose, COMPOSE_FILE)?;
+        let compose = Compose {
+            config: &config,
+            vote_port,
+            result_port,
+            redis_host: redis,
+            postgres: postgres.as_ref(),
+        };
+        let activity = format!("Configuring the {formation} formation");
         let project = unit.app_name().to_owned();
-        match unit.compose_up(&project, COMPOSE_FILE) {
-            Ok(_) => {}
-            Err(Error::Docker(err)) => {
-                unit.log(LogLevel::Error, format!("compose up {project}: {err}"));
-                return unit.status_blocked(format!("Docker: {err}"));
-            }
-            Err(err) => return Err(err),
+        if let Converged::Blocked(_) =
+            unit.compose_converge(&project, COMPOSE_FILE, &compose, &activity)?
+        {
+            unit.clear_flag("voting-app.running");
+            return Ok(());
         }
+        // Each of these is a no-op when nothing changed: no hook-tool call.
         unit.set_ports([Port::Tcp(vote_port), Port::Tcp(result_port)]);
+        unit.publish_http("voting", vote_port)?;
+        unit.publish_http("results", result_port)?;
         unit.set_flag("voting-app.running");
         unit.status_active("Ready to vote!")
     }
 }
+// ANCHOR_END: charm
 
 fn main() -> std::process::ExitCode {
     voting_app::CHARM.main()

@@ -14,19 +14,25 @@ use charm_yaml::Value;
 const CHARM: &str = env!("CARGO_BIN_EXE_voting-app");
 const PASSWORD: &str = "pg-s3cret-never-logged";
 
-fn emulator_bin() -> PathBuf {
-    if let Ok(path) = std::env::var("CHARM_EMULATOR_BIN") {
-        return path.into();
+/// The body of `GET /` on 127.0.0.1:`port`, retried for a few seconds while the container
+/// starts; `None` if nothing answers.
+fn http_get(port: u16) -> Option<String> {
+    use std::io::{Read, Write};
+    for _ in 0..50 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let request = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
+            let mut body = String::new();
+            if stream.write_all(request.as_bytes()).is_ok()
+                && stream.read_to_string(&mut body).is_ok()
+                && body.starts_with("HTTP/1.")
+            {
+                return Some(body);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let exe = std::env::current_exe().unwrap();
-    let target = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let bin = target.join("charm-emulator");
-    assert!(
-        bin.is_file(),
-        "{} is missing: run `cargo build -p charm-emulator`",
-        bin.display()
-    );
-    bin
+    None
 }
 
 /// A free TCP port on loopback (dockerd publishes on 127.0.0.1).
@@ -77,10 +83,13 @@ fn deploy(app: &str) -> Deployed {
         charm_dir: charm_dir.clone(),
         unit: format!("{app}/0"),
         leader: true,
-        tool_executable: emulator_bin(),
+        tool_executable: charm_testing::emulator_binary(),
     })
     .unwrap();
-    let runner = Runner::new(dir).with_charm_binary(CHARM);
+    // Publish on loopback only: the charm publishes on all addresses unless told otherwise.
+    let runner = Runner::new(dir)
+        .with_charm_binary(CHARM)
+        .with_env(charm_core::HOST_IP_ENV, "127.0.0.1");
     let unit = Deployed {
         app: app.to_owned(),
         _tmp: tmp,
@@ -93,14 +102,11 @@ fn deploy(app: &str) -> Deployed {
         .model_dir()
         .transact(|emu| {
             let m = emu.model_mut();
-            for key in [
-                "vote_image",
-                "result_image",
-                "worker_image",
-                "postgres_image",
-            ] {
-                m.set_config(key, "charm-test/busybox")?;
-            }
+            // The demo images of scripts/build-test-images.sh: vote and result serve a page.
+            m.set_config("vote_image", "charm-test/vote-demo")?;
+            m.set_config("result_image", "charm-test/result-demo")?;
+            m.set_config("worker_image", "charm-test/worker-demo")?;
+            m.set_config("postgres_image", "charm-test/worker-demo")?;
             m.set_config("redis_image", "charm-test/redis")?;
             m.set_config("vote_port", &vote.to_string())?;
             m.set_config("result_port", &result.to_string())
@@ -180,6 +186,21 @@ impl Deployed {
                 .map(|(k, v)| (k.as_str().unwrap().into(), v.as_str().unwrap().into()))
                 .collect(),
         }
+    }
+
+    /// The environment of the running container of `service`, as the engine has it.
+    fn container_env(&self, service: &str) -> Vec<String> {
+        let name = format!("{}-{service}-1", self.app);
+        let out = Command::new("docker")
+            .args(["inspect", "--format", "{{json .Config.Env}}", &name])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "docker inspect {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
     }
 
     /// Running containers of the project, by service.
@@ -330,6 +351,32 @@ fn standalone_then_a_port_change() {
         );
     }
 
+    // The workload answers on the published ports, on loopback only.
+    let result = unit.config_port("result_port");
+    assert!(
+        http_get(vote).is_some_and(|b| b.contains("vote")),
+        "vote answers on {vote}"
+    );
+    let vote_container = format!("{}-vote-1", unit.app);
+    let bindings = Command::new("docker")
+        .args([
+            "inspect",
+            "--format",
+            "{{json .HostConfig.PortBindings}}",
+            &vote_container,
+        ])
+        .output()
+        .unwrap();
+    let bindings = String::from_utf8_lossy(&bindings.stdout);
+    assert!(
+        bindings.contains(r#""HostIp":"127.0.0.1""#),
+        "published on loopback only: {bindings}"
+    );
+    assert!(
+        http_get(result).is_some_and(|b| b.contains("result")),
+        "result answers on {result}"
+    );
+
     let (old_vote, new_vote) = (vote, free_port());
     let outcome = unit
         .runner
@@ -342,6 +389,11 @@ fn standalone_then_a_port_change() {
         "{tools:?}"
     );
     assert!(!unit.ports().contains(&format!("{old_vote}/tcp")));
+    assert!(http_get(new_vote).is_some(), "vote moved to {new_vote}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", old_vote)).is_err(),
+        "nothing on {old_vote} any more"
+    );
     assert_eq!(
         unit.compose()["services"]["vote"]["ports"][0].as_str(),
         Some(format!("{new_vote}:80").as_str())
@@ -369,6 +421,12 @@ fn external_redis_replaces_the_container_and_departing_falls_back() {
     assert_eq!(unit.env("worker"), redis);
     assert!(unit.env("result").is_empty());
     unit.assert_ready();
+    assert!(
+        unit.container_env("vote")
+            .contains(&"REDIS_HOST=10.1.2.3,10.1.2.4".to_owned()),
+        "{:?}",
+        unit.container_env("vote")
+    );
 
     // One unit departs: the host list follows.
     let departed = unit.runner.remove_unit(id, "redis/1").unwrap();
