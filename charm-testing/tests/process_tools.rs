@@ -39,6 +39,20 @@ impl HookTools for HookProcess {
     }
 }
 
+/// Typed hook tools for hook context `ctx`, each call a process started from the model's
+/// tool directory.
+fn juju_in(dir: &ModelDir, ctx: &charm_emulator::HookContext) -> Juju {
+    let mut env = ctx.env.clone();
+    env.insert(
+        charm_emulator::MODEL_ENV.to_owned(),
+        dir.root().display().to_string(),
+    );
+    Juju::new(Box::new(HookProcess {
+        env,
+        path: dir.root().join("bin").display().to_string(),
+    }))
+}
+
 fn setup() -> (tempfile::TempDir, ModelDir) {
     let tmp = tempfile::tempdir().unwrap();
     let charm = tmp.path().join("charm");
@@ -90,19 +104,7 @@ fn every_typed_tool_runs_as_a_process_and_parses() {
     let ctx = dir
         .transact(|emu| emu.open_context(Hook::new("config-changed")))
         .unwrap();
-    let tools = HookProcess {
-        env: ctx
-            .env
-            .clone()
-            .into_iter()
-            .chain([(
-                charm_emulator::MODEL_ENV.to_owned(),
-                dir.root().display().to_string(),
-            )])
-            .collect(),
-        path: dir.root().join("bin").display().to_string(),
-    };
-    let mut juju = Juju::new(Box::new(tools));
+    let mut juju = juju_in(&dir, &ctx);
 
     assert_eq!(juju.config_get_all().unwrap()["port"], 8080);
     assert_eq!(juju.config_get("port").unwrap(), 8080);
@@ -205,19 +207,7 @@ fn action_tools_run_as_processes() {
             emu.open_context(Hook::action("backup", params.as_object().unwrap().clone()))
         })
         .unwrap();
-    let tools = HookProcess {
-        env: ctx
-            .env
-            .clone()
-            .into_iter()
-            .chain([(
-                charm_emulator::MODEL_ENV.to_owned(),
-                dir.root().display().to_string(),
-            )])
-            .collect(),
-        path: dir.root().join("bin").display().to_string(),
-    };
-    let mut juju = Juju::new(Box::new(tools));
+    let mut juju = juju_in(&dir, &ctx);
     assert_eq!(juju.action_get().unwrap(), params);
     juju.action_set(&[("result.size".to_owned(), "42".to_owned())].into())
         .unwrap();

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use charm_emulator::{Hook, InitOptions, ModelDir, RemoteUnitSpec, Runner};
+use charm_emulator::{Hook, RemoteUnitSpec, Runner};
 use charm_yaml::Value;
 
 const CHARM: &str = env!("CARGO_BIN_EXE_voting-app");
@@ -71,25 +71,13 @@ impl Drop for Deployed {
 }
 
 fn deploy(app: &str) -> Deployed {
-    let tmp = tempfile::tempdir().unwrap();
-    let charm_dir = tmp.path().join("charm");
-    std::fs::create_dir_all(&charm_dir).unwrap();
-    let src = env!("CARGO_MANIFEST_DIR");
-    for file in ["metadata.yaml", "config.yaml"] {
-        std::fs::copy(format!("{src}/{file}"), charm_dir.join(file)).unwrap();
-    }
-    let dir = ModelDir::init(&InitOptions {
-        model_dir: tmp.path().join("model"),
-        charm_dir: charm_dir.clone(),
-        unit: format!("{app}/0"),
-        leader: true,
-        tool_executable: charm_testing::emulator_binary(),
-    })
-    .unwrap();
+    let charm_testing::EmulatedUnit {
+        tmp,
+        charm_dir,
+        runner,
+    } = charm_testing::EmulatedUnit::new(env!("CARGO_MANIFEST_DIR"), &format!("{app}/0"), CHARM);
     // Publish on loopback only: the charm publishes on all addresses unless told otherwise.
-    let runner = Runner::new(dir)
-        .with_charm_binary(CHARM)
-        .with_env(charm_core::HOST_IP_ENV, "127.0.0.1");
+    let runner = runner.with_env(charm_core::HOST_IP_ENV, "127.0.0.1");
     let unit = Deployed {
         app: app.to_owned(),
         _tmp: tmp,

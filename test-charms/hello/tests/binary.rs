@@ -3,68 +3,24 @@
 //! and the buffered Juju writes exactly as they were, a handler from a library crate runs,
 //! and a steady-state hook is cheap.
 
-use std::path::PathBuf;
-
-use charm_emulator::{Hook, InitOptions, ModelDir, RemoteUnitSpec, Runner};
+use charm_emulator::{Hook, RemoteUnitSpec, Runner};
 
 const CHARM: &str = env!("CARGO_BIN_EXE_hello-charm");
 
-struct Unit {
-    _tmp: tempfile::TempDir,
-    charm_dir: PathBuf,
-    runner: Runner,
-}
+type Unit = charm_testing::EmulatedUnit;
 
 fn deploy_unit() -> Unit {
-    let tmp = tempfile::tempdir().unwrap();
-    let charm_dir = tmp.path().join("charm");
-    std::fs::create_dir_all(&charm_dir).unwrap();
-    let src = env!("CARGO_MANIFEST_DIR");
-    for file in ["metadata.yaml", "config.yaml"] {
-        std::fs::copy(format!("{src}/{file}"), charm_dir.join(file)).unwrap();
-    }
-    let dir = ModelDir::init(&InitOptions {
-        model_dir: tmp.path().join("model"),
-        charm_dir: charm_dir.clone(),
-        unit: "hello/0".into(),
-        leader: true,
-        tool_executable: charm_testing::emulator_binary(),
-    })
-    .unwrap();
-    let runner = Runner::new(dir).with_charm_binary(CHARM);
-    Unit {
-        _tmp: tmp,
-        charm_dir,
-        runner,
-    }
+    Unit::new(env!("CARGO_MANIFEST_DIR"), "hello/0", CHARM)
 }
 
-impl Unit {
-    fn state(&self) -> Vec<u8> {
-        std::fs::read(self.charm_dir.join(charm_core::STATE_FILE)).unwrap()
-    }
+fn state_text(unit: &Unit) -> String {
+    String::from_utf8(unit.state_file()).unwrap()
+}
 
-    fn state_text(&self) -> String {
-        String::from_utf8(self.state()).unwrap()
-    }
-
-    fn model(&self) -> charm_emulator::Model {
-        self.runner.model_dir().load().unwrap()
-    }
-
-    fn ports(&self) -> Vec<String> {
-        self.model()
-            .opened_ports
-            .iter()
-            .map(|p| p.to_string())
-            .collect()
-    }
-
-    fn configure(&self, k: &str, v: &str) -> charm_emulator::HookOutcome {
-        self.runner
-            .configure(&[(k.to_owned(), v.to_owned())], &[])
-            .unwrap()
-    }
+fn configure(unit: &Unit, key: &str, value: &str) -> charm_emulator::HookOutcome {
+    unit.runner
+        .configure(&[(key.to_owned(), value.to_owned())], &[])
+        .unwrap()
 }
 
 #[test]
@@ -72,7 +28,7 @@ fn flags_survive_between_hooks_and_the_library_layer_runs() {
     let unit = deploy_unit();
     let first = unit.runner.run(Hook::new("install")).unwrap();
     assert!(first.success(), "{}", first.stderr_text());
-    let state = unit.state_text();
+    let state = state_text(&unit);
     assert!(
         state.contains("\"greeter.greeted\"") && state.contains("\"hello.ready\""),
         "{state}"
@@ -88,7 +44,7 @@ fn flags_survive_between_hooks_and_the_library_layer_runs() {
         "the handler of the greeter-layer crate ran: {:?}",
         model.logs
     );
-    assert_eq!(unit.ports(), ["8080/tcp"]);
+    assert_eq!(unit.opened_ports(), ["8080/tcp"]);
 
     // A second process, a second hook: the flags it loads are the first one's.
     let second = unit.runner.run(Hook::new("start")).unwrap();
@@ -104,7 +60,7 @@ fn flags_survive_between_hooks_and_the_library_layer_runs() {
         "greet did not run again: greeter.greeted was persisted"
     );
     assert_eq!(
-        unit.state_text(),
+        state_text(&unit),
         state,
         "nothing changed, nothing rewritten"
     );
@@ -115,7 +71,7 @@ fn flags_survive_between_hooks_and_the_library_layer_runs() {
 fn a_failing_or_panicking_hook_leaves_state_and_juju_writes_as_they_were() {
     let unit = deploy_unit();
     assert!(unit.runner.deploy().unwrap().iter().all(|o| o.success()));
-    let before = unit.state();
+    let before = unit.state_file();
     let status_before = unit.model().unit_status;
 
     // Change the port and ask for a failure in the same hook.
@@ -123,7 +79,7 @@ fn a_failing_or_panicking_hook_leaves_state_and_juju_writes_as_they_were() {
         .model_dir()
         .transact(|emu| emu.model_mut().set_config("port", "9000"))
         .unwrap();
-    let failed = unit.configure("fail", "true");
+    let failed = configure(&unit, "fail", "true");
     assert_eq!(failed.exit_code, 1);
     assert!(
         failed
@@ -132,9 +88,9 @@ fn a_failing_or_panicking_hook_leaves_state_and_juju_writes_as_they_were() {
         "{}",
         failed.stderr_text()
     );
-    assert_eq!(unit.state(), before, "unit state byte for byte");
+    assert_eq!(unit.state_file(), before, "unit state byte for byte");
     assert_eq!(
-        unit.ports(),
+        unit.opened_ports(),
         ["8080/tcp"],
         "open-port 9000 was dropped with the hook"
     );
@@ -150,15 +106,15 @@ fn a_failing_or_panicking_hook_leaves_state_and_juju_writes_as_they_were() {
             .any(|l| l.level == "ERROR" && l.message.contains("asked to fail"))
     );
 
-    let panicked = unit.configure("panic", "true");
+    let panicked = configure(&unit, "panic", "true");
     assert_ne!(panicked.exit_code, 0);
     assert!(
         panicked.stderr_text().contains("panicked: asked to panic"),
         "{}",
         panicked.stderr_text()
     );
-    assert_eq!(unit.state(), before);
-    assert_eq!(unit.ports(), ["8080/tcp"]);
+    assert_eq!(unit.state_file(), before);
+    assert_eq!(unit.opened_ports(), ["8080/tcp"]);
 
     // Fixed: the retried hook sees the port change as new and commits it.
     unit.runner
@@ -171,8 +127,8 @@ fn a_failing_or_panicking_hook_leaves_state_and_juju_writes_as_they_were() {
         .unwrap();
     let fixed = unit.runner.run(Hook::new("config-changed")).unwrap();
     assert!(fixed.success(), "{}", fixed.stderr_text());
-    assert_eq!(unit.ports(), ["9000/tcp"]);
-    assert_ne!(unit.state(), before);
+    assert_eq!(unit.opened_ports(), ["9000/tcp"]);
+    assert_ne!(unit.state_file(), before);
     let _ = status_before;
 }
 
