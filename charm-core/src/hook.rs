@@ -31,6 +31,9 @@ pub struct HookEnv {
     pub unit_name: String,
     /// The relation of a relation hook.
     pub relation: Option<RelationContext>,
+    /// `CHARM_DOCKER_HOST_IP`: the address compose publishes ports on when the file names
+    /// none (all addresses when unset, as Compose does; `127.0.0.1` for local runs).
+    pub docker_host_ip: Option<String>,
 }
 
 impl HookEnv {
@@ -81,6 +84,7 @@ impl HookEnv {
             charm_dir,
             unit_name,
             relation,
+            docker_host_ip: var(crate::unit::HOST_IP_ENV),
         })
     }
 }

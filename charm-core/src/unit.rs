@@ -629,7 +629,7 @@ impl Unit {
         file: impl AsRef<Path>,
     ) -> Result<charm_docker::UpReport> {
         let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?
-            .with_default_host_ip(std::env::var(HOST_IP_ENV).ok());
+            .with_default_host_ip(self.env.docker_host_ip.clone());
         let engine = match self.docker.take() {
             Some(engine) => engine,
             None => charm_docker::Engine::connect()?,

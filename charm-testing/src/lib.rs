@@ -132,6 +132,34 @@ impl EmulatedUnit {
     }
 }
 
+/// Removes a compose project's containers and its default network when dropped, so tests
+/// that bring up a workload clean up after themselves even when they fail.
+#[derive(Debug)]
+pub struct ProjectCleanup(pub String);
+
+impl Drop for ProjectCleanup {
+    fn drop(&mut self) {
+        use std::process::Command;
+        let label = format!("label=com.docker.compose.project={}", self.0);
+        let ids = Command::new("docker")
+            .args(["ps", "-aq", "--filter", &label])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let ids: Vec<&str> = ids.split_whitespace().collect();
+        if !ids.is_empty() {
+            let _ = Command::new("docker")
+                .args(["rm", "-f"])
+                .args(&ids)
+                .output();
+        }
+        let network = format!("{}_default", self.0);
+        let _ = Command::new("docker")
+            .args(["network", "rm", &network])
+            .output();
+    }
+}
+
 /// What one hook did.
 #[derive(Debug)]
 pub struct Output {
@@ -156,6 +184,7 @@ pub struct Harness {
     charm: &'static Charm,
     emulator: Rc<RefCell<Emulator>>,
     charm_dir: tempfile::TempDir,
+    env: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Harness {
@@ -209,6 +238,7 @@ impl Harness {
             charm,
             emulator: Rc::new(RefCell::new(Emulator::new(model))),
             charm_dir,
+            env: BTreeMap::new(),
         })
     }
 
@@ -230,6 +260,12 @@ impl Harness {
     /// Sets a config option from its text form, typed by config.yaml.
     pub fn set_config(&self, key: &str, value: &str) -> charm_emulator::Result<()> {
         self.with_model(|m| m.set_config(key, value))
+    }
+
+    /// Adds a variable to the environment of every hook (e.g. `CHARM_DOCKER_HOST_IP`), as
+    /// the emulator's runner does with `with_env`; the contract's own variables win.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.insert(key.to_owned(), value.to_owned());
     }
 
     /// Sets leadership.
@@ -266,6 +302,89 @@ impl Harness {
         })
     }
 
+    /// Relates `endpoint` to `remote_app` as Juju does: adds the relation and its units, runs
+    /// `-relation-created`, then `-relation-joined` and `-relation-changed` for each unit.
+    /// Returns the relation number and what each hook did.
+    pub fn relate(
+        &mut self,
+        endpoint: &str,
+        remote_app: &str,
+        units: &[(&str, &[(&str, &str)])],
+    ) -> charm_emulator::Result<(u64, Vec<Output>)> {
+        let id = self.add_relation(endpoint, remote_app, &[])?;
+        let mut outputs =
+            vec![self.run_relation(&format!("{endpoint}-relation-created"), id, None)];
+        for (unit, data) in units {
+            let bag = data
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            self.with_model(|m| {
+                if let Some(rel) = m.relations.get_mut(&id) {
+                    let remote = charm_emulator::RemoteUnit {
+                        data: bag,
+                        departing: false,
+                    };
+                    rel.remote_units.insert((*unit).to_owned(), remote);
+                }
+            });
+            for kind in ["joined", "changed"] {
+                outputs.push(self.run_relation(
+                    &format!("{endpoint}-relation-{kind}"),
+                    id,
+                    Some(unit),
+                ));
+            }
+        }
+        Ok((id, outputs))
+    }
+
+    /// A remote unit leaves relation `id`: `-relation-departed` runs while the unit is no
+    /// longer listed (its data still readable), then it is gone.
+    pub fn depart(&mut self, id: u64, unit: &str) -> Output {
+        let endpoint = self.with_model(|m| {
+            let rel = m.relations.get_mut(&id)?;
+            rel.remote_units.get_mut(unit)?.departing = true;
+            Some(rel.endpoint.clone())
+        });
+        let Some(endpoint) = endpoint else {
+            return Output {
+                result: Err(charm_core::Error::msg(format!(
+                    "unit {unit} is not in relation {id}"
+                ))),
+                trace: Trace::default(),
+                calls: Vec::new(),
+            };
+        };
+        let output = self.run_relation(&format!("{endpoint}-relation-departed"), id, Some(unit));
+        self.with_model(|m| {
+            m.relations
+                .get_mut(&id)
+                .map(|r| r.remote_units.remove(unit))
+        });
+        output
+    }
+
+    /// Removes relation `id` as Juju does: every unit departs, then `-relation-broken` runs and
+    /// the relation is gone.
+    pub fn unrelate(&mut self, id: u64) -> Vec<Output> {
+        let Some((endpoint, units)) = self.with_model(|m| {
+            m.relations.get(&id).map(|r| {
+                (
+                    r.endpoint.clone(),
+                    r.remote_units.keys().cloned().collect::<Vec<_>>(),
+                )
+            })
+        }) else {
+            return Vec::new();
+        };
+        let mut outputs: Vec<Output> = units.iter().map(|unit| self.depart(id, unit)).collect();
+        self.with_model(|m| m.relations.get_mut(&id).map(|r| r.broken = true));
+        outputs.push(self.run_relation(&format!("{endpoint}-relation-broken"), id, None));
+        self.with_model(|m| m.relations.remove(&id));
+        outputs
+    }
+
     /// Runs one hook (`install`, `config-changed`, ...) in-process.
     pub fn run(&mut self, hook: &str) -> Output {
         self.run_hook(Hook::new(hook))
@@ -299,7 +418,10 @@ impl Harness {
             }
         };
         let env = HookEnv::from_lookup(
-            |k| context.env.get(k).cloned().filter(|v| !v.is_empty()),
+            |k| {
+                let value = context.env.get(k).or_else(|| self.env.get(k));
+                value.cloned().filter(|v| !v.is_empty())
+            },
             None,
         );
         let result = match env {

@@ -133,7 +133,7 @@ pub fn run_hook(
         hook: hook.to_owned(),
         charm_dir: charm_dir.to_owned(),
         unit_name: format!("{}/0", charm.name),
-        relation: None,
+        ..HookEnv::default()
     };
     charm_core::run_hook(
         charm,

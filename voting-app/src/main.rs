@@ -115,4 +115,6 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(test)]
+mod harness_tests;
+#[cfg(test)]
 mod tests;

@@ -43,31 +43,11 @@ fn free_port() -> u16 {
 
 /// One deployed unit of application `app` (also the compose project), removed on drop.
 struct Deployed {
+    _cleanup: charm_testing::ProjectCleanup,
     app: String,
     _tmp: tempfile::TempDir,
     charm_dir: PathBuf,
     runner: Runner,
-}
-
-impl Drop for Deployed {
-    fn drop(&mut self) {
-        let label = format!("label=com.docker.compose.project={}", self.app);
-        let ids = Command::new("docker")
-            .args(["ps", "-aq", "--filter", &label])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default();
-        let ids: Vec<&str> = ids.split_whitespace().collect();
-        if !ids.is_empty() {
-            let _ = Command::new("docker")
-                .args(["rm", "-f"])
-                .args(&ids)
-                .output();
-        }
-        let _ = Command::new("docker")
-            .args(["network", "rm", &format!("{}_default", self.app)])
-            .output();
-    }
 }
 
 fn deploy(app: &str) -> Deployed {
@@ -79,6 +59,7 @@ fn deploy(app: &str) -> Deployed {
     // Publish on loopback only: the charm publishes on all addresses unless told otherwise.
     let runner = runner.with_env(charm_core::HOST_IP_ENV, "127.0.0.1");
     let unit = Deployed {
+        _cleanup: charm_testing::ProjectCleanup(app.to_owned()),
         app: app.to_owned(),
         _tmp: tmp,
         charm_dir,
