@@ -79,7 +79,9 @@ pub mod docker {
 
     #[when_not("docker.available")]
     fn detect_engine(unit: &mut crate::Unit) -> crate::Result<()> {
-        if unit.hook_name() == "install" && needs_install() {
+        // Install only where there is no engine at all: on a unit, not where one answers
+        // (or lives elsewhere, behind DOCKER_HOST).
+        if unit.hook_name() == "install" && unit.docker().is_err() && needs_install() {
             unit.status_maintenance("installing the Docker engine (docker.io)")?;
             install_engine()?;
         }
@@ -110,10 +112,15 @@ pub mod docker {
         Ok(())
     }
 
+    /// No `dockerd` on this machine, apt-get available, and not forbidden with
+    /// `CHARM_DOCKER_INSTALL=0`.
     fn needs_install() -> bool {
-        std::env::var("CHARM_DOCKER_INSTALL").is_ok_and(|v| v != "0")
-            && !std::path::Path::new("/usr/bin/dockerd").exists()
-            && std::path::Path::new("/usr/bin/apt-get").exists()
+        let allowed = std::env::var("CHARM_DOCKER_INSTALL").map_or(true, |v| v != "0");
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let has_dockerd = std::env::split_paths(&path)
+            .chain(["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into()])
+            .any(|dir| dir.join("dockerd").exists());
+        allowed && !has_dockerd && std::path::Path::new("/usr/bin/apt-get").exists()
     }
 
     fn install_engine() -> crate::Result<()> {

@@ -132,6 +132,25 @@ impl EmulatedUnit {
     }
 }
 
+/// `N` distinct free TCP ports on loopback, for a test's published ports. All are held
+/// open until every one is chosen, so they cannot repeat within one call.
+///
+/// ```
+/// let [a, b] = charm_testing::free_ports();
+/// assert_ne!(a, b);
+/// ```
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let listeners: Vec<std::net::TcpListener> = (0..N)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port on loopback"))
+        .collect();
+    std::array::from_fn(|i| {
+        listeners[i]
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    })
+}
+
 /// Removes a compose project's containers and its default network when dropped, so tests
 /// that bring up a workload clean up after themselves even when they fail.
 #[derive(Debug)]

@@ -16,11 +16,6 @@ struct Scenario {
     result: u16,
 }
 
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 fn ok(out: &Output) {
     if let Err(err) = &out.result {
         panic!("hook failed: {err}");
@@ -37,7 +32,7 @@ fn deploy(app: &str) -> Scenario {
     )
     .unwrap();
     h.set_env(HOST_IP_ENV, "127.0.0.1");
-    let (vote, result) = (free_port(), free_port());
+    let [vote, result] = charm_testing::free_ports();
     for (key, value) in [
         ("vote_image", "charm-test/vote-demo"),
         ("result_image", "charm-test/result-demo"),
@@ -169,7 +164,7 @@ fn standalone() {
 #[test]
 fn port_change_closes_the_old_port_and_opens_the_new() {
     let mut s = deploy("vh-ports");
-    let new_vote = free_port();
+    let new_vote = charm_testing::free_ports::<1>()[0];
     s.h.set_config("vote_port", &new_vote.to_string()).unwrap();
     let out = s.h.run("config-changed");
     ok(&out);

@@ -35,12 +35,6 @@ fn http_get(port: u16) -> Option<String> {
     None
 }
 
-/// A free TCP port on loopback (dockerd publishes on 127.0.0.1).
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 /// One deployed unit of application `app` (also the compose project), removed on drop.
 struct Deployed {
     _cleanup: charm_testing::ProjectCleanup,
@@ -66,7 +60,7 @@ fn deploy(app: &str) -> Deployed {
         runner,
     };
     // Local images and free ports, set before the first hook as `juju deploy --config` does.
-    let (vote, result) = (free_port(), free_port());
+    let [vote, result] = charm_testing::free_ports();
     unit.runner
         .model_dir()
         .transact(|emu| {
@@ -87,6 +81,19 @@ fn deploy(app: &str) -> Deployed {
             "{}: {}",
             outcome.hook.name,
             outcome.stderr_text()
+        );
+    }
+    let model = unit.model();
+    if model.unit_status.status != "active" {
+        let logs: Vec<String> = model
+            .logs
+            .iter()
+            .map(|l| format!("{} {}", l.level, l.message))
+            .collect();
+        panic!(
+            "deploy did not get ready: {:?} (vote {vote}, result {result}); logs:\n{}",
+            model.unit_status,
+            logs.join("\n")
         );
     }
     unit
@@ -131,7 +138,20 @@ impl Deployed {
     fn compose(&self) -> Value {
         let path = self.charm_dir.join("files/voting-app/docker-compose.yml");
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let Ok(meta) = std::fs::metadata(&path) else {
+            let model = self.model();
+            let logs: Vec<String> = model
+                .logs
+                .iter()
+                .map(|l| format!("{} {}", l.level, l.message))
+                .collect();
+            panic!(
+                "no rendered compose file; status {:?}; logs:\n{}",
+                model.unit_status,
+                logs.join("\n")
+            );
+        };
+        let mode = meta.permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "the compose file holds credentials");
         charm_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
@@ -346,7 +366,7 @@ fn standalone_then_a_port_change() {
         "result answers on {result}"
     );
 
-    let (old_vote, new_vote) = (vote, free_port());
+    let (old_vote, new_vote) = (vote, charm_testing::free_ports::<1>()[0]);
     let outcome = unit
         .runner
         .configure(&[("vote_port".into(), new_vote.to_string())], &[])
@@ -464,8 +484,10 @@ fn an_unusable_port_blocks_with_the_cause() {
     unit.runner
         .model_dir()
         .transact(|emu| {
-            emu.model_mut()
-                .set_config("vote_port", &free_port().to_string())
+            emu.model_mut().set_config(
+                "vote_port",
+                &charm_testing::free_ports::<1>()[0].to_string(),
+            )
         })
         .unwrap();
     let outcome = unit
