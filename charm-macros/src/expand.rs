@@ -289,6 +289,22 @@ fn generate(
             const _: () = if !#p::layers_declare(&[#(#layer_refs),*], #lit) { ::core::panic!(#msg) };
         }
     });
+    // The flags this macro knows for charm-core's own layers must really be theirs: a const
+    // check keeps that built-in list honest when a layer changes.
+    let builtin: Vec<TokenStream> = args.layers.iter().flat_map(|path| {
+        let flags = crate::validate::builtin_layer_flags(path).unwrap_or(&[]);
+        let p = &p;
+        flags.iter().map(move |flag| {
+            let msg = format!(
+                "charm-macros believes layer `{}` declares `{flag}`, but it does not: \
+                 update charm-macros' list of built-in layers",
+                quote!(#path).to_string().replace(' ', "")
+            );
+            quote! {
+                const _: () = if !#p::layers_declare(&[&#path::LAYER], #flag) { ::core::panic!(#msg) };
+            }
+        })
+    }).collect();
     let tracked = tracked.iter().map(|path| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#path);
@@ -338,6 +354,7 @@ fn generate(
         static __CHARM_HANDLERS: [#p::HandlerDef; #count] = [#(#defs),*];
         #registry
         #(#deferred)*
+        #(#builtin)*
         #(#tracked)*
     }
 }

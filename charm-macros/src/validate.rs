@@ -33,7 +33,7 @@ const RELATION_KINDS: &[&str] = &["created", "joined", "changed", "departed", "b
 
 /// Flags of the layers charm-core ships, known here so typos get a suggestion at once.
 /// (A const check in the expansion keeps this list honest against the real layer.)
-fn builtin_layer_flags(path: &syn::Path) -> Option<&'static [&'static str]> {
+pub(crate) fn builtin_layer_flags(path: &syn::Path) -> Option<&'static [&'static str]> {
     let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     match segments
         .iter()
