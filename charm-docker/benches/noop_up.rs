@@ -41,11 +41,20 @@ services:
     depends_on: [db]
 "#;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| fail(&format!("no free port: {e}")))
+/// Three distinct free ports: the listeners stay open until all are chosen.
+fn free_ports() -> [u16; 3] {
+    let listeners: Vec<std::net::TcpListener> = (0..3)
+        .map(|_| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap_or_else(|e| fail(&format!("no free port: {e}")))
+        })
+        .collect();
+    std::array::from_fn(|i| {
+        listeners[i]
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_else(|e| fail(&format!("no free port: {e}")))
+    })
 }
 
 fn fail(message: &str) -> ! {
@@ -70,9 +79,10 @@ fn main() {
         .max(1);
     let dir = tempfile::tempdir().unwrap_or_else(|e| fail(&e.to_string()));
     let render = || {
-        FILE.replace("PORT_VOTE", &free_port().to_string())
-            .replace("PORT_RESULT", &free_port().to_string())
-            .replace("PORT_DEBUG", &free_port().to_string())
+        let [vote, result, debug] = free_ports();
+        FILE.replace("PORT_VOTE", &vote.to_string())
+            .replace("PORT_RESULT", &result.to_string())
+            .replace("PORT_DEBUG", &debug.to_string())
     };
     // Same file, distinct host ports: both projects run side by side.
     let ours_path = dir.path().join("ours.yml");

@@ -64,11 +64,15 @@ fn project(name: &str, yaml: &str) -> Project {
 
 /// A host port nobody listens on right now.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    free_ports::<1>()[0]
+}
+
+/// `N` distinct free ports: all listeners stay open until every port is chosen.
+fn free_ports<const N: usize>() -> [u16; N] {
+    let listeners: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    std::array::from_fn(|i| listeners[i].local_addr().unwrap().port())
 }
 
 /// `docker inspect -f FORMAT target`, via the CLI: an independent view of the engine.
@@ -154,7 +158,7 @@ services:
 
 #[test]
 fn five_services_converge_like_compose() {
-    let (vote, result, debug) = (free_port(), free_port(), free_port());
+    let [vote, result, debug] = free_ports();
     let mut g = Guard::new("five", &five_services(vote, result, debug));
     let services = ["vote", "redis", "worker", "db", "result"];
 
