@@ -130,10 +130,10 @@ pub(crate) fn dispatch(reg: &Registry, unit: &mut Unit, trace: &mut Trace) -> Re
         changes.dedup();
         let state = (set_ids(unit), changes);
         if let Some(&first) = seen.get(&state) {
-            return Err(cycle_error(reg, unit, trace, first, i));
+            return Err(cycle_error(unit, trace, first, i));
         }
         if i >= MAX_ITERATIONS {
-            return Err(cycle_error(reg, unit, trace, i.saturating_sub(10), i));
+            return Err(cycle_error(unit, trace, i.saturating_sub(10), i));
         }
         seen.insert(state, i);
         invoke(reg, unit, queue, phase, trace)?;
@@ -147,8 +147,7 @@ fn set_ids(unit: &Unit) -> Vec<FlagId> {
         .collect()
 }
 
-fn cycle_error(reg: &Registry, unit: &Unit, trace: &Trace, first: usize, now: usize) -> Error {
-    let _ = reg;
+fn cycle_error(unit: &Unit, trace: &Trace, first: usize, now: usize) -> Error {
     let (handlers, flags) = trace.cycle(first, now, unit);
     Error::Cycle(format!(
         "dispatch does not settle: iterations {first} to {} repeat forever; handlers in the \

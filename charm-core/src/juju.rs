@@ -45,14 +45,35 @@ pub trait HookTools {
     fn run(&mut self, tool: &str, args: &[String], stdin: &[u8]) -> std::io::Result<ToolOutput>;
 }
 
-/// Runs the hook-tool executables found on `PATH`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct ProcessTools;
+/// Runs the hook-tool executables found on `PATH`: in a hook, Juju's.
+///
+/// Variables given with [`ProcessTools::with_env`] are added to each tool's environment
+/// (a `PATH` among them is also where the tool is looked up), for running tools of a hook
+/// context from outside the hook, as tests do.
+///
+/// ```
+/// use charm_core::juju::{HookTools, ProcessTools};
+/// let mut tools = ProcessTools::default().with_env("PATH", "/nonexistent");
+/// assert!(tools.run("config-get", &[], b"").is_err(), "looked up on the given PATH");
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct ProcessTools {
+    env: BTreeMap<String, String>,
+}
+
+impl ProcessTools {
+    /// Adds `key=value` to the environment of every tool.
+    pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.insert(key.into(), value.into());
+        self
+    }
+}
 
 impl HookTools for ProcessTools {
     fn run(&mut self, tool: &str, args: &[String], stdin: &[u8]) -> std::io::Result<ToolOutput> {
         let mut child = Command::new(tool)
             .args(args)
+            .envs(&self.env)
             .stdin(if stdin.is_empty() {
                 Stdio::null()
             } else {

@@ -79,7 +79,7 @@ pub fn run(charm: &'static Charm) -> ExitCode {
     let report = run_hook(
         charm,
         env,
-        Box::new(ProcessTools),
+        Box::new(ProcessTools::default()),
         RunOptions::from_process(),
     );
     match report.result {

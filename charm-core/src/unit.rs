@@ -60,6 +60,9 @@ pub struct Unit {
     /// Desired unit data per relation id (what we publish).
     publish: BTreeMap<String, Bag>,
     ports: BTreeSet<Port>,
+    /// What the last successful hook published and opened.
+    sent_publish: BTreeMap<String, Bag>,
+    sent_ports: BTreeSet<Port>,
     is_leader: Option<bool>,
     logs: Vec<(LogLevel, String)>,
     log_level: LogLevel,
@@ -94,20 +97,12 @@ impl Unit {
             &snapshot.flags,
         );
         let kv = snapshot.kv;
-        let previous_config = kv
-            .get(KV_CONFIG)
-            .and_then(|v| serde_json::from_value(v.clone()).ok());
-        let endpoints = kv
-            .get(KV_ENDPOINTS)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
-        let publish = kv
-            .get(KV_PUBLISHED)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
-        let ports = kv
-            .get(KV_PORTS)
-            .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+        let previous_config = stored(&kv, KV_CONFIG);
+        let endpoints = stored(&kv, KV_ENDPOINTS).unwrap_or_default();
+        // What the last successful hook published and opened: the baseline of this hook's
+        // diffs, read once.
+        let sent_publish: BTreeMap<String, Bag> = stored(&kv, KV_PUBLISHED).unwrap_or_default();
+        let sent_ports: BTreeSet<Port> = stored::<Vec<String>>(&kv, KV_PORTS)
             .map(|list| list.iter().filter_map(|p| p.parse().ok()).collect())
             .unwrap_or_default();
         let mut unit = Self {
@@ -119,8 +114,10 @@ impl Unit {
             config: ConfigMap::new(),
             previous_config,
             endpoints,
-            publish,
-            ports,
+            publish: sent_publish.clone(),
+            ports: sent_ports.clone(),
+            sent_publish,
+            sent_ports,
             is_leader: None,
             logs: Vec::new(),
             log_level,
@@ -600,11 +597,16 @@ impl Unit {
     /// The Docker engine (`DOCKER_HOST` or the local socket), connected on first use and kept
     /// for the rest of the hook: one client per hook.
     pub fn docker(&mut self) -> Result<&mut charm_docker::Engine> {
-        let engine = match self.docker.take() {
-            Some(engine) => engine,
-            None => charm_docker::Engine::connect()?,
-        };
+        let engine = self.take_engine()?;
         Ok(self.docker.insert(engine))
+    }
+
+    /// The hook's engine, connecting if this is the first use; put it back when done.
+    fn take_engine(&mut self) -> Result<charm_docker::Engine> {
+        match self.docker.take() {
+            Some(engine) => Ok(engine),
+            None => Ok(charm_docker::Engine::connect()?),
+        }
     }
 
     /// `docker compose -p PROJECT -f FILE up -d --remove-orphans`, natively: converges the
@@ -630,10 +632,8 @@ impl Unit {
     ) -> Result<charm_docker::UpReport> {
         let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?
             .with_default_host_ip(self.env.docker_host_ip.clone());
-        let engine = match self.docker.take() {
-            Some(engine) => engine,
-            None => charm_docker::Engine::connect()?,
-        };
+        // Taken out of `self` so the progress callback can borrow `self.juju`.
+        let engine = self.take_engine()?;
         let mut throttle = charm_docker::Throttle::new(20, std::time::Duration::from_secs(10));
         let mut status_error = None;
         let result = engine.up(&project, &mut |progress| {
@@ -768,11 +768,7 @@ impl Unit {
     }
 
     fn flush_relation_data(&mut self) -> Result<()> {
-        let sent: BTreeMap<String, Bag> = self
-            .kv
-            .get(KV_PUBLISHED)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
+        let sent = &self.sent_publish;
         let empty = Bag::new();
         for (id, bag) in &self.publish {
             let before = sent.get(id).unwrap_or(&empty);
@@ -792,13 +788,8 @@ impl Unit {
     }
 
     fn flush_ports(&mut self) -> Result<()> {
-        let before: BTreeSet<Port> = self
-            .kv
-            .get(KV_PORTS)
-            .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
-            .map(|list| list.iter().filter_map(|p| p.parse().ok()).collect())
-            .unwrap_or_default();
-        if before == self.ports {
+        let before = &self.sent_ports;
+        if *before == self.ports {
             return Ok(()); // nothing asked: no calls at all
         }
         // Diff against what Juju has, not only our record: an operator may have changed it.
@@ -851,6 +842,12 @@ impl From<u16> for Port {
     fn from(port: u16) -> Self {
         Port::Tcp(port)
     }
+}
+
+/// A value of the framework's data, if present and of the expected shape.
+fn stored<T: DeserializeOwned>(kv: &BTreeMap<String, Value>, key: &str) -> Option<T> {
+    kv.get(key)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
 }
 
 fn hex(bytes: &[u8]) -> String {

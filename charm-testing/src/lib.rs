@@ -20,7 +20,7 @@
 //! assert!(h.flags().contains(&"hello.ready".to_owned()));
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -510,10 +510,9 @@ impl Harness {
 
     /// The unit state file as committed (None before the first successful hook).
     pub fn snapshot(&self) -> Option<charm_core::Snapshot> {
-        let path: PathBuf = self.charm_dir.path().join(charm_core::STATE_FILE);
-        let mut store = charm_core::Store::in_dir(self.charm_dir.path());
-        path.exists().then(|| store.load().ok()).flatten()
+        if !self.charm_dir.path().join(charm_core::STATE_FILE).exists() {
+            return None;
+        }
+        charm_core::Store::in_dir(self.charm_dir.path()).load().ok()
     }
 }
-
-use std::cell::Ref;

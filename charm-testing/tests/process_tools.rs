@@ -3,54 +3,26 @@
 
 use std::collections::BTreeMap;
 
-use charm_core::juju::{
-    HookTools, Juju, LogLevel, Port, ProcessTools, Status, StatusKind, ToolOutput,
-};
+use charm_core::juju::{Juju, LogLevel, Port, ProcessTools, Status, StatusKind};
 use charm_emulator::{Hook, InitOptions, ModelDir};
 
-/// ProcessTools with the hook's environment: PATH with the model's tool dir first.
-struct HookProcess {
-    env: BTreeMap<String, String>,
-    path: String,
-}
-
-impl HookTools for HookProcess {
-    fn run(&mut self, tool: &str, args: &[String], stdin: &[u8]) -> std::io::Result<ToolOutput> {
-        let program = std::path::Path::new(&self.path).join(tool);
-        let mut cmd = std::process::Command::new(program);
-        cmd.args(args).envs(&self.env);
-        let out = if stdin.is_empty() {
-            cmd.output()?
-        } else {
-            use std::io::Write;
-            let mut child = cmd
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()?;
-            child.stdin.take().unwrap().write_all(stdin)?;
-            child.wait_with_output()?
-        };
-        Ok(ToolOutput {
-            code: out.status.code().unwrap_or(-1),
-            stdout: out.stdout,
-            stderr: out.stderr,
-        })
-    }
-}
-
-/// Typed hook tools for hook context `ctx`, each call a process started from the model's
-/// tool directory.
+/// Typed hook tools for hook context `ctx`, each call a process of the model's tools.
 fn juju_in(dir: &ModelDir, ctx: &charm_emulator::HookContext) -> Juju {
-    let mut env = ctx.env.clone();
-    env.insert(
-        charm_emulator::MODEL_ENV.to_owned(),
-        dir.root().display().to_string(),
+    // The production backend, with the hook's environment and the model's tools first on PATH.
+    let path = format!(
+        "{}:{}",
+        dir.root().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
     );
-    Juju::new(Box::new(HookProcess {
-        env,
-        path: dir.root().join("bin").display().to_string(),
-    }))
+    let tools = ctx
+        .env
+        .iter()
+        .fold(ProcessTools::default(), |tools, (k, v)| {
+            tools.with_env(k, v)
+        })
+        .with_env(charm_emulator::MODEL_ENV, dir.root().display().to_string())
+        .with_env("PATH", path);
+    Juju::new(Box::new(tools))
 }
 
 fn setup() -> (tempfile::TempDir, ModelDir) {
@@ -80,8 +52,6 @@ fn setup() -> (tempfile::TempDir, ModelDir) {
 
 #[test]
 fn every_typed_tool_runs_as_a_process_and_parses() {
-    // ProcessTools itself is what production uses; make sure it is the same code path.
-    let _ = ProcessTools;
     let (_tmp, dir) = setup();
     let rel = dir
         .transact(|emu| {
