@@ -100,14 +100,36 @@ impl Interface for Endpoint {
 }
 
 /// Flag suffixes each built-in interface raises, on `<endpoint>.<suffix>`.
-pub fn interface_flag_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
-    match (interface, role) {
-        ("redis", Role::Requires) => &["connected", "available"],
-        ("pgsql", Role::Requires) => &["connected", "database.available"],
-        ("http", Role::Provides) => &["available"],
-        ("http", Role::Requires) => &["available"],
-        _ => &[],
+///
+/// `const` so that `#[charm]`, which must know these names to check flags at compile time,
+/// can assert in generated code that its copy agrees with this one.
+pub const fn interface_flag_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
+    let requires = matches!(role, Role::Requires);
+    if requires && str_eq(interface, "redis") {
+        &["connected", "available"]
+    } else if requires && str_eq(interface, "pgsql") {
+        &["connected", "database.available"]
+    } else if !matches!(role, Role::Peers) && str_eq(interface, "http") {
+        &["available"]
+    } else {
+        &[]
     }
+}
+
+/// String equality usable in `const` code.
+pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Every flag an endpoint can raise (the `.changed.<key>` family is made at run time).

@@ -152,7 +152,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
-    pub use crate::endpoint::Interface;
+    use crate::endpoint::str_eq;
+    pub use crate::endpoint::{Interface, interface_flag_suffixes};
     pub use crate::error::{Error, Result};
     pub use crate::registry::{
         Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
@@ -204,14 +205,14 @@ pub mod __private {
         false
     }
 
-    const fn str_eq(a: &str, b: &str) -> bool {
-        let (a, b) = (a.as_bytes(), b.as_bytes());
+    /// Whether two lists of names are equal (const, for checks of the macros' built-in tables).
+    pub const fn same_names(a: &[&str], b: &[&str]) -> bool {
         if a.len() != b.len() {
             return false;
         }
         let mut i = 0;
         while i < a.len() {
-            if a[i] != b[i] {
+            if !str_eq(a[i], b[i]) {
                 return false;
             }
             i += 1;

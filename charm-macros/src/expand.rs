@@ -326,6 +326,26 @@ fn generate(
                 };
                 quote!(#p::EndpointDef { name: #n, role: #role, interface: #i })
             });
+            // This macro's table of interface flags must be charm-core's: checked in const code.
+            let interface_checks = metadata.endpoints.iter().map(|ep| {
+                let i = &ep.interface;
+                let role = match ep.role {
+                    Role::Provides => quote!(#p::Role::Provides),
+                    Role::Requires => quote!(#p::Role::Requires),
+                    Role::Peers => quote!(#p::Role::Peers),
+                };
+                let suffixes = crate::validate::interface_suffixes(i, ep.role);
+                let msg = format!(
+                    "charm-macros and charm-core disagree on the flags of interface `{i}` ({}): \
+                     update charm-macros' table of interfaces",
+                    ep.role.as_str()
+                );
+                quote! {
+                    const _: () = if !#p::same_names(#p::interface_flag_suffixes(#i, #role), &[#(#suffixes),*]) {
+                        ::core::panic!(#msg)
+                    };
+                }
+            });
             let options = config.iter().map(|o| {
                 let n = &o.name;
                 let kind = option_kind(o.kind);
@@ -338,6 +358,7 @@ fn generate(
             let config_items = config_struct(config);
             quote! {
                 #config_items
+                #(#interface_checks)*
                 /// The charm: its handlers in registration order, its layers, endpoints and config.
                 pub static CHARM: #p::Charm = #p::Charm {
                     name: #name,

@@ -56,7 +56,7 @@ pub(crate) fn interface_type(interface: &str) -> &'static str {
     }
 }
 
-fn interface_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
+pub(crate) fn interface_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
     match (interface, role) {
         ("redis", Role::Requires) => &["connected", "available"],
         ("pgsql", Role::Requires) => &["connected", "database.available"],
