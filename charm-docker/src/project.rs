@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::file::{ComposeFile, NetworkDef, VolumeDef};
+use crate::interpolate::Environment;
 use crate::{Error, Result, names};
 
 /// What `up`, `down` and `ps` act on.
@@ -24,8 +25,18 @@ pub struct Project {
 
 impl Project {
     /// A project named `name` (normalised as Compose does), resolving relative bind mounts
-    /// against `working_dir`.
+    /// against `working_dir` (itself made absolute against the current directory, so that
+    /// `Project::new(.., ".", ..)` keeps `./site:/www` a bind mount).
+    ///
+    /// ```
+    /// let file: charm_docker::ComposeFile = "services: {web: {image: x, volumes: ['./site:/www']}}".parse()?;
+    /// let project = charm_docker::Project::new("demo", ".", file)?;
+    /// assert!(project.working_dir().is_absolute());
+    /// # Ok::<(), charm_docker::Error>(())
+    /// ```
     pub fn new(name: &str, working_dir: impl Into<PathBuf>, file: ComposeFile) -> Result<Project> {
+        let working_dir = working_dir.into();
+        let working_dir = std::path::absolute(&working_dir).unwrap_or(working_dir);
         let normalized = names::normalize_project(name);
         if normalized.is_empty() {
             return Err(Error::InvalidProject {
@@ -35,36 +46,36 @@ impl Project {
         }
         Ok(Project {
             name: normalized,
-            working_dir: working_dir.into(),
+            working_dir,
             config_files: Vec::new(),
             file,
             default_host_ip: None,
         })
     }
 
-    /// Reads the compose file at `path`; the project is named `name`, else the file's `name:`,
-    /// else its directory's name, and works in that directory.
+    /// Reads the compose file at `path` with no variable set but those of the `.env` file
+    /// beside it; the project is named `name`, else the file's `name:`, else its directory's
+    /// name, and works in that directory. [`Project::builder`] passes variables.
     ///
     /// ```no_run
     /// let project = charm_docker::Project::from_path(None, "files/voting-app/docker-compose.yml")?;
     /// # Ok::<(), charm_docker::Error>(())
     /// ```
     pub fn from_path(name: Option<&str>, path: impl AsRef<Path>) -> Result<Project> {
-        let path = path.as_ref();
-        let file = ComposeFile::from_path(path)?;
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
-        let dir_name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let chosen = name
-            .map(str::to_owned)
-            .or_else(|| file.name().map(str::to_owned))
-            .unwrap_or(dir_name);
-        let mut project = Project::new(&chosen, dir, file)?;
-        project.config_files = vec![absolute];
-        Ok(project)
+        let mut builder = Project::builder(path.as_ref());
+        if let Some(name) = name {
+            builder = builder.name(name);
+        }
+        builder.build()
+    }
+
+    /// Starts a project read from the compose file at `path`; see [`ProjectBuilder`].
+    pub fn builder(path: impl Into<PathBuf>) -> ProjectBuilder {
+        ProjectBuilder {
+            path: path.into(),
+            name: None,
+            environment: Environment::new(),
+        }
     }
 
     /// The normalised project name.
@@ -160,5 +171,57 @@ impl Project {
     /// The network definition for `key` (the implicit `default` has all defaults).
     pub(crate) fn network_def(&self, key: &str) -> NetworkDef {
         self.file.networks().get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// Builds a [`Project`] from a compose file on disk, with the variables it is interpolated
+/// from. Only the variables given here and those of the `.env` file beside the compose file
+/// are seen (the given ones win); the process environment never is.
+///
+/// ```no_run
+/// use charm_docker::{Environment, Project};
+/// let project = Project::builder("files/app/docker-compose.yml")
+///     .name("app")
+///     .environment(Environment::from_iter([("VOTE_PORT", "5000")]))
+///     .build()?;
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ProjectBuilder {
+    path: PathBuf,
+    name: Option<String>,
+    environment: Environment,
+}
+
+impl ProjectBuilder {
+    /// The project name (else the file's `name:`, else its directory's name).
+    pub fn name(mut self, name: impl Into<String>) -> ProjectBuilder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The variables to interpolate the file from (replacing any given before).
+    pub fn environment(mut self, environment: Environment) -> ProjectBuilder {
+        self.environment = environment;
+        self
+    }
+
+    /// Reads, interpolates and validates the file.
+    pub fn build(self) -> Result<Project> {
+        let path = self.path.as_path();
+        let file = ComposeFile::from_path_with(path, &self.environment)?;
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir_name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let chosen = self
+            .name
+            .or_else(|| file.name().map(str::to_owned))
+            .unwrap_or(dir_name);
+        let mut project = Project::new(&chosen, dir, file)?;
+        project.config_files = vec![absolute];
+        Ok(project)
     }
 }

@@ -96,11 +96,9 @@ impl ContainerSpec {
         let env: Vec<String> = service
             .environment
             .iter()
-            .filter_map(|(key, value)| {
-                // A variable without a value takes the caller's, or is left out (as Compose).
-                let value = value.clone().or_else(|| std::env::var(key).ok())?;
-                Some(format!("{key}={value}"))
-            })
+            // A variable left without a value when the file was read is left out (as
+            // Compose); it is never taken from this process's environment.
+            .filter_map(|(key, value)| Some(format!("{key}={}", value.as_deref()?)))
             .collect();
 
         let healthcheck = service.healthcheck.as_ref().map(|h| HealthConfig {
@@ -352,5 +350,22 @@ mod tests {
             .hash()
         );
         assert_eq!(h.len(), 64);
+    }
+}
+
+#[cfg(test)]
+mod working_dir_tests {
+    use super::*;
+    use crate::ComposeFile;
+
+    #[test]
+    fn a_relative_working_dir_keeps_binds_binds() {
+        let file =
+            ComposeFile::from_str("services: {web: {image: x, volumes: ['./site:/www']}}").unwrap();
+        let project = Project::new("p", ".", file).unwrap();
+        let s = ContainerSpec::new(&project, "web", project.file().service("web").unwrap(), "x");
+        let binds = s.body.host_config.unwrap().binds.unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(binds, [format!("{}/site:/www", cwd.display())]);
     }
 }

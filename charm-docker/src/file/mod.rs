@@ -3,6 +3,7 @@
 
 mod de;
 mod duration;
+mod interp;
 mod mount;
 mod port;
 mod refcheck;
@@ -18,6 +19,19 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::error::Error;
+use crate::interpolate::Environment;
+
+/// `env` plus the `.env` file in `dir` (`env` wins), or the file's error.
+pub(crate) fn dotenv(env: &Environment, dir: &Path) -> Result<Environment, Error> {
+    let path = dir.join(".env");
+    env.clone()
+        .with_dotenv_file(&path)
+        .map_err(|(line, message)| Error::InvalidFile {
+            file: path.display().to_string(),
+            line,
+            message,
+        })
+}
 
 pub use duration::parse_duration;
 pub use mount::Mount;
@@ -61,7 +75,6 @@ pub struct ComposeFile {
 /// assert!(!file.networks()["front"].external);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NetworkDef {
     /// The engine-side name; defaults to `<project>_<key>` (or the key when external).
     #[serde(default)]
@@ -88,7 +101,6 @@ pub struct NetworkDef {
 /// assert!(!file.volumes()["data"].external);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VolumeDef {
     /// The engine-side name; defaults to `<project>_<key>` (or the key when external).
     #[serde(default)]
@@ -115,8 +127,9 @@ pub(crate) fn labels<'de, D: serde::Deserializer<'de>>(
         .collect())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// No `deny_unknown_fields` on the structs that take `x-` extension fields: the interpolating
+// reader (interp.rs) refuses their unknown keys itself, letting `x-` ones through.
+#[derive(Default, Deserialize)]
 struct RawFile {
     /// Obsolete since Compose v2: accepted whatever it says, and ignored.
     #[serde(default)]
@@ -124,7 +137,8 @@ struct RawFile {
     version: Option<IgnoredAny>,
     #[serde(default)]
     name: Option<String>,
-    #[serde(deserialize_with = "services")]
+    /// Optional: a file may hold only networks, volumes or extensions.
+    #[serde(default, deserialize_with = "services")]
     services: BTreeMap<String, Service>,
     #[serde(default, deserialize_with = "resources")]
     networks: BTreeMap<String, Option<NetworkDef>>,
@@ -157,48 +171,112 @@ fn resources<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 impl ComposeFile {
-    /// Parses and validates a compose file from its text.
+    /// Parses and validates a compose file from its text, interpolated with no variable
+    /// set (`${PORT:-5000}` is `5000`, `$$` is `$`; see [`crate::interpolate`]).
     #[allow(clippy::should_implement_trait)] // also implemented; this spares callers an import
     pub fn from_str(src: &str) -> Result<ComposeFile, Error> {
-        Self::parse(src, "compose file")
+        Self::parse(src, "compose file", &Environment::new())
     }
 
-    /// Reads, parses and validates the compose file at `path`.
+    /// Parses and validates a compose file from its text, interpolating `${VAR}` and
+    /// resolving `environment: [VAR]` entries from `env` only.
+    ///
+    /// ```
+    /// use charm_docker::{ComposeFile, Environment};
+    /// let env = Environment::from_iter([("TAG", "7.2"), ("LEVEL", "debug")]);
+    /// let file = ComposeFile::from_str_with(
+    ///     "services:\n  redis:\n    image: redis:${TAG:-latest}\n    environment: [LEVEL, HOME]\n",
+    ///     &env,
+    /// )?;
+    /// let redis = file.service("redis").unwrap();
+    /// assert_eq!(redis.image, "redis:7.2");
+    /// assert_eq!(redis.environment["LEVEL"].as_deref(), Some("debug"));
+    /// assert_eq!(redis.environment["HOME"], None, "not taken from the process");
+    ///
+    /// let err = ComposeFile::from_str_with("services:\n  db:\n    image: ${IMAGE:?pick one}\n", &env).unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid compose file, line 3: services.db.image: required variable IMAGE is missing a value: pick one");
+    /// # Ok::<(), charm_docker::Error>(())
+    /// ```
+    pub fn from_str_with(src: &str, env: &Environment) -> Result<ComposeFile, Error> {
+        Self::parse(src, "compose file", env)
+    }
+
+    /// Reads, parses and validates the compose file at `path`, interpolated from the `.env`
+    /// file beside it, if any.
     ///
     /// ```no_run
     /// let file = charm_docker::ComposeFile::from_path("files/voting-app/docker-compose.yml")?;
     /// # Ok::<(), charm_docker::Error>(())
     /// ```
     pub fn from_path(path: impl AsRef<Path>) -> Result<ComposeFile, Error> {
+        Self::from_path_with(path, &Environment::new())
+    }
+
+    /// Reads the compose file at `path`, interpolated from `env` and then from the `.env`
+    /// file beside it (a variable set in `env` wins over the file's).
+    pub fn from_path_with(path: impl AsRef<Path>, env: &Environment) -> Result<ComposeFile, Error> {
         let path = path.as_ref();
         let src = std::fs::read_to_string(path).map_err(|e| Error::InvalidFile {
             file: path.display().to_string(),
             line: None,
             message: e.to_string(),
         })?;
-        Self::parse(&src, &path.display().to_string())
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let env = dotenv(env, dir)?;
+        Self::parse(&src, &path.display().to_string(), &env)
     }
 
-    fn parse(src: &str, origin: &str) -> Result<ComposeFile, Error> {
+    fn parse(src: &str, origin: &str, env: &Environment) -> Result<ComposeFile, Error> {
         let invalid = |line: Option<usize>, message: String| Error::InvalidFile {
             file: origin.to_owned(),
             line,
             message,
         };
-        let yaml = |e: charm_yaml::Error| invalid(e.line(), e.message().to_owned());
-        let raw: RawFile = charm_yaml::from_str(src).map_err(yaml)?;
+        // serde_yaml's streaming reader does not apply YAML merge keys (`<<: *common`), which
+        // real files use with `x-` anchors: such a file is merged as a tree first and read
+        // from its re-serialised text, whose lines are not the file's (so none is reported).
+        let merged = if src.contains("<<") {
+            let mut value: charm_yaml::Value =
+                charm_yaml::from_str(src).map_err(|e| invalid(e.line(), e.message().to_owned()))?;
+            value
+                .apply_merge()
+                .map_err(|e| invalid(None, charm_yaml::Error::from(e).message().to_owned()))?;
+            Some(charm_yaml::to_string(&value).map_err(|e| invalid(None, e.message().to_owned()))?)
+        } else {
+            None
+        };
+        let lines = merged.is_none();
+        let src = merged.as_deref().unwrap_or(src);
+        let yaml =
+            |e: charm_yaml::Error| invalid(e.line().filter(|_| lines), e.message().to_owned());
+        let read = || {
+            let ctx = interp::Ctx::new(env);
+            charm_yaml::from_str_seed(
+                src,
+                interp::Seed {
+                    seed: std::marker::PhantomData::<RawFile>,
+                    ctx: &ctx,
+                },
+            )
+        };
+        // An empty document is a file with nothing in it.
+        let raw: RawFile = if src.trim().is_empty() {
+            RawFile::default()
+        } else {
+            read().map_err(yaml)?
+        };
         let declared = refcheck::Declared {
             services: raw.services.keys().cloned().collect(),
             networks: raw.networks.keys().cloned().collect(),
             volumes: raw.volumes.keys().cloned().collect(),
         };
-        match Self::validate(raw) {
+        match Self::validate(raw, env) {
             Ok(file) => Ok(file),
             Err(message) => {
                 // Read again with the declared names known, so the failing node reports its
                 // line (see refcheck). If that read finds nothing, the problem is not tied to
                 // one node (a cycle): report it without a line.
-                match refcheck::with(declared, || charm_yaml::from_str::<RawFile>(src)) {
+                match refcheck::with(declared, read) {
                     Err(located) => Err(yaml(located)),
                     Ok(_) => Err(invalid(None, message)),
                 }
@@ -206,7 +284,16 @@ impl ComposeFile {
         }
     }
 
-    fn validate(raw: RawFile) -> Result<ComposeFile, String> {
+    fn validate(mut raw: RawFile, env: &Environment) -> Result<ComposeFile, String> {
+        // `environment: [NAME]` takes NAME's value from the caller's variables, or is left
+        // out of the container's environment when it has none (as Compose).
+        for service in raw.services.values_mut() {
+            for (key, value) in service.environment.iter_mut() {
+                if value.is_none() {
+                    *value = env.get(key).map(str::to_owned);
+                }
+            }
+        }
         let networks: BTreeMap<String, NetworkDef> = raw
             .networks
             .into_iter()

@@ -25,8 +25,8 @@ use super::{Mount, Port, duration, labels, port, refcheck, shell};
 /// assert_eq!(result.command.as_ref().unwrap().0, ["nodemon", "--debug", "server.js"]);
 /// assert_eq!(result.environment["DEBUG"].as_deref(), Some("true"));
 /// ```
+// Unknown keys are refused by the interpolating reader, which lets `x-` ones through.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Service {
     /// Image reference; no tag means `:latest`.
     pub image: String,
@@ -36,7 +36,8 @@ pub struct Service {
     /// Overrides the image's entrypoint.
     #[serde(default)]
     pub entrypoint: Option<Command>,
-    /// Environment; `None` values are taken from the caller's environment when set.
+    /// Environment; a `None` value is a variable the caller's [`Environment`](crate::Environment)
+    /// does not set, left out of the container's environment.
     #[serde(default, deserialize_with = "environment")]
     pub environment: BTreeMap<String, Option<String>>,
     /// Published ports.

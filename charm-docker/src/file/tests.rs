@@ -2,7 +2,7 @@
 //! hostile input.
 
 use super::*;
-use crate::Error;
+use crate::{Environment, Error};
 
 fn parse(src: &str) -> ComposeFile {
     match ComposeFile::from_str(src) {
@@ -400,4 +400,169 @@ fn hostile_inputs_never_panic() {
     long_ports.push('\n');
     let file = ComposeFile::from_str(&long_ports).unwrap();
     assert_eq!(file.service("a").unwrap().ports.len(), 65535);
+}
+
+fn parse_with(src: &str, vars: &[(&str, &str)]) -> ComposeFile {
+    let env = Environment::from_iter(vars.iter().copied());
+    ComposeFile::from_str_with(src, &env).unwrap_or_else(|e| panic!("{e}\n---\n{src}"))
+}
+
+#[test]
+fn values_are_interpolated_from_the_callers_environment_only() {
+    let src = r#"
+services:
+  web:
+    image: "charm-test/busybox:${TAG:-latest}"
+    command: sh -c "echo $$HOME ${GREETING-hi} $UNSET"
+    ports: ["127.0.0.1:${PORT}:80", "${RANGE}:90-91"]
+    environment:
+      - LEVEL=${LEVEL:?set LEVEL}
+      - PASSTHROUGH
+      - HOME
+    scale: ${N}
+    init: ${INIT}
+    healthcheck:
+      test: ["CMD-SHELL", "test -f $${MARKER}"]
+      interval: ${EVERY:-1s}
+    labels: {"${KEY}": "${VALUE:+set}"}
+"#;
+    let file = parse_with(
+        src,
+        &[
+            ("PORT", "8080"),
+            ("RANGE", "9000-9001"),
+            ("LEVEL", "debug"),
+            ("PASSTHROUGH", "p"),
+            ("N", "2"),
+            ("INIT", "true"),
+            ("VALUE", "v"),
+        ],
+    );
+    let web = file.service("web").unwrap();
+    assert_eq!(web.image, "charm-test/busybox:latest");
+    assert_eq!(
+        web.command.as_ref().unwrap().0,
+        ["sh", "-c", "echo $HOME hi "]
+    );
+    assert_eq!(web.ports[0].host_port, Some(8080));
+    assert_eq!(web.ports[1].host_port, Some(9000));
+    assert_eq!(web.ports[2].container_port, 91);
+    assert_eq!(web.environment["LEVEL"].as_deref(), Some("debug"));
+    assert_eq!(web.environment["PASSTHROUGH"].as_deref(), Some("p"));
+    assert_eq!(web.environment["HOME"], None, "not from the process");
+    assert_eq!(web.replicas(), 2);
+    assert_eq!(web.init, Some(true));
+    let hc = web.healthcheck.as_ref().unwrap();
+    assert_eq!(hc.test.as_ref().unwrap()[1], "test -f ${MARKER}");
+    assert_eq!(hc.interval, Some(std::time::Duration::from_secs(1)));
+    // Keys are not interpolated; values are.
+    assert_eq!(web.labels["${KEY}"], "set");
+}
+
+#[test]
+fn interpolation_errors_name_variable_key_and_line() {
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "services:\n  db:\n    image: x\n    environment:\n      - PASSWORD=${DB_PASSWORD:?set db-password}\n",
+            5,
+            "services.db.environment[0]: required variable DB_PASSWORD is missing a value: set db-password",
+        ),
+        (
+            "services:\n  db:\n    image: ${IMAGE?}\n",
+            3,
+            "services.db.image: required variable IMAGE is missing a value",
+        ),
+        (
+            "services:\n  db:\n    image: x\n    command: echo $1\n",
+            4,
+            "services.db.command: invalid interpolation format in \"echo $1\"",
+        ),
+        (
+            "services:\n  db:\n    image: x\n    healthcheck:\n      test: \"cat ${FILE\"\n",
+            5,
+            "unclosed",
+        ),
+        (
+            "services:\n  db:\n    image: x\n    scale: ${N:-two}\n",
+            4,
+            "services.db.scale: invalid type: string \"two\"",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (src, line, needle) in cases {
+        let (got_line, message) = invalid(src);
+        if got_line != Some(*line) || !message.contains(needle) {
+            failures.push(format!(
+                "line {got_line:?} (want {line}): {message:?} (want {needle:?})\n{src}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
+
+#[test]
+fn extension_fields_are_accepted_where_the_specification_allows_them() {
+    let file = parse(
+        r#"
+x-common: &common
+  image: charm-test/busybox
+  init: true
+x-unused: {deep: [1, "$not interpolated"]}
+services:
+  web:
+    <<: *common
+    x-notes: ignored
+  db:
+    image: x
+    networks: [back]
+    volumes: ["data:/data"]
+networks:
+  back:
+    x-owner: me
+volumes:
+  data:
+    x-backup: daily
+"#,
+    );
+    assert_eq!(file.service("web").unwrap().image, "charm-test/busybox");
+    assert_eq!(file.service("web").unwrap().init, Some(true));
+    assert!(file.networks().contains_key("back"));
+    // Elsewhere an x- key is still an unknown field.
+    let (line, message) =
+        invalid("services:\n  a:\n    image: x\n    healthcheck:\n      x-a: 1\n");
+    assert_eq!(line, Some(5));
+    assert!(message.contains("unknown field `x-a`"), "{message}");
+}
+
+#[test]
+fn a_file_without_services_is_accepted() {
+    let file = parse("networks:\n  front:\nvolumes:\n  data:\n");
+    assert!(file.services().is_empty());
+    assert!(file.networks().contains_key("front"));
+    assert!(parse("").services().is_empty());
+    assert!(parse("x-only: 1\n").services().is_empty());
+}
+
+#[test]
+fn dotenv_beside_the_file_is_read_and_the_caller_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "TAG=from-file\nPORT=1234\n").unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "services:\n  a:\n    image: x:${TAG}\n    ports: [\"${PORT}:80\"]\n",
+    )
+    .unwrap();
+    let file = ComposeFile::from_path(&path).unwrap();
+    assert_eq!(file.service("a").unwrap().image, "x:from-file");
+    let env = Environment::from_iter([("TAG", "mine")]);
+    let file = ComposeFile::from_path_with(&path, &env).unwrap();
+    assert_eq!(file.service("a").unwrap().image, "x:mine");
+    assert_eq!(file.service("a").unwrap().ports[0].host_port, Some(1234));
+    std::fs::write(dir.path().join(".env"), "TAG=1\nbroken\n").unwrap();
+    let err = ComposeFile::from_path(&path).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidFile { line: Some(2), file, .. } if file.ends_with(".env")),
+        "{err:?}"
+    );
 }
