@@ -21,6 +21,7 @@ pub struct Project {
     config_files: Vec<PathBuf>,
     file: ComposeFile,
     default_host_ip: Option<String>,
+    environment: Environment,
 }
 
 impl Project {
@@ -50,6 +51,7 @@ impl Project {
             config_files: Vec::new(),
             file,
             default_host_ip: None,
+            environment: Environment::new(),
         })
     }
 
@@ -86,6 +88,12 @@ impl Project {
     /// The directory relative bind mounts are resolved against.
     pub fn working_dir(&self) -> &Path {
         &self.working_dir
+    }
+
+    /// The variables the file was interpolated from (`.env` included); empty for a
+    /// project made with [`Project::new`].
+    pub fn environment(&self) -> &Environment {
+        &self.environment
     }
 
     /// The compose file.
@@ -209,7 +217,9 @@ impl ProjectBuilder {
     /// Reads, interpolates and validates the file.
     pub fn build(self) -> Result<Project> {
         let path = self.path.as_path();
-        let file = ComposeFile::from_path_with(path, &self.environment)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let environment = crate::file::dotenv(&self.environment, dir)?;
+        let file = ComposeFile::from_path_with(path, &environment)?;
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
         let dir_name = dir
@@ -222,6 +232,7 @@ impl ProjectBuilder {
             .unwrap_or(dir_name);
         let mut project = Project::new(&chosen, dir, file)?;
         project.config_files = vec![absolute];
+        project.environment = environment;
         Ok(project)
     }
 }

@@ -178,7 +178,7 @@ impl ContainerSpec {
         project: &Project,
         service: &str,
         number: u32,
-        config_hash: &str,
+        hashes: &Hashes,
     ) -> ContainerCreateBody {
         let mut body = self.body.clone();
         let files: Vec<String> = project
@@ -191,8 +191,10 @@ impl ContainerSpec {
             (names::labels::SERVICE, service.to_owned()),
             (names::labels::CONTAINER_NUMBER, number.to_string()),
             (names::labels::ONEOFF, "False".to_owned()),
-            (names::labels::CONFIG_HASH, config_hash.to_owned()),
+            (names::labels::CONFIG_HASH, hashes.compose1.clone()),
+            (crate::compat::SPEC_HASH, hashes.spec.clone()),
             (names::labels::VERSION, names::VERSION.to_owned()),
+            (names::labels::TOOL_VERSION, names::TOOL_VERSION.to_owned()),
             (
                 names::labels::WORKING_DIR,
                 project.working_dir().display().to_string(),
@@ -207,6 +209,13 @@ impl ContainerSpec {
     }
 }
 
+/// The two hashes of a service: ours over the full spec, and docker-compose 1.29's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hashes {
+    pub(crate) spec: String,
+    pub(crate) compose1: String,
+}
+
 fn bind(source: &str, target: &str, read_only: bool) -> String {
     if read_only {
         format!("{source}:{target}:ro")
@@ -217,7 +226,7 @@ fn bind(source: &str, target: &str, read_only: bool) -> String {
 
 /// Makes a bind source absolute: `~` is `$HOME`, a relative path is under `working_dir`;
 /// `.` components are dropped so the label-free spec (and its hash) is stable.
-fn resolve(working_dir: &Path, source: &Path) -> PathBuf {
+pub(crate) fn resolve(working_dir: &Path, source: &Path) -> PathBuf {
     let expanded = match source.strip_prefix("~") {
         Ok(rest) => std::env::var_os("HOME")
             .map(PathBuf::from)

@@ -295,7 +295,15 @@ async fn converge(
     existing: Vec<ContainerSummary>,
 ) -> Result<ServiceReport> {
     let spec = ContainerSpec::new(project, name, service, image_ref);
-    let hash = spec.hash();
+    let hash = crate::spec::Hashes {
+        spec: spec.hash(),
+        compose1: crate::compat::compose1_hash(
+            project,
+            name,
+            project.file().raw_service(name),
+            image_id,
+        ),
+    };
     let existing: Vec<Existing> = existing
         .iter()
         .map(|c| Existing {
@@ -303,6 +311,7 @@ async fn converge(
             name: container_name(c),
             number: label(c, names::labels::CONTAINER_NUMBER).and_then(|n| n.parse().ok()),
             config_hash: label(c, names::labels::CONFIG_HASH).map(str::to_owned),
+            spec_hash: label(c, crate::compat::SPEC_HASH).map(str::to_owned),
             image_id: c.image_id.clone(),
             running: matches!(
                 c.state,
@@ -377,7 +386,7 @@ async fn create(
     project: &Project,
     service: &str,
     number: u32,
-    hash: &str,
+    hash: &crate::spec::Hashes,
     cname: &str,
 ) -> Result<()> {
     let options = CreateContainerOptions {

@@ -65,6 +65,9 @@ pub struct ComposeFile {
     networks: BTreeMap<String, NetworkDef>,
     volumes: BTreeMap<String, VolumeDef>,
     order: Vec<String>,
+    /// Each service as written (interpolated, merge keys applied), for the config hash
+    /// docker-compose 1.29 computes from its own normalisation (see compat.rs).
+    raw: BTreeMap<String, serde_json::Value>,
 }
 
 /// A top-level `networks:` entry (a null value means all defaults).
@@ -271,7 +274,10 @@ impl ComposeFile {
             volumes: raw.volumes.keys().cloned().collect(),
         };
         match Self::validate(raw, env) {
-            Ok(file) => Ok(file),
+            Ok(mut file) => {
+                file.raw = raw_services(src, env);
+                Ok(file)
+            }
             Err(message) => {
                 // Read again with the declared names known, so the failing node reports its
                 // line (see refcheck). If that read finds nothing, the problem is not tied to
@@ -345,7 +351,14 @@ impl ComposeFile {
             networks,
             volumes,
             order,
+            raw: BTreeMap::new(),
         })
+    }
+
+    /// Service `name` as written, interpolated (`Null` when unknown).
+    pub(crate) fn raw_service(&self, name: &str) -> &serde_json::Value {
+        static NULL: serde_json::Value = serde_json::Value::Null;
+        self.raw.get(name).unwrap_or(&NULL)
     }
 
     /// The top-level `name:`, if any.
@@ -392,6 +405,36 @@ impl fmt::Display for NetworkDef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.name.as_deref().unwrap_or("(default name)"))
     }
+}
+
+/// The `services:` of an already validated `src` as JSON trees, string values interpolated.
+fn raw_services(src: &str, env: &Environment) -> BTreeMap<String, serde_json::Value> {
+    fn interpolate(value: &mut serde_json::Value, env: &Environment) {
+        match value {
+            serde_json::Value::String(s) => {
+                if let Ok(text) = env.interpolate(s) {
+                    *s = text;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| interpolate(v, env)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| interpolate(v, env)),
+            _ => {}
+        }
+    }
+    let Ok(tree) = charm_yaml::from_str::<serde_json::Value>(src) else {
+        return BTreeMap::new();
+    };
+    let Some(services) = tree.get("services").and_then(|s| s.as_object()) else {
+        return BTreeMap::new();
+    };
+    services
+        .iter()
+        .map(|(name, service)| {
+            let mut service = service.clone();
+            interpolate(&mut service, env);
+            (name.clone(), service)
+        })
+        .collect()
 }
 
 /// Kahn's algorithm over `depends_on`, taking the smallest ready name first.
