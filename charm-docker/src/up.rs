@@ -11,6 +11,7 @@ use bollard::query_parameters::{CreateContainerOptions, ListNetworksOptions, Lis
 use futures_util::future::{join_all, try_join_all, try_join3};
 
 use crate::engine::{Ctx, container_name, label};
+use crate::error::ServiceFailure;
 use crate::file::{Condition, Service};
 use crate::plan::{Existing, Step, plan};
 use crate::progress::Progress;
@@ -24,7 +25,7 @@ pub(crate) async fn up(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<UpReport> {
     let mut report = UpReport::default();
-    let images = ensure_images(ctx, project, progress, &mut report).await?;
+    let (images, missing_images) = ensure_images(ctx, project, progress, &mut report).await?;
 
     let network_filter = ListNetworksOptions {
         filters: Some(Ctx::label_filter(names::labels::PROJECT, project.name())),
@@ -96,19 +97,67 @@ pub(crate) async fn up(
     }
 
     let mut orphan_reports = std::mem::take(&mut report.services);
+    // Every service that can be brought up is: a failure is recorded and the others go on,
+    // except those depending on a failed one (as Compose: "dependency failed to start").
+    let mut failures: Vec<ServiceFailure> = Vec::new();
     for name in project.file().order() {
         let Some(service) = project.file().service(name) else {
             continue;
         };
+        if let Some(failed) = service
+            .depends_on
+            .keys()
+            .find(|d| failures.iter().any(|f| f.service == **d))
+        {
+            failures.push(ServiceFailure {
+                service: name.clone(),
+                error: Error::Dependency {
+                    service: name.clone(),
+                    dependency: failed.clone(),
+                    reason: "failed to start".to_owned(),
+                },
+            });
+            continue;
+        }
         let image_ref = image::with_default_tag(&service.image);
+        if let Some(error) = missing_images.get(&image_ref) {
+            // Each service gets its own copy of the image's error.
+            let error = match error {
+                Error::ImageNotFound { image, reason } => Error::ImageNotFound {
+                    image: image.clone(),
+                    reason: reason.clone(),
+                },
+                other => Error::Engine {
+                    status: None,
+                    message: other.to_string(),
+                },
+            };
+            failures.push(ServiceFailure {
+                service: name.clone(),
+                error,
+            });
+            continue;
+        }
         let image_id = images.get(&image_ref).cloned().unwrap_or_default();
         let existing = by_service.remove(name).unwrap_or_default();
-        let service_report =
-            converge(ctx, project, name, service, &image_ref, &image_id, existing).await?;
-        report.services.push(service_report);
+        match converge(ctx, project, name, service, &image_ref, &image_id, existing).await {
+            Ok(service_report) => report.services.push(service_report),
+            Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+            Err(error) => failures.push(ServiceFailure {
+                service: name.clone(),
+                error,
+            }),
+        }
     }
     report.services.append(&mut orphan_reports);
-    Ok(report)
+    if failures.is_empty() {
+        Ok(report)
+    } else {
+        Err(Error::Services(Box::new(crate::error::PartialUp {
+            report,
+            failures,
+        })))
+    }
 }
 
 /// The id of every image the project uses, pulling those that are missing.
@@ -117,7 +166,7 @@ async fn ensure_images(
     project: &Project,
     progress: &mut dyn FnMut(&Progress),
     report: &mut UpReport,
-) -> Result<HashMap<String, String>> {
+) -> Result<(HashMap<String, String>, HashMap<String, Error>)> {
     let mut references: Vec<String> = project
         .file()
         .services()
@@ -133,18 +182,26 @@ async fn ensure_images(
     )
     .await?;
     let mut ids = HashMap::new();
+    // An image that cannot be had fails the services using it, not the whole `up`.
+    let mut missing = HashMap::new();
     for (reference, id) in references.into_iter().zip(found) {
         let id = match id {
             Some(id) => id,
-            None => {
-                let id = image::ensure(ctx.docker, ctx.host, &reference, progress).await?;
-                report.pulled.push(reference.clone());
-                id
-            }
+            None => match image::ensure(ctx.docker, ctx.host, &reference, progress).await {
+                Ok(id) => {
+                    report.pulled.push(reference.clone());
+                    id
+                }
+                Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+                Err(e) => {
+                    missing.insert(reference, e);
+                    continue;
+                }
+            },
         };
         ids.insert(reference, id);
     }
-    Ok(ids)
+    Ok((ids, missing))
 }
 
 async fn ensure_networks(

@@ -288,6 +288,66 @@ fn five_services_converge_like_compose() {
     assert_eq!(inspect(&network, "{{.Id}}"), None);
 }
 
+/// The one service failure of a partly failed `up`.
+fn only_failure(err: &Error) -> &Error {
+    match err.failures() {
+        [only] => &only.error,
+        other => panic!("expected one failed service, got {other:?} ({err:?})"),
+    }
+}
+
+#[test]
+fn up_brings_up_what_it_can_and_reports_every_failure() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = listener.local_addr().unwrap().port();
+    let yaml = format!(
+        r#"
+services:
+  ok:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+  ghost:
+    image: charm-test/does-not-exist
+  haunted:
+    image: charm-test/busybox
+    depends_on: [ghost]
+  web:
+    image: charm-test/busybox
+    command: httpd -f -p 80 -h /www
+    init: true
+    ports: ["127.0.0.1:{taken}:80"]
+"#
+    );
+    let g = Guard::new("partial", &yaml);
+    let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
+    let failed: Vec<&str> = err.failures().iter().map(|f| f.service.as_str()).collect();
+    assert_eq!(failed, ["ghost", "haunted", "web"], "{err}");
+    let message = err.to_string();
+    assert!(message.starts_with("3 services failed: "), "{message}");
+    assert!(
+        message.contains("charm-test/does-not-exist:latest not found"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(":{taken} already allocated")),
+        "{message}"
+    );
+    assert!(
+        message.contains("dependency ghost failed to start"),
+        "{message}"
+    );
+    // The independent service is up, and the partial report says so.
+    let report = err.partial_report().unwrap();
+    assert_eq!(report.action("ok"), Some(Action::Created), "{report:?}");
+    assert_eq!(
+        inspect(&g.name("ok"), "{{.State.Status}}").as_deref(),
+        Some("running")
+    );
+    assert_eq!(inspect(&g.name("haunted"), "{{.Id}}"), None);
+    drop(listener);
+}
+
 #[test]
 fn missing_image_is_image_not_found() {
     let g = Guard::new(
@@ -299,13 +359,13 @@ fn missing_image_is_image_not_found() {
         .engine
         .up(&g.project, &mut |p| reports.push(p.clone()))
         .unwrap_err();
-    match &err {
+    match only_failure(&err) {
         Error::ImageNotFound { image, .. } => assert_eq!(image, "charm-test/does-not-exist:latest"),
         other => panic!("expected ImageNotFound, got {other:?}"),
     }
     assert!(
         err.to_string()
-            .starts_with("image charm-test/does-not-exist:latest not found"),
+            .starts_with("service ghost: image charm-test/does-not-exist:latest not found"),
         "{err}"
     );
     assert_eq!(
@@ -323,7 +383,7 @@ fn taken_port_is_port_allocated() {
     );
     let g = Guard::new("port", &yaml);
     let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
-    match &err {
+    match only_failure(&err) {
         Error::PortAllocated {
             service,
             port: taken,
@@ -439,7 +499,7 @@ services:
     let g = Guard::new("unhealthy", yaml);
     let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
     assert!(
-        matches!(&err, Error::Dependency { service, dependency, .. } if service == "web" && dependency == "db"),
+        matches!(only_failure(&err), Error::Dependency { service, dependency, .. } if service == "web" && dependency == "db"),
         "{err:?}"
     );
     assert_eq!(
