@@ -55,7 +55,11 @@ impl ContainerSpec {
                     .host_ip
                     .clone()
                     .or_else(|| project.default_host_ip().map(str::to_owned)),
-                host_port: Some(port.host_port.map(|p| p.to_string()).unwrap_or_default()),
+                host_port: Some(match (port.host_port, port.host_port_end) {
+                    (Some(lo), Some(hi)) => format!("{lo}-{hi}"),
+                    (Some(p), None) => p.to_string(),
+                    (None, _) => String::new(),
+                }),
             };
             bindings
                 .entry(key)

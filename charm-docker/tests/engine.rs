@@ -507,3 +507,90 @@ services:
         Some("created")
     );
 }
+
+/// Three consecutive free ports.
+fn free_range() -> u16 {
+    for _ in 0..200 {
+        let [base] = free_ports::<1>();
+        if base > 65000 {
+            continue;
+        }
+        let held: Vec<_> = (base..base + 3)
+            .map(|p| TcpListener::bind(("127.0.0.1", p)))
+            .collect();
+        if held.iter().all(Result::is_ok) {
+            return base;
+        }
+    }
+    panic!("no three consecutive free ports");
+}
+
+#[test]
+fn interpolated_file_runs_as_compose_would() {
+    let lo = free_range();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("site")).unwrap();
+    std::fs::write(dir.path().join("site/index.html"), "from the bind mount\n").unwrap();
+    // .env gives defaults; the caller's variables win.
+    std::fs::write(dir.path().join(".env"), "MARKER_PATH=/nonexistent\n").unwrap();
+    let yaml = r#"
+x-common: &common
+  image: charm-test/busybox
+  init: true
+services:
+  web:
+    <<: *common
+    command: httpd -f -p 80 -h /www
+    ports: ["127.0.0.1:${LO}-${HI}:80"]
+    volumes: ["./site:/www:ro"]
+    environment:
+      MARKER: ${MARKER_PATH:-/bin/sh}
+    healthcheck:
+      test: ["CMD-SHELL", "test -f $$MARKER"]
+      interval: 200ms
+      retries: 50
+"#;
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let env = charm_docker::Environment::from_iter([
+        ("LO", lo.to_string()),
+        ("HI", (lo + 2).to_string()),
+        ("MARKER_PATH", "/www/index.html".to_owned()),
+    ]);
+    let project = Project::builder(&path)
+        .name(format!("cdt-interp-{}", std::process::id()))
+        .environment(env)
+        .build()
+        .unwrap();
+    let g = Guard {
+        engine: engine(),
+        project,
+    };
+    g.engine.up(&g.project, &mut |_| {}).unwrap();
+    let web = g.name("web");
+    // `$$MARKER` reached the container as `$MARKER`, which its shell expands.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let health = inspect(&web, "{{.State.Health.Status}}").unwrap_or_default();
+        if health == "healthy" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never healthy: {health}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        inspect(&web, "{{json .Config.Healthcheck.Test}}").as_deref(),
+        Some(r#"["CMD-SHELL","test -f $MARKER"]"#)
+    );
+    // One port of the range is bound, and serves the bind-mounted file.
+    let ps = g.engine.ps(&g.project).unwrap();
+    let port = ps[0].ports[0].host_port;
+    assert!(
+        (lo..=lo + 2).contains(&port),
+        "{port} not in {lo}-{}",
+        lo + 2
+    );
+    assert!(http_get(port).contains("from the bind mount"));
+    // Nothing changed: nothing recreated.
+    assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
+}
