@@ -3,8 +3,8 @@
 //! node (serde_yaml then reports its line, as for every other error of the file).
 //!
 //! It also does, for every struct, what `deny_unknown_fields` would, except that keys
-//! starting with `x-` are extension fields where the Compose specification allows them (the
-//! top level, services, networks, volumes, configs, secrets): accepted and ignored.
+//! starting with `x-` are extension fields, which the Compose specification allows in any
+//! structure: accepted and ignored.
 //! serde_yaml prefixes every error with its key path and line (`services.web.image`).
 //!
 //! Map keys are never interpolated (Compose interpolates values only). A string value read
@@ -21,16 +21,6 @@ use crate::interpolate::Environment;
 pub(crate) struct Ctx<'e> {
     env: &'e Environment,
 }
-
-/// Structs whose maps may hold `x-` extension fields.
-const EXTENSIBLE: &[&str] = &[
-    "RawFile",
-    "Service",
-    "NetworkDef",
-    "VolumeDef",
-    "ConfigDef",
-    "SecretDef",
-];
 
 impl<'e> Ctx<'e> {
     pub(crate) fn new(env: &'e Environment) -> Ctx<'e> {
@@ -187,7 +177,9 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for De<'_, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let mut v = self.visitor(visitor, Want::Any);
-        v.fields = Some((fields, EXTENSIBLE.contains(&name)));
+        // The specification allows extensions "within any structure" (compose-spec
+        // 11-extension.md); docker-compose 1.29 accepts them in any mapping of its schema.
+        v.fields = Some((fields, true));
         self.inner.deserialize_struct(name, fields, v)
     }
 

@@ -130,8 +130,8 @@ pub(crate) fn labels<'de, D: serde::Deserializer<'de>>(
         .collect())
 }
 
-// No `deny_unknown_fields` on the structs that take `x-` extension fields: the interpolating
-// reader (interp.rs) refuses their unknown keys itself, letting `x-` ones through.
+// No `deny_unknown_fields` on the structs read through the interpolating reader
+// (interp.rs): it refuses their unknown keys itself, letting `x-` extension fields through.
 #[derive(Default, Deserialize)]
 struct RawFile {
     /// Obsolete since Compose v2: accepted whatever it says, and ignored.

@@ -109,7 +109,6 @@ impl Service {
 /// assert_eq!(f.service("a").unwrap().replicas(), 2);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Deploy {
     /// Number of containers.
     #[serde(default)]
@@ -167,7 +166,6 @@ fn environment<'de, D: Deserializer<'de>>(
 /// assert_eq!(f.service("web").unwrap().depends_on["db"].condition, Condition::ServiceHealthy);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Dependency {
     /// What to wait for before starting the dependent service.
     #[serde(default)]
@@ -221,7 +219,6 @@ fn depends_on<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Depend
 
 /// Per-network settings of a service.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ServiceNetwork {
     /// Extra names this service answers to on that network (its name always is one).
     #[serde(default, deserialize_with = "nullable")]
@@ -319,7 +316,6 @@ impl<'de> Deserialize<'de> for Restart {
 /// assert_eq!(hc.interval, Some(Duration::from_secs(90)));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Healthcheck {
     /// The engine's form: `["CMD-SHELL", "..."]`, `["CMD", ...]` or `["NONE"]`.
     #[serde(default, deserialize_with = "health_test")]
