@@ -500,10 +500,11 @@ fn normalise_ours(file: &ComposeFile, dir: &Path) -> Value {
     json!(services)
 }
 
-/// Runs `f` over `cases` on a few threads (each docker-compose run costs half a second).
-fn verdicts(
-    cases: &'static [Case],
-) -> Vec<(&'static Case, Result<Value, String>, Result<Value, String>)> {
+/// A tool's normalised model of a file, or its refusal.
+type Verdict = Result<Value, String>;
+
+/// Runs both tools over `cases` on a few threads (each docker-compose run costs half a second).
+fn verdicts(cases: &'static [Case]) -> Vec<(&'static Case, Verdict, Verdict)> {
     let chunks: Vec<&[Case]> = cases.chunks(cases.len().div_ceil(4)).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
