@@ -22,6 +22,7 @@
 //! hash, dependency order, orphans); every error is a typed [`Error`] whose message is fit
 //! for a Juju `blocked` status.
 
+mod changes;
 mod compat;
 mod down;
 mod engine;

@@ -212,6 +212,8 @@ async fn ensure_networks(
 ) -> Result<()> {
     for (key, def) in project.used_networks() {
         let name = project.network_name(&key, &def);
+        let mut reattach = Vec::new();
+        let mut recreated = false;
         let conflict = |reason: String| Error::Resource {
             kind: "network",
             name: name.clone(),
@@ -246,7 +248,15 @@ async fn ensure_networks(
                 .as_ref()
                 .and_then(|l| l.get(names::labels::NETWORK));
             match owner {
-                Some(owner) if *owner == key => continue,
+                Some(owner) if *owner == key => match crate::changes::network_diff(found, &def) {
+                    None => continue,
+                    Some(what) => {
+                        reattach =
+                            crate::changes::take_down_network(ctx, project, &key, &name).await?;
+                        report.networks_recreated.push(format!("{name} ({what})"));
+                        recreated = true;
+                    }
+                },
                 Some(owner) => {
                     return Err(conflict(format!(
                         "exists for network {owner:?}, not {key:?}"
@@ -267,6 +277,7 @@ async fn ensure_networks(
             ..Default::default()
         };
         match ctx.docker.create_network(request).await {
+            Ok(_) if recreated => crate::changes::reconnect(ctx, &name, reattach).await?,
             Ok(_) => report.networks_created.push(name),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 409, ..
@@ -319,7 +330,10 @@ async fn ensure_volumes(
                 Err(e) => return Err(ctx.err(e)),
             }
         }
-        if existing.iter().any(|v| v.name == name) {
+        if let Some(found) = existing.iter().find(|v| v.name == name) {
+            if let Some(what) = crate::changes::volume_diff(found, def) {
+                return Err(crate::changes::volume_changed(&name, &what));
+            }
             continue;
         }
         let mut labels: HashMap<String, String> = def.labels.clone().into_iter().collect();

@@ -594,3 +594,54 @@ services:
     // Nothing changed: nothing recreated.
     assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
 }
+
+#[test]
+fn a_changed_network_is_recreated_and_a_changed_volume_refused() {
+    let yaml = "services:\n  a:\n    image: charm-test/busybox\n    command: sleep 3600\n    init: true\n    networks: [back]\n    volumes: [\"data:/data\"]\n  b:\n    image: charm-test/busybox\n    command: sleep 3600\n    init: true\n    networks:\n      back:\n        aliases: [bee]\nnetworks:\n  back:\nvolumes:\n  data:\n";
+    let mut g = Guard::new("netchange", yaml);
+    g.engine.up(&g.project, &mut |_| {}).unwrap();
+    let network = format!("{}_back", g.project.name());
+    let ids = [
+        inspect(&g.name("a"), "{{.Id}}").unwrap(),
+        inspect(&g.name("b"), "{{.Id}}").unwrap(),
+    ];
+    assert_eq!(inspect(&network, "{{.Internal}}").as_deref(), Some("false"));
+
+    g.set_file(&yaml.replace("  back:\nvolumes", "  back:\n    internal: true\nvolumes"));
+    let report = g.engine.up(&g.project, &mut |_| {}).unwrap();
+    assert_eq!(report.networks_recreated.len(), 1, "{report:?}");
+    assert!(
+        report.networks_recreated[0].contains("internal false -> true"),
+        "{report:?}"
+    );
+    assert_eq!(inspect(&network, "{{.Internal}}").as_deref(), Some("true"));
+    // The containers are the same ones, connected again with their aliases.
+    assert_eq!(inspect(&g.name("a"), "{{.Id}}").unwrap(), ids[0]);
+    assert_eq!(inspect(&g.name("b"), "{{.Id}}").unwrap(), ids[1]);
+    let aliases = inspect(
+        &g.name("b"),
+        &format!("{{{{json (index .NetworkSettings.Networks \"{network}\").Aliases}}}}"),
+    )
+    .unwrap();
+    assert!(
+        aliases.contains("\"b\"") && aliases.contains("\"bee\""),
+        "{aliases}"
+    );
+    let out = Command::new("docker")
+        .args(["exec", &g.name("a"), "ping", "-c", "1", "-W", "2", "bee"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Nothing changed since: nothing recreated.
+    assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
+
+    // A changed volume is refused, with what to do.
+    g.set_file(&yaml.replace("  data:\n", "  data:\n    labels: {tier: db}\n"));
+    let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
+    assert!(
+        matches!(&err, Error::Resource { kind: "volume", .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("docker volume rm"), "{err}");
+    assert_eq!(inspect(&g.name("a"), "{{.Id}}").unwrap(), ids[0]);
+}
