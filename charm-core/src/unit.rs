@@ -264,6 +264,12 @@ impl Unit {
 
     // ----- hook facts -----
 
+    /// A framework knob (`CHARM_TRACE`, `DOCKER_HOST`, ...): the hook's environment over
+    /// the charm directory's `.charm-settings` ([`Settings`](crate::Settings)).
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.env.settings.get(key)
+    }
+
     /// The hook being run, e.g. `config-changed` (`actions/<name>` for actions).
     pub fn hook_name(&self) -> &str {
         &self.env.hook
@@ -605,7 +611,11 @@ impl Unit {
     fn take_engine(&mut self) -> Result<charm_docker::Engine> {
         match self.docker.take() {
             Some(engine) => Ok(engine),
-            None => Ok(charm_docker::Engine::connect()?),
+            // DOCKER_HOST from the settings (file or environment), else the local socket.
+            None => match self.env.settings.get("DOCKER_HOST") {
+                Some(host) => Ok(charm_docker::Engine::connect_to(host)?),
+                None => Ok(charm_docker::Engine::connect()?),
+            },
         }
     }
 

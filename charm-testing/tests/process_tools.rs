@@ -39,6 +39,12 @@ fn setup() -> (tempfile::TempDir, ModelDir) {
         "options:\n  port:\n    type: int\n    default: 8080\n",
     )
     .unwrap();
+    // The emulator runs only declared actions, as Juju does.
+    std::fs::write(
+        charm.join("actions.yaml"),
+        "backup:\n  params:\n    target: {type: string}\n    depth: {type: object}\n",
+    )
+    .unwrap();
     let dir = ModelDir::init(&InitOptions {
         model_dir: tmp.path().join("model"),
         charm_dir: charm,

@@ -46,7 +46,7 @@ pub fn env(dir: &std::path::Path, hook: &str) -> HookEnv {
         charm_dir: dir.to_owned(),
         unit_name: "hello/0".to_owned(),
         relation: None,
-        docker_host_ip: None,
+        ..Default::default()
     }
 }
 
