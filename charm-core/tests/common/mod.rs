@@ -25,7 +25,13 @@ impl HookTools for Fake {
         let stdout = match tool {
             "config-get" => serde_json::to_vec(&world.config).unwrap(),
             "status-set" => {
-                world.statuses.push(args.join(" "));
+                // `status-set KIND -- MESSAGE`: recorded as "KIND MESSAGE".
+                let words: Vec<&str> = args
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|a| *a != "--")
+                    .collect();
+                world.statuses.push(words.join(" "));
                 Vec::new()
             }
             "is-leader" => b"true".to_vec(),
