@@ -39,8 +39,8 @@ vote_port=${VOTE_PORT:-5000}
 result_port=${RESULT_PORT:-5001}
 emulator=$root/target/debug/charm-emulator
 # Publish the workload's ports on loopback only (the charm publishes on all addresses, as
-# Compose does, unless told otherwise): this is a local deployment.
-export CHARM_DOCKER_HOST_IP=127.0.0.1
+# Compose does, unless told otherwise): this is a local deployment. Hooks get it from the
+# charm directory's .charm-settings (written below); Juju passes hooks no variable of ours.
 
 remove() {
     local ids
@@ -80,6 +80,9 @@ remove >/dev/null
 mkdir -p "$base/charm"
 cp voting-app/metadata.yaml voting-app/config.yaml "$base/charm/"
 install -m 0755 target/debug/voting-app "$base/charm/dispatch"
+# The hook environment is Juju's, built from scratch: the framework's knobs go in the charm
+# directory's .charm-settings, as on a real unit.
+echo "CHARM_DOCKER_HOST_IP=127.0.0.1" >"$base/charm/.charm-settings"
 "$emulator" --model "$base/model" init --charm "$base/charm" --unit "$app/0" --leader
 "$emulator" --model "$base/model" config --no-hooks \
     vote_image=charm-test/vote-demo result_image=charm-test/result-demo \

@@ -34,6 +34,9 @@ pub struct HookEnv {
     /// `CHARM_DOCKER_HOST_IP`: the address compose publishes ports on when the file names
     /// none (all addresses when unset, as Compose does; `127.0.0.1` for local runs).
     pub docker_host_ip: Option<String>,
+    /// The framework's knobs, from `.charm-settings` in the charm directory and the
+    /// environment ([`Settings`](crate::Settings)).
+    pub settings: crate::settings::Settings,
 }
 
 impl HookEnv {
@@ -79,12 +82,14 @@ impl HookEnv {
             remote_app: var("JUJU_REMOTE_APP"),
             departing_unit: var("JUJU_DEPARTING_UNIT"),
         });
+        let settings = crate::settings::Settings::load(&charm_dir, &var)?;
         Ok(Self {
             hook,
             charm_dir,
             unit_name,
             relation,
-            docker_host_ip: var(crate::unit::HOST_IP_ENV),
+            docker_host_ip: settings.get(crate::unit::HOST_IP_ENV).map(str::to_owned),
+            settings,
         })
     }
 }

@@ -351,7 +351,10 @@ impl Juju {
             a.push("--application".to_owned());
         }
         a.push(status.kind.as_str().to_owned());
-        a.push(status.message.clone());
+        // `--`: a message starting with "-" is not a flag (gnuflag; ops/hookcmds/_status.py
+        // does the same: "The '--' allows messages that start with a hyphen.").
+        a.push("--".to_owned());
+        a.push(free_text(&status.message));
         self.call("status-set", a, b"").map(drop)
     }
 
@@ -462,6 +465,26 @@ impl Juju {
         self.json("unit-get", args([key, "--format=json"]))
     }
 
+    /// `network-get ENDPOINT -r ID --ingress-address --format=json`: the address remote units
+    /// of that relation should connect to (Juju picks it per relation: spaces, cross-model).
+    pub fn ingress_address(&mut self, endpoint: &str, relation_id: &str) -> Result<String> {
+        let address: Option<String> = self.json(
+            "network-get",
+            args([
+                endpoint,
+                "-r",
+                relation_id,
+                "--ingress-address",
+                "--format=json",
+            ]),
+        )?;
+        address.ok_or_else(|| {
+            Error::msg(format!(
+                "network-get {endpoint} -r {relation_id}: no ingress address"
+            ))
+        })
+    }
+
     /// `network-get BINDING --format=json [-r ID]`.
     pub fn network_get(&mut self, binding: &str, relation_id: Option<&str>) -> Result<NetworkInfo> {
         let mut a = args([binding, "--format=json"]);
@@ -473,8 +496,13 @@ impl Juju {
 
     /// `juju-log -l LEVEL -- MESSAGE`.
     pub fn juju_log(&mut self, level: LogLevel, message: &str) -> Result<()> {
-        self.call("juju-log", args(["-l", level.as_str(), "--", message]), b"")
-            .map(drop)
+        let message = free_text(message);
+        self.call(
+            "juju-log",
+            args(["-l", level.as_str(), "--", &message]),
+            b"",
+        )
+        .map(drop)
     }
 
     /// `is-leader --format=json`.
@@ -508,20 +536,24 @@ impl Juju {
 
     /// `action-fail MESSAGE`.
     pub fn action_fail(&mut self, message: &str) -> Result<()> {
-        self.call("action-fail", vec![message.to_owned()], b"")
+        self.call("action-fail", args(["--", &free_text(message)]), b"")
             .map(drop)
     }
 
     /// `action-log MESSAGE`.
     pub fn action_log(&mut self, message: &str) -> Result<()> {
-        self.call("action-log", vec![message.to_owned()], b"")
+        self.call("action-log", args(["--", &free_text(message)]), b"")
             .map(drop)
     }
 
     /// `application-version-set VERSION`.
     pub fn application_version_set(&mut self, version: &str) -> Result<()> {
-        self.call("application-version-set", vec![version.to_owned()], b"")
-            .map(drop)
+        self.call(
+            "application-version-set",
+            args(["--", &free_text(version)]),
+            b"",
+        )
+        .map(drop)
     }
 
     /// `state-get --format=json`: the charm state kept by the controller.
@@ -549,6 +581,16 @@ fn truncate(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
         None => s,
+    }
+}
+
+/// A free-text argument as a process argument can carry it: a NUL (which no argument can
+/// hold, so the call would fail the hook) becomes U+FFFD.
+pub(crate) fn free_text(text: &str) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text.to_owned()
     }
 }
 

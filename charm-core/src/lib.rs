@@ -42,9 +42,12 @@ mod flags;
 pub mod hook;
 pub mod interfaces;
 pub mod juju;
+mod juju_view;
 mod registry;
 pub mod render;
 mod run;
+pub mod settings;
+mod status_memo;
 mod store;
 mod trace;
 mod unit;
@@ -64,6 +67,8 @@ pub use registry::{
     TriggerWhen,
 };
 pub use run::{HookReport, RunOptions, run, run_hook};
+pub use settings::{SETTINGS_FILE, Settings};
+pub use status_memo::STATUS_MEMO_FILE;
 pub use store::{STATE_FILE, Snapshot, Store, write_atomically};
 pub use trace::{Trace, TraceEntry};
 pub use unit::{Converged, HOST_IP_ENV, Unit};
@@ -83,7 +88,9 @@ pub mod docker {
     fn detect_engine(unit: &mut crate::Unit) -> crate::Result<()> {
         // Install only where there is no engine at all: on a unit, not where one answers
         // (or lives elsewhere, behind DOCKER_HOST).
-        if unit.hook_name() == "install" && unit.docker().is_err() && needs_install() {
+        let forbidden = unit.setting("CHARM_DOCKER_INSTALL") == Some("0");
+        if unit.hook_name() == "install" && unit.docker().is_err() && !forbidden && needs_install()
+        {
             unit.status_maintenance("installing the Docker engine (docker.io)")?;
             install_engine()?;
         }
@@ -114,15 +121,14 @@ pub mod docker {
         Ok(())
     }
 
-    /// No `dockerd` on this machine, apt-get available, and not forbidden with
-    /// `CHARM_DOCKER_INSTALL=0`.
+    /// No `dockerd` on this machine and apt-get available (`CHARM_DOCKER_INSTALL=0`, in the
+    /// environment or `.charm-settings`, forbids the install: checked by the caller).
     fn needs_install() -> bool {
-        let allowed = std::env::var("CHARM_DOCKER_INSTALL").map_or(true, |v| v != "0");
         let path = std::env::var_os("PATH").unwrap_or_default();
         let has_dockerd = std::env::split_paths(&path)
             .chain(["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into()])
             .any(|dir| dir.join("dockerd").exists());
-        allowed && !has_dockerd && std::path::Path::new("/usr/bin/apt-get").exists()
+        !has_dockerd && std::path::Path::new("/usr/bin/apt-get").exists()
     }
 
     fn install_engine() -> crate::Result<()> {

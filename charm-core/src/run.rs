@@ -41,11 +41,21 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
-    /// Reads `CHARM_TRACE` and `CHARM_LOG_LEVEL` (`DEBUG`, `INFO`, `WARNING`, `ERROR`).
+    /// Reads `CHARM_TRACE` and `CHARM_LOG_LEVEL` (`DEBUG`, `INFO`, `WARNING`, `ERROR`) from
+    /// the process environment only; [`Self::from_settings`] also reads `.charm-settings`.
     pub fn from_process() -> Self {
-        let live_trace = std::env::var("CHARM_TRACE").is_ok_and(|v| v == "1");
-        let log_level = std::env::var("CHARM_LOG_LEVEL")
-            .ok()
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads `CHARM_TRACE` and `CHARM_LOG_LEVEL` from the hook's settings (the charm
+    /// directory's `.charm-settings`, overridden by the environment).
+    pub fn from_settings(settings: &crate::Settings) -> Self {
+        Self::from_lookup(|k| settings.get(k).map(str::to_owned))
+    }
+
+    fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Self {
+        let live_trace = var("CHARM_TRACE").is_some_and(|v| v == "1");
+        let log_level = var("CHARM_LOG_LEVEL")
             .and_then(|v| LogLevel::parse(&v))
             .unwrap_or(LogLevel::Debug);
         Self {
@@ -76,12 +86,8 @@ pub fn run(charm: &'static Charm) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = run_hook(
-        charm,
-        env,
-        Box::new(ProcessTools::default()),
-        RunOptions::from_process(),
-    );
+    let options = RunOptions::from_settings(&env.settings);
+    let report = run_hook(charm, env, Box::new(ProcessTools::default()), options);
     match report.result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -69,6 +69,8 @@ pub struct Unit {
     log_level: LogLevel,
     pub(crate) config_flags: Vec<String>,
     docker: Option<charm_docker::Engine>,
+    /// The status Juju shows, kept outside the hook's transaction.
+    status_memo: crate::status_memo::StatusMemo,
 }
 
 impl std::fmt::Debug for Unit {
@@ -106,7 +108,9 @@ impl Unit {
         let sent_ports: BTreeSet<Port> = stored::<Vec<String>>(&kv, KV_PORTS)
             .map(|list| list.iter().filter_map(|p| p.parse().ok()).collect())
             .unwrap_or_default();
+        let status_memo = crate::status_memo::StatusMemo::load(&env.charm_dir);
         let mut unit = Self {
+            status_memo,
             charm,
             env,
             juju,
@@ -265,6 +269,12 @@ impl Unit {
 
     // ----- hook facts -----
 
+    /// A framework knob (`CHARM_TRACE`, `DOCKER_HOST`, ...): the hook's environment over
+    /// the charm directory's `.charm-settings` ([`Settings`](crate::Settings)).
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.env.settings.get(key)
+    }
+
     /// The hook being run, e.g. `config-changed` (`actions/<name>` for actions).
     pub fn hook_name(&self) -> &str {
         &self.env.hook
@@ -410,17 +420,18 @@ impl Unit {
     ) -> Result<()> {
         let status = Status { kind, message };
         let value = serde_json::to_value(&status)?;
-        if self.kv.get(slot) == Some(&value) {
+        // The memo follows Juju, not this hook's transaction (see `status_memo`).
+        if self.status_memo.get(slot) == Some(&value) {
             return Ok(());
         }
+        self.status_memo.forget(slot)?;
         self.juju.status_set(&status, app)?;
-        self.kv.insert(slot.to_owned(), value);
-        Ok(())
+        self.status_memo.record(slot, value)
     }
 
     /// The status this charm last set, if any.
     pub fn current_status(&self) -> Option<Status> {
-        self.kv
+        self.status_memo
             .get(KV_STATUS)
             .and_then(|v| serde_json::from_value(v.clone()).ok())
     }
@@ -516,29 +527,26 @@ impl Unit {
         }
     }
 
-    /// Publishes where this unit serves HTTP on an `http` endpoint: `hostname`,
-    /// `private-address` (from `unit-get`, once) and `port`.
+    /// Publishes where this unit serves HTTP on an `http` endpoint: `hostname` (the
+    /// relation's ingress address, asked of Juju per relation with `network-get <endpoint>
+    /// -r <id> --ingress-address` each hook this is called) and `port`. Juju's own
+    /// `private-address` is left alone, as interface-http's provider does
+    /// (juju-solutions/interface-http `provides.py@1946df11`: `hookenv.ingress_address`).
     pub fn publish_http(&mut self, endpoint: impl EndpointOf<Http>, port: u16) -> Result<()> {
         let endpoint = endpoint.endpoint_name();
-        if self
+        let ids: Vec<String> = self
             .endpoints
             .get(endpoint)
-            .is_none_or(|ep| ep.relations.is_empty())
-        {
-            return Ok(());
+            .map(|ep| ep.relation_ids().map(str::to_owned).collect())
+            .unwrap_or_default();
+        for id in ids {
+            let address = self.juju.ingress_address(endpoint, &id)?;
+            let bag = self.publish.entry(id).or_default();
+            // An older framework published Juju's key itself: stop owning it.
+            bag.remove("private-address");
+            bag.insert("hostname".to_owned(), address);
+            bag.insert("port".to_owned(), port.to_string());
         }
-        let address = match self.kv.get("private-address").and_then(Value::as_str) {
-            Some(a) => a.to_owned(),
-            None => {
-                let a = self.juju.unit_get("private-address")?;
-                self.kv
-                    .insert("private-address".to_owned(), Value::String(a.clone()));
-                a
-            }
-        };
-        self.publish_named(endpoint, "hostname", address.clone());
-        self.publish_named(endpoint, "private-address", address);
-        self.publish_named(endpoint, "port", port.to_string());
         Ok(())
     }
 
@@ -570,7 +578,11 @@ impl Unit {
     fn take_engine(&mut self) -> Result<charm_docker::Engine> {
         match self.docker.take() {
             Some(engine) => Ok(engine),
-            None => Ok(charm_docker::Engine::connect()?),
+            // DOCKER_HOST from the settings (file or environment), else the local socket.
+            None => match self.env.settings.get("DOCKER_HOST") {
+                Some(host) => Ok(charm_docker::Engine::connect_to(host)?),
+                None => Ok(charm_docker::Engine::connect()?),
+            },
         }
     }
 
@@ -732,19 +744,17 @@ impl Unit {
         })
     }
 
+    /// Diffs against our own unit's bag as Juju has it (one `relation-get` per relation we
+    /// publish on), so a hook killed after our commit but before Juju's still converges.
     fn flush_relation_data(&mut self) -> Result<()> {
-        let sent = &self.sent_publish;
-        let empty = Bag::new();
+        let unit = self.env.unit_name.clone();
         for (id, bag) in &self.publish {
-            let before = sent.get(id).unwrap_or(&empty);
-            let mut diff: Bag = bag
-                .iter()
-                .filter(|(k, v)| before.get(*k) != Some(*v))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            for k in before.keys().filter(|k| !bag.contains_key(*k)) {
-                diff.insert(k.clone(), String::new());
+            let before = self.sent_publish.get(id);
+            if bag.is_empty() && before.is_none_or(Bag::is_empty) {
+                continue;
             }
+            let juju_bag = self.juju.relation_get(id, &unit, false)?;
+            let diff = crate::juju_view::relation_diff(&juju_bag, before, bag);
             if !diff.is_empty() {
                 self.juju.relation_set(id, &diff, false)?;
             }
@@ -752,18 +762,30 @@ impl Unit {
         Ok(())
     }
 
+    /// Diffs against Juju's `opened-ports` (one call whenever the charm has or had ports),
+    /// never opening a range that overlaps one open now (Juju refuses it even when this hook
+    /// closes the other): such an open waits for the next hook.
     fn flush_ports(&mut self) -> Result<()> {
-        let before = &self.sent_ports;
-        if *before == self.ports {
-            return Ok(()); // nothing asked: no calls at all
+        if self.ports.is_empty() && self.sent_ports.is_empty() {
+            return Ok(()); // a charm without ports: no calls at all
         }
-        // Diff against what Juju has, not only our record: an operator may have changed it.
         let opened: BTreeSet<Port> = self.juju.opened_ports()?.into_iter().collect();
-        for port in opened.difference(&self.ports) {
-            self.juju.close_port(*port)?;
+        let plan = crate::juju_view::plan_ports(&opened, &self.ports);
+        for port in plan.close {
+            self.juju.close_port(port)?;
         }
-        for port in self.ports.difference(&opened) {
-            self.juju.open_port(*port)?;
+        for port in plan.open {
+            self.juju.open_port(port)?;
+        }
+        if !plan.deferred.is_empty() {
+            let list: Vec<String> = plan.deferred.iter().map(Port::to_string).collect();
+            self.log(
+                LogLevel::Info,
+                format!(
+                    "opening {} in the next hook: it overlaps a port closed in this one, which Juju refuses",
+                    list.join(", ")
+                ),
+            );
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use charm_yaml::{Mapping, Value as Yaml};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::model::{ConfigOption, ConfigType, Endpoint, Role};
+use crate::model::{ActionSpec, ConfigOption, ConfigType, Endpoint, JsonMap, Role};
 
 /// What the emulator takes from a charm: its name, relation endpoints, extra bindings and
 /// config options.
@@ -21,7 +21,13 @@ pub struct CharmInfo {
     pub extra_bindings: BTreeSet<String>,
     /// Options of config.yaml (none when the file is absent).
     pub config: BTreeMap<String, ConfigOption>,
+    /// Actions of actions.yaml (none when the file is absent).
+    pub actions: BTreeMap<String, ActionSpec>,
 }
+
+/// The endpoint every charm provides without declaring it: Juju adds `juju-info`
+/// (interface `juju-info`) to every charm's `provides`, and subordinates relate to it.
+pub const JUJU_INFO: &str = "juju-info";
 
 impl CharmInfo {
     /// Reads `dir/metadata.yaml` (required) and `dir/config.yaml` (optional).
@@ -74,17 +80,25 @@ impl CharmInfo {
                 );
             }
         }
+        // The implicit provides endpoint: state/application.go@6d9f0fea `Endpoints` adds
+        // `juju-info` (provider, interface juju-info) to every application's endpoints.
+        endpoints.entry(JUJU_INFO.to_owned()).or_insert(Endpoint {
+            role: Role::Provides,
+            interface: JUJU_INFO.to_owned(),
+        });
         let extra_bindings = match meta.get("extra-bindings") {
             None | Some(Yaml::Null) => BTreeSet::new(),
             Some(Yaml::Mapping(m)) => m.keys().filter_map(key_str).collect(),
             Some(_) => return Err(charm_err("`extra-bindings` must be a map".into())),
         };
         let config = load_config(&dir.join("config.yaml"))?;
+        let actions = load_actions(&dir.join("actions.yaml"))?;
         Ok(Self {
             name,
             endpoints,
             extra_bindings,
             config,
+            actions,
         })
     }
 }
@@ -107,6 +121,61 @@ fn read_yaml_map(path: &Path) -> Result<Mapping> {
             message: "expected a YAML map at the top level".into(),
         }),
     }
+}
+
+/// Reads actions.yaml: `name: {description, params: {..JSON schema properties..}, required:
+/// [..], additionalProperties: bool}`; a missing file means no actions.
+fn load_actions(path: &Path) -> Result<BTreeMap<String, ActionSpec>> {
+    if !path.exists() {
+        return Ok(BTreeMap::new());
+    }
+    let doc = read_yaml_map(path)?;
+    let err = |message: String| Error::Charm {
+        path: path.to_owned(),
+        message,
+    };
+    let mut out = BTreeMap::new();
+    for (name, spec) in &doc {
+        let name = key_str(name).ok_or_else(|| err("action names must be strings".into()))?;
+        let spec: Value = match spec {
+            Yaml::Null => Value::Object(JsonMap::new()),
+            other => {
+                serde_json::to_value(other).map_err(|e| err(format!("action `{name}`: {e}")))?
+            }
+        };
+        let params = match spec.get("params") {
+            None | Some(Value::Null) => JsonMap::new(),
+            Some(Value::Object(m)) => m.clone(),
+            Some(_) => return Err(err(format!("action `{name}`: `params` must be a map"))),
+        };
+        let required = match spec.get("required") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| err(format!("action `{name}`: `required` must list names")))?,
+            Some(_) => return Err(err(format!("action `{name}`: `required` must be a list"))),
+        };
+        let additional_properties = match spec.get("additionalProperties") {
+            None | Some(Value::Null) => true,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(err(format!(
+                    "action `{name}`: `additionalProperties` must be a boolean"
+                )));
+            }
+        };
+        out.insert(
+            name,
+            ActionSpec {
+                params,
+                required,
+                additional_properties,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Reads config.yaml's `options`; a missing file means no options.

@@ -26,9 +26,10 @@ use crate::tools::{self, ToolOutput};
 ///
 /// let out = emu.call(&ctx.id, "open-port", &["8080/tcp".into()], b"");
 /// assert!(out.success());
-/// // Buffered: not committed yet.
+/// // Buffered: not committed yet, but Juju >= 3.1 lists the hook's pending changes.
 /// let out = emu.call(&ctx.id, "opened-ports", &["--format=json".into()], b"");
-/// assert_eq!(out.json().unwrap(), serde_json::json!([]));
+/// assert_eq!(out.json().unwrap(), serde_json::json!(["8080/tcp"]));
+/// assert!(emu.model().opened_ports.is_empty());
 ///
 /// let done = emu.finish(&ctx.id, true).unwrap();
 /// assert!(done.committed);
@@ -88,6 +89,19 @@ impl Emulator {
     pub fn open_context(&mut self, hook: Hook) -> Result<HookContext> {
         let mut hook = hook;
         validate_hook_name(&hook.name)?;
+        if !hook.is_action() && hook.name == "leader-deposed" {
+            // Juju knows the hook (hook/hook.go) but never runs it: resignLeadership.Execute
+            // only logs "we should run a leader-deposed hook here, but we can't yet"
+            // (internal/worker/uniter/operation/leader.go@337f0e1e). A unit that loses
+            // leadership sees leader-settings-changed ([`Runner::set_leader`](crate::Runner)).
+            return Err(Error::invalid(
+                "Juju never runs leader-deposed (the uniter's resignLeadership does not run it); \
+                 losing leadership runs leader-settings-changed",
+            ));
+        }
+        if let HookKind::Action { params } = &mut hook.kind {
+            self.check_action(&hook.name, params)?;
+        }
         let remote_app = self.resolve_relation_details(&mut hook)?;
         let unit = self.model.unit.clone();
         let id = loop {
@@ -129,6 +143,29 @@ impl Emulator {
         let env = hook_env(&self.model, &id, &context);
         self.model.contexts.insert(id.to_string(), context);
         Ok(HookContext { id, env })
+    }
+
+    /// An action must be declared in actions.yaml (when the model knows the charm), and its
+    /// parameters fit the schema; defaults are filled in.
+    fn check_action(&self, name: &str, params: &mut crate::model::JsonMap) -> Result<()> {
+        if self.model.charm_dir.is_none() {
+            return Ok(());
+        }
+        let spec = self.model.actions.get(name).ok_or_else(|| {
+            Error::invalid(format!(
+                "action {name:?} not defined on unit {:?} (actions.yaml declares: {})",
+                self.model.unit,
+                self.model
+                    .actions
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        *params = crate::actions::validate_action_params(name, spec, std::mem::take(params))
+            .map_err(Error::invalid)?;
+        Ok(())
     }
 
     /// Checks a relation hook against the model, filling in the relation and departing unit;
@@ -200,6 +237,15 @@ impl Emulator {
                     hook.name
                 )));
             }
+            Some(u)
+                if event != RelationEvent::Departed
+                    && rel.remote_units.get(u).is_some_and(|r| r.departing) =>
+            {
+                return Err(Error::invalid(format!(
+                    "remote unit {u:?} has left relation {}:{id}",
+                    rel.endpoint
+                )));
+            }
             Some(u) if !rel.remote_units.contains_key(u) => {
                 return Err(Error::invalid(format!(
                     "remote unit {u:?} is not in relation {}:{id} (units: {})",
@@ -216,6 +262,19 @@ impl Emulator {
         if event == RelationEvent::Departed {
             if hook.departing_unit.is_none() {
                 hook.departing_unit = hook.remote_unit.clone();
+            }
+            // The departing unit is the remote unit leaving, or this unit itself when it is the
+            // one leaving the relation (context.go@06bd0f8f `HookVars`: JUJU_DEPARTING_UNIT).
+            let departing = hook.departing_unit.as_deref();
+            if departing != hook.remote_unit.as_deref()
+                && departing != Some(self.model.unit.as_str())
+            {
+                return Err(Error::invalid(format!(
+                    "hook {:?}: the departing unit must be the remote unit or this unit {:?}, not {:?}",
+                    hook.name,
+                    self.model.unit,
+                    departing.unwrap_or_default()
+                )));
             }
         } else if hook.departing_unit.is_some() {
             return Err(Error::invalid(format!(

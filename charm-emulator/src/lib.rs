@@ -69,6 +69,7 @@
 //! assert_eq!(emu.model().unit_status_history[0].message, "for db"); // status-set stayed
 //! ```
 
+mod actions;
 mod charm;
 mod context;
 mod emulator;
@@ -80,6 +81,7 @@ mod store;
 mod time;
 mod tools;
 
+pub use actions::validate_action_params;
 pub use charm::CharmInfo;
 pub use context::{
     BagWrites, ContextId, Hook, HookContext, HookKind, OpenContext, Pending, PortChange,
@@ -88,14 +90,14 @@ pub use context::{
 pub use emulator::{Emulator, Finished};
 pub use error::{Error, Result};
 pub use model::{
-    ActionRun, ActionStatus, Addresses, Bag, BindAddress, ConfigOption, ConfigType, Endpoint,
-    HookRecord, InterfaceAddress, JsonMap, LOOPBACK, LogRecord, LogSource, MODEL_FORMAT, Model,
-    Network, NetworkInfo, PortRange, Protocol, Proxies, Relation, RemoteUnit, Role, Status,
+    ActionRun, ActionSpec, ActionStatus, Addresses, Bag, BindAddress, ConfigOption, ConfigType,
+    Endpoint, HookRecord, InterfaceAddress, JsonMap, LOOPBACK, LogRecord, LogSource, MODEL_FORMAT,
+    Model, Network, NetworkInfo, PortRange, Protocol, Proxies, Relation, RemoteUnit, Role, Status,
     ToolCall, default_unit_relation_data,
 };
 pub use runner::{DataOwner, HookOutcome, RemoteUnitSpec, Runner};
 pub use store::{BIN_DIR, InitOptions, MODEL_ENV, MODEL_FILE, ModelDir};
-pub use tools::{ToolOutput, tool_names};
+pub use tools::{RESTRICTED_HOOKS, ToolOutput, tool_names};
 
 /// Whether a tool call reads standard input (`--file -`), so the binary reads stdin only then
 /// and never blocks on a terminal otherwise.

@@ -83,6 +83,13 @@ pub struct Model {
     /// Ports committed by successful hooks.
     #[serde(default)]
     pub opened_ports: BTreeSet<PortRange>,
+    /// Ports other units on the same machine hold (`open-port` refuses an overlap with them,
+    /// as Juju's `checkForConflict` does).
+    #[serde(default)]
+    pub machine_ports: BTreeMap<String, BTreeSet<PortRange>>,
+    /// Actions declared by actions.yaml, by name (empty when the charm has none).
+    #[serde(default)]
+    pub actions: BTreeMap<String, ActionSpec>,
     /// Current unit (workload) status.
     pub unit_status: Status,
     /// Every unit status ever set, oldest first, the current one last.
@@ -285,7 +292,8 @@ pub struct RemoteUnit {
     /// Its unit data bag.
     #[serde(default)]
     pub data: Bag,
-    /// Set while it is leaving: it is no longer listed but its data can still be read.
+    /// Set once it is leaving or has left: no longer listed, but its data can still be read
+    /// for the relation's lifetime, as in Juju.
     #[serde(default)]
     pub departing: bool,
 }
@@ -375,21 +383,20 @@ impl FromStr for PortRange {
                 (p, p)
             }
         };
+        // core/network/portrange.go@238cc46a `Validate`: ports 0 to 65535.
         if from > to {
             return Err(format!(
-                "invalid port range {from}-{to}/{}; expected fromPort <= toPort",
+                "invalid port range {from}-{to}/{}",
                 protocol_name(protocol)
             ));
         }
-        for p in [from, to] {
-            if !(1..=65535).contains(&p) {
-                return Err(format!(
-                    r#"port must be in the range [1, 65535]; got "{p}""#
-                ));
-            }
+        if !(0..=65535).contains(&from) || !(0..=65535).contains(&to) {
+            return Err(format!(
+                "port range bounds must be between 0 and 65535, got {from}-{to}"
+            ));
         }
         Ok(Self {
-            // Both are in 1..=65535, checked above.
+            // Both are in 0..=65535, checked above.
             from: u16::try_from(from).map_err(|e| e.to_string())?,
             to: u16::try_from(to).map_err(|e| e.to_string())?,
             protocol,
@@ -493,6 +500,25 @@ pub struct ActionRun {
     pub message: Option<String>,
     /// The hook context it runs in.
     pub context: String,
+}
+
+/// An action of actions.yaml: its parameters' JSON schema.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ActionSpec {
+    /// `params`: a JSON-schema `properties` map, by parameter name.
+    #[serde(default)]
+    pub params: JsonMap,
+    /// `required`: parameters that must be given.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// `additionalProperties` (default true, as in JSON schema).
+    #[serde(default = "yes")]
+    pub additional_properties: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Addresses `unit-get` answers.
@@ -672,6 +698,8 @@ impl Model {
             relations: BTreeMap::new(),
             next_relation_id: 0,
             opened_ports: BTreeSet::new(),
+            machine_ports: BTreeMap::new(),
+            actions: BTreeMap::new(),
             unit_status: Status::new("unknown", ""),
             unit_status_history: Vec::new(),
             application_status: Status::new("unknown", ""),
@@ -896,8 +924,9 @@ mod tests {
                 "{raw}"
             );
         }
+        // Juju accepts port 0 (portrange.go@238cc46a: bounds 0 to 65535).
+        assert_eq!("0".parse::<PortRange>().unwrap().to_string(), "0/tcp");
         for bad in [
-            "0",
             "65536",
             "2000-1000",
             "80/sctp",

@@ -78,9 +78,10 @@ pub enum DataOwner {
 
 /// Starts charm processes for hooks, exactly as Juju's unit agent does.
 ///
-/// The working directory is the charm directory; the environment is the one of the hook
-/// contract plus `PATH` with the model's `bin/` first (so the charm's hook-tool calls reach the
-/// emulator) and `CHARM_EMULATOR_MODEL`. If `dispatch` exists it runs for every hook and
+/// The working directory is the charm directory; the environment is built from scratch as
+/// Juju's: the hook contract's variables, `LANG`, `TERM`, `DEBIAN_FRONTEND`,
+/// `APT_LISTCHANGES_FRONTEND`, `PATH` with the model's `bin/` first (so the charm's hook-tool
+/// calls reach the emulator) and `CHARM_EMULATOR_MODEL`; nothing else of the caller's. If `dispatch` exists it runs for every hook and
 /// action; otherwise `hooks/<name>` or `actions/<name>`. A missing hook is a no-op; a missing
 /// action fails the action.
 ///
@@ -95,6 +96,19 @@ pub struct Runner {
     dir: ModelDir,
     charm_binary: Option<PathBuf>,
     env: BTreeMap<String, String>,
+}
+
+/// The variables Juju's unit agent adds to every hook on Ubuntu besides `HookVars` and `PATH`
+/// (context/env.go@2ba9927e `ubuntuEnv`). Proxies reach the hook as `JUJU_CHARM_*_PROXY`
+/// (in `HookVars`); the legacy `http_proxy` family is set only by models that still use the
+/// legacy proxy settings, which the emulator does not model.
+fn os_env() -> [(&'static str, &'static str); 4] {
+    [
+        ("APT_LISTCHANGES_FRONTEND", "none"),
+        ("DEBIAN_FRONTEND", "noninteractive"),
+        ("LANG", "C.UTF-8"),
+        ("TERM", "tmux-256color"),
+    ]
 }
 
 impl Runner {
@@ -117,6 +131,11 @@ impl Runner {
 
     /// Adds an environment variable to every hook (after the contract's, so it can override
     /// them: use with care).
+    ///
+    /// **Not on Juju**: a real unit agent gives a hook only its contract's variables, so a
+    /// setting passed this way has no equivalent on a real unit. The framework's own knobs
+    /// (`CHARM_TRACE`, `CHARM_LOG_LEVEL`, `CHARM_DOCKER_HOST_IP`, `DOCKER_HOST`, ...) are
+    /// read from the charm directory's `.charm-settings` file as well, which works on both.
     pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.insert(key.into(), value.into());
         self
@@ -195,14 +214,13 @@ impl Runner {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        // Variables of an outer hook (when the emulator itself runs inside one) must not leak.
-        for (key, _) in std::env::vars_os() {
-            let key_text = key.to_string_lossy();
-            if key_text.starts_with("JUJU_") || key_text == "CHARM_DIR" {
-                cmd.env_remove(&key);
-            }
-        }
+        // Built from scratch, as Juju's runner does: `ps.Env = env`, where env is only the
+        // context's HookVars plus the OS variables (runner/runner.go@27dafee5,
+        // context/context.go@06bd0f8f `HookVars`, context/env.go@2ba9927e `ubuntuEnv`). Nothing
+        // of the test process (HOME, DOCKER_HOST, CHARM_*, CARGO_*) reaches the hook.
+        cmd.env_clear();
         cmd.envs(hook_env);
+        cmd.envs(os_env());
         cmd.env("PATH", self.hook_path());
         let root =
             std::path::absolute(self.dir.root()).unwrap_or_else(|_| self.dir.root().to_owned());
@@ -226,7 +244,8 @@ impl Runner {
         }
     }
 
-    /// `PATH` for a hook: the tool directory first, then the caller's `PATH`.
+    /// `PATH` for a hook: the tool directory first, then the agent's (the caller's) `PATH`,
+    /// as Juju's `appendPath` (context/env.go@2ba9927e).
     fn hook_path(&self) -> OsString {
         let bin = std::path::absolute(self.dir.bin_dir()).unwrap_or_else(|_| self.dir.bin_dir());
         let mut paths = vec![bin];
@@ -376,7 +395,12 @@ impl Runner {
                 .relations
                 .get_mut(&relation)
                 .ok_or_else(|| Error::invalid(format!("relation {relation} does not exist")))?;
-            if rel.remote_units.contains_key(&unit.name) {
+            // A unit that left may join again; its old bag is replaced.
+            if rel
+                .remote_units
+                .get(&unit.name)
+                .is_some_and(|u| !u.departing)
+            {
                 return Err(Error::invalid(format!(
                     "unit {:?} is already in the relation",
                     unit.name
@@ -397,7 +421,8 @@ impl Runner {
 
     /// Removes a relation as Juju does: for each remote unit `-relation-departed` (the unit no
     /// longer listed, its data still readable), then `-relation-broken` (no units listed; the
-    /// relation id still given). The relation is then gone from the model.
+    /// relation id still given). The relation is then gone from the model. This is the remote
+    /// side going away; for this unit leaving, see [`Self::leave`].
     pub fn unrelate(&self, relation: u64) -> Result<Vec<HookOutcome>> {
         let (endpoint, units) = self.dir.transact(|emu| {
             let rel = emu
@@ -407,12 +432,16 @@ impl Runner {
                 .ok_or_else(|| Error::invalid(format!("relation {relation} does not exist")))?;
             Ok((
                 rel.endpoint.clone(),
-                rel.remote_units.keys().cloned().collect::<Vec<_>>(),
+                rel.remote_units
+                    .iter()
+                    .filter(|(_, u)| !u.departing)
+                    .map(|(name, _)| name.clone())
+                    .collect::<Vec<_>>(),
             ))
         })?;
         let mut outcomes = Vec::new();
         for unit in units {
-            let outcome = self.depart(relation, &endpoint, &unit)?;
+            let outcome = self.depart(relation, &endpoint, &unit, None)?;
             let failed = !outcome.success();
             outcomes.push(outcome);
             if failed {
@@ -445,17 +474,71 @@ impl Runner {
                 .relations
                 .get(&relation)
                 .ok_or_else(|| Error::invalid(format!("relation {relation} does not exist")))?;
-            if !rel.remote_units.contains_key(unit) {
+            if rel.remote_units.get(unit).is_none_or(|u| u.departing) {
                 return Err(Error::invalid(format!(
                     "unit {unit:?} is not in relation {relation}"
                 )));
             }
             Ok(rel.endpoint.clone())
         })?;
-        self.depart(relation, &endpoint, unit)
+        self.depart(relation, &endpoint, unit, None)
     }
 
-    fn depart(&self, relation: u64, endpoint: &str, unit: &str) -> Result<HookOutcome> {
+    /// This unit leaves a relation (it is being removed, or the relation is, from our side):
+    /// `-relation-departed` for each remote unit with `JUJU_DEPARTING_UNIT` set to **this**
+    /// unit, as Juju does when the local unit departs, then `-relation-broken`. Charms tell
+    /// this apart from a remote unit leaving by comparing `JUJU_DEPARTING_UNIT` with
+    /// `JUJU_UNIT_NAME` (ops: `RelationDepartedEvent.departing_unit`).
+    pub fn leave(&self, relation: u64) -> Result<Vec<HookOutcome>> {
+        let (endpoint, units, me) = self.dir.transact(|emu| {
+            let model = emu.model();
+            let rel = model
+                .relations
+                .get(&relation)
+                .ok_or_else(|| Error::invalid(format!("relation {relation} does not exist")))?;
+            let units = rel
+                .remote_units
+                .iter()
+                .filter(|(_, u)| !u.departing)
+                .map(|(name, _)| name.clone())
+                .collect::<Vec<_>>();
+            Ok((rel.endpoint.clone(), units, model.unit.clone()))
+        })?;
+        let mut outcomes = Vec::new();
+        for unit in units {
+            let outcome = self.depart(relation, &endpoint, &unit, Some(&me))?;
+            let failed = !outcome.success();
+            outcomes.push(outcome);
+            if failed {
+                return Ok(outcomes);
+            }
+        }
+        self.dir.transact(|emu| {
+            if let Some(rel) = emu.model_mut().relations.get_mut(&relation) {
+                rel.broken = true;
+            }
+            Ok(())
+        })?;
+        let broken =
+            self.run(Hook::new(format!("{endpoint}-relation-broken")).with_relation(relation))?;
+        self.dir.transact(|emu| {
+            emu.model_mut().relations.remove(&relation);
+            Ok(())
+        })?;
+        outcomes.push(broken);
+        Ok(outcomes)
+    }
+
+    /// `-relation-departed` for `unit`; its bag stays readable for the relation's lifetime
+    /// (jujuc/relation-get.go@2365bb25: "Key value pairs for remote units that have departed
+    /// remain accessible for the lifetime of the relation").
+    fn depart(
+        &self,
+        relation: u64,
+        endpoint: &str,
+        unit: &str,
+        departing: Option<&str>,
+    ) -> Result<HookOutcome> {
         self.dir.transact(|emu| {
             if let Some(u) = emu
                 .model_mut()
@@ -467,18 +550,13 @@ impl Runner {
             }
             Ok(())
         })?;
-        let outcome = self.run(
-            Hook::new(format!("{endpoint}-relation-departed"))
-                .with_relation(relation)
-                .with_remote_unit(unit),
-        )?;
-        self.dir.transact(|emu| {
-            if let Some(rel) = emu.model_mut().relations.get_mut(&relation) {
-                rel.remote_units.remove(unit);
-            }
-            Ok(())
-        })?;
-        Ok(outcome)
+        let mut hook = Hook::new(format!("{endpoint}-relation-departed"))
+            .with_relation(relation)
+            .with_remote_unit(unit);
+        if let Some(departing) = departing {
+            hook = hook.with_departing_unit(departing);
+        }
+        self.run(hook)
     }
 
     /// Changes a remote unit's or the remote app's data (an empty value deletes a key) and

@@ -83,6 +83,7 @@ impl ModelDir {
         model.endpoints = info.endpoints;
         model.extra_bindings = info.extra_bindings;
         model.config = info.config;
+        model.actions = info.actions;
         model.leader = options.leader;
         let dir = Self::create(&options.model_dir, &model)?;
         dir.install_tools(&options.tool_executable)?;

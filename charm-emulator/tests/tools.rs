@@ -65,9 +65,10 @@ fn status_set_and_get() {
         f.json(&ctx, "status-get", &["--include-data", "--format=json"]),
         json!({"status": "active", "message": "ready to vote", "status-data": {}})
     );
+    // Juju's status-get.go@0cdccd5f `toDetails`: the message only with --include-data.
     assert_eq!(
         f.json(&ctx, "status-get", &["--format=json"]),
-        json!({"status": "active", "message": "ready to vote"})
+        json!({"status": "active"})
     );
     assert_eq!(text(&f.ok(&ctx, "status-get", &[]).stdout), "active\n");
     // A non-leader may not touch application status.
@@ -120,8 +121,12 @@ fn ports_are_buffered_and_listed_when_committed() {
     f.ok(&ctx, "open-port", &["icmp"]);
     f.ok(&ctx, "open-port", &["80/tcp"]);
     f.ok(&ctx, "close-port", &["80/tcp"]);
-    // opened-ports shows what earlier hooks committed, not this hook's changes.
-    assert_eq!(f.json(&ctx, "opened-ports", &["--format=json"]), json!([]));
+    // Juju >= 3.1 (the emulator claims 3.6.0): opened-ports merges this hook's pending
+    // changes (ports.go@285cce7f `mergeWithPendingChanges`); the open+close of 80 cancel.
+    assert_eq!(
+        f.json(&ctx, "opened-ports", &["--format=json"]),
+        json!(["icmp", "1000-2000/udp", "5000/tcp"])
+    );
     f.finish(&ctx, true);
 
     let ctx = f.open(Hook::new("update-status"));
@@ -294,7 +299,7 @@ fn relation_set_buffers_and_reads_own_writes() {
     let out = f.tool(&ctx, "relation-set", &["-r", "db:0", "--app", "x=1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("not the leader"),
+        text(&out.stderr) == "ERROR cannot write relation settings\n",
         "{}",
         text(&out.stderr)
     );
@@ -501,7 +506,7 @@ fn charm_state_tools() {
     );
     assert_eq!(
         f.json(&ctx, "state-get", &["zzz", "--format=json"]),
-        json!(null)
+        json!("")
     );
     assert_eq!(
         f.tool(&ctx, "state-get", &["zzz", "--strict"])

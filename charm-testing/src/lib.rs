@@ -252,6 +252,7 @@ impl Harness {
         model.endpoints = info.endpoints;
         model.extra_bindings = info.extra_bindings;
         model.config = info.config;
+        model.actions = info.actions;
         model.leader = true;
         Ok(Self {
             charm,
@@ -424,6 +425,17 @@ impl Harness {
 
     /// Runs any hook.
     pub fn run_hook(&mut self, hook: Hook) -> Output {
+        self.run_hook_ending(hook, None)
+    }
+
+    /// Runs a hook whose process is killed right after the charm committed its unit state,
+    /// before it could exit 0: Juju then drops the hook's buffered writes (ports, relation
+    /// data, charm state) although the framework's own record says they were sent.
+    pub fn run_killed_after_commit(&mut self, hook: &str) -> Output {
+        self.run_hook_ending(Hook::new(hook), Some(137))
+    }
+
+    fn run_hook_ending(&mut self, hook: Hook, exit_code: Option<i32>) -> Output {
         let context = match self.emulator.borrow_mut().open_context(hook) {
             Ok(ctx) => ctx,
             Err(err) => {
@@ -457,10 +469,11 @@ impl Harness {
                 tool_calls: 0,
             },
         };
+        let code = exit_code.unwrap_or(if result.result.is_ok() { 0 } else { 1 });
         let finished = self
             .emulator
             .borrow_mut()
-            .finish(&context.id, result.result.is_ok());
+            .finish_with_code(&context.id, code);
         Output {
             result: result.result,
             trace: result.trace,

@@ -39,6 +39,12 @@ fn setup() -> (tempfile::TempDir, ModelDir) {
         "options:\n  port:\n    type: int\n    default: 8080\n",
     )
     .unwrap();
+    // The emulator runs only declared actions, as Juju does.
+    std::fs::write(
+        charm.join("actions.yaml"),
+        "backup:\n  params:\n    target: {type: string}\n    depth: {type: object}\n",
+    )
+    .unwrap();
     let dir = ModelDir::init(&InitOptions {
         model_dir: tmp.path().join("model"),
         charm_dir: charm,
@@ -192,4 +198,40 @@ fn action_tools_run_as_processes() {
         text.contains("disk full") && text.contains("halfway") && text.contains("42"),
         "{text}"
     );
+}
+
+/// Free-text arguments follow `--` (a message starting with "-" is not a flag to gnuflag,
+/// as ops/hookcmds does), and a NUL, which no process argument can carry, does not fail.
+#[test]
+fn free_text_starting_with_a_dash_or_holding_a_nul_reaches_juju() {
+    let (_tmp, dir) = setup();
+    let ctx = dir
+        .transact(|emu| emu.open_context(Hook::new("install")))
+        .unwrap();
+    let mut juju = juju_in(&dir, &ctx);
+    let status = Status {
+        kind: StatusKind::Active,
+        message: "-5C outside\0inside".into(),
+    };
+    juju.status_set(&status, false).unwrap();
+    juju.application_version_set("-rc1").unwrap();
+    juju.juju_log(LogLevel::Info, "-v\0x").unwrap();
+    let model = dir.load().unwrap();
+    assert_eq!(model.unit_status.message, "-5C outside\u{FFFD}inside");
+    assert_eq!(model.application_version, "-rc1");
+
+    let params = serde_json::json!({"target": "/srv"});
+    dir.transact(|emu| emu.finish(&ctx.id, true).map(drop))
+        .unwrap();
+    let ctx = dir
+        .transact(|emu| {
+            emu.open_context(Hook::action("backup", params.as_object().unwrap().clone()))
+        })
+        .unwrap();
+    let mut juju = juju_in(&dir, &ctx);
+    juju.action_log("-halfway").unwrap();
+    juju.action_fail("-disk full").unwrap();
+    let action = dir.load().unwrap().action.unwrap();
+    assert_eq!(action.logs, ["-halfway"]);
+    assert_eq!(action.message.as_deref(), Some("-disk full"));
 }

@@ -25,7 +25,13 @@ impl HookTools for Fake {
         let stdout = match tool {
             "config-get" => serde_json::to_vec(&world.config).unwrap(),
             "status-set" => {
-                world.statuses.push(args.join(" "));
+                // `status-set KIND -- MESSAGE`: recorded as "KIND MESSAGE".
+                let words: Vec<&str> = args
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|a| *a != "--")
+                    .collect();
+                world.statuses.push(words.join(" "));
                 Vec::new()
             }
             "is-leader" => b"true".to_vec(),
@@ -46,7 +52,7 @@ pub fn env(dir: &std::path::Path, hook: &str) -> HookEnv {
         charm_dir: dir.to_owned(),
         unit_name: "hello/0".to_owned(),
         relation: None,
-        docker_host_ip: None,
+        ..Default::default()
     }
 }
 

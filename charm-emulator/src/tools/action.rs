@@ -45,10 +45,9 @@ pub(super) fn action_get(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>
 /// `action-set KEY[.KEY...]=VALUE...`: dotted keys nest; each part is lowercase letters,
 /// digits and hyphens, starting and ending with a letter or digit.
 pub(super) fn action_set(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>, ToolError> {
+    // jujuc/action-set.go@0cdccd5f Init: no arguments is fine; every dotted segment is
+    // checked, against the key syntax and against the reserved keys.
     let p = parse(&[], args)?;
-    if p.positional.is_empty() {
-        return Err(ToolError::Usage("no key=value pairs specified".to_owned()));
-    }
     let mut pairs = Vec::new();
     for arg in &p.positional {
         let (key, value) = arg.split_once('=').ok_or_else(|| {
@@ -62,10 +61,9 @@ pub(super) fn action_set(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>
                 )));
             }
         }
-        if RESERVED.contains(&path[0]) {
+        if let Some(reserved) = path.iter().find(|part| RESERVED.contains(part)) {
             return Err(ToolError::Usage(format!(
-                "cannot set reserved action key {:?}",
-                path[0]
+                "cannot set reserved action key {reserved:?}"
             )));
         }
         pairs.push((

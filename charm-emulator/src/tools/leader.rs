@@ -49,8 +49,9 @@ pub(super) fn leader_set(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>
     let p = parse(&[], args)?;
     let settings = key_values(&p.positional)?;
     if !call.model.leader {
+        // jujuc/leader-set.go@0cdccd5f annotates leader.go@2ba9927e's error.
         return Err(ToolError::Failed(
-            "cannot write settings: not the leader".to_owned(),
+            "cannot write leadership settings: cannot write settings: not the leader".to_owned(),
         ));
     }
     for (k, v) in settings {

@@ -90,7 +90,22 @@ pub(crate) struct Call<'a> {
     pub warnings: String,
 }
 
+/// Hooks Juju runs in a restricted context: every tool but a few answers
+/// `not implemented for restricted context` (jujuc/restricted.go@12baae6d
+/// `ErrRestrictedContext`; collect-metrics runs in the metrics collector's context, which
+/// embeds `RestrictedContext` and adds only the unit name and `add-metric`).
+pub const RESTRICTED_HOOKS: &[&str] = &["collect-metrics"];
+
+/// The tools a restricted context still serves.
+const RESTRICTED_ALLOWED: &[&str] = &["juju-log", "opened-ports", "add-metric"];
+
 impl Call<'_> {
+    /// Whether this call runs in a restricted context (e.g. `collect-metrics`).
+    pub(crate) fn restricted(&self) -> bool {
+        !self.context.hook.is_action()
+            && RESTRICTED_HOOKS.contains(&self.context.hook.name.as_str())
+    }
+
     /// Juju accepts `--format` on tools that print nothing, with a warning.
     pub(crate) fn warn_deprecated_format(&mut self, parsed: &args::Parsed, tool: &str) {
         if parsed.value("format").is_some() {
@@ -195,7 +210,13 @@ fn run(
         stdin,
         warnings: String::new(),
     };
-    let result = handler(&mut call, args);
+    let result = if call.restricted() && !RESTRICTED_ALLOWED.contains(&tool) {
+        Err(ToolError::Failed(
+            "not implemented for restricted context".to_owned(),
+        ))
+    } else {
+        handler(&mut call, args)
+    };
     let warnings = std::mem::take(&mut call.warnings);
     model.contexts.insert(context_id.to_owned(), context);
     match result {

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::args::{FORMAT, Flag, RELATION, check_empty, parse};
-use super::format::render;
+use super::format::{Format, render};
 use super::relation::resolve_relation;
 use super::{Call, ToolError};
 use crate::model::NetworkInfo;
@@ -86,7 +86,7 @@ pub(super) fn network_get(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8
         .map(|(flag, key)| (*key, selector_value(info, flag)))
         .collect();
     let value = match selected.len() {
-        0 => full_answer(info),
+        0 => full_answer(info, format == Format::Json),
         1 => selected[0].1.clone(),
         _ => Value::Object(
             selected
@@ -116,7 +116,9 @@ fn selector_value(info: &NetworkInfo, flag: &str) -> Value {
     }
 }
 
-fn full_answer(info: &NetworkInfo) -> Value {
+/// The whole answer. The legacy keys `address`, `macaddress` and `interfacename` are
+/// YAML-only: jujuc/network-get.go@2ba9927e tags them `json:"-" yaml:"address"` (and so on).
+fn full_answer(info: &NetworkInfo, json_only: bool) -> Value {
     let binds: Vec<Value> = info
         .bind_addresses
         .iter()
@@ -125,21 +127,27 @@ fn full_answer(info: &NetworkInfo) -> Value {
                 .addresses
                 .iter()
                 .map(|a| {
-                    json!({
+                    let mut v = json!({
                         "hostname": a.hostname,
                         "value": a.value,
-                        "address": a.value,
                         "cidr": a.cidr,
-                    })
+                    });
+                    if !json_only {
+                        v["address"] = json!(a.value);
+                    }
+                    v
                 })
                 .collect();
-            json!({
+            let mut v = json!({
                 "mac-address": b.mac_address,
                 "interface-name": b.interface_name,
                 "addresses": addresses,
-                "macaddress": b.mac_address,
-                "interfacename": b.interface_name,
-            })
+            });
+            if !json_only {
+                v["macaddress"] = json!(b.mac_address);
+                v["interfacename"] = json!(b.interface_name);
+            }
+            v
         })
         .collect();
     let mut out = Map::new();

@@ -24,11 +24,13 @@ pub(super) fn resolve_relation(call: &Call<'_>, given: Option<&str>) -> Result<u
             "invalid value {given:?} for flag -r: invalid relation id"
         ))
     })?;
+    // relationIdValue.Set returns ctx.Relation's NotFound error, "relation not found"
+    // (jujuc/relation-get.go@2365bb25); ops matches on that text (ops/model.py).
     if call.model.relations.contains_key(&id) {
         Ok(id)
     } else {
         Err(ToolError::Usage(format!(
-            "invalid value {given:?} for flag -r: relation id {id} not found"
+            "invalid value {given:?} for flag -r: relation not found"
         )))
     }
 }
@@ -42,8 +44,8 @@ fn broken_in_this_hook(call: &Call<'_>, id: u64) -> bool {
         )
 }
 
-/// `relation-ids [ENDPOINT] [--format]`: ids on the endpoint (default: the hook's), numeric
-/// order. A relation in its own `-broken` hook is still listed, as in Juju.
+/// `relation-ids [ENDPOINT] [--format]`: ids on the endpoint (default: the hook's), sorted as
+/// strings (jujuc/relation-ids.go@0cdccd5f: `sort.Strings(result)`, so `db:10` before `db:2`). A relation in its own `-broken` hook is still listed, as in Juju.
 pub(super) fn relation_ids(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>, ToolError> {
     let p = parse(&[FORMAT], args)?;
     let format = p.format()?;
@@ -62,13 +64,15 @@ pub(super) fn relation_ids(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u
             rel.endpoint.clone()
         }
     };
-    let ids: Vec<Value> = call
+    let mut ids: Vec<String> = call
         .model
         .relations
         .iter()
         .filter(|(id, r)| r.endpoint == endpoint && (!r.broken || broken_in_this_hook(call, **id)))
-        .map(|(id, r)| Value::String(format!("{}:{id}", r.endpoint)))
+        .map(|(id, r)| format!("{}:{id}", r.endpoint))
         .collect();
+    ids.sort();
+    let ids: Vec<Value> = ids.into_iter().map(Value::String).collect();
     Ok(render(format, &Value::Array(ids)))
 }
 
@@ -111,6 +115,12 @@ pub(super) fn relation_get(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u
     let mut app = p.flag("app");
     let target = match rest.next() {
         Some(given) if app => given.split('/').next().unwrap_or(given).to_owned(),
+        // An Init (usage) error in Juju: jujuc/relation-get.go@2365bb25.
+        Some(given) if !given.contains('/') => {
+            return Err(ToolError::Usage(format!(
+                "expected unit name, got application name {given:?}"
+            )));
+        }
         Some(given) => given.clone(),
         None if app => call
             .context
@@ -207,8 +217,9 @@ pub(super) fn relation_set(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u
     settings.extend(overrides);
     let app = p.flag("app");
     if app && !call.model.leader {
+        // jujuc/relation-set.go@3ff63137: `errors.Errorf("cannot write relation settings")`.
         return Err(ToolError::Failed(
-            "cannot write relation settings: this unit is not the leader".to_owned(),
+            "cannot write relation settings".to_owned(),
         ));
     }
     call.warn_deprecated_format(&p, "relation-set");

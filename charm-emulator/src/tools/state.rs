@@ -8,7 +8,7 @@ use super::format::render;
 use super::{Call, ToolError, yaml_settings};
 use crate::context::overlay;
 
-/// `state-get [--format] [--strict] [KEY|-]`: all state, or one value (null when unset;
+/// `state-get [--format] [--strict] [KEY|-]`: all state, or one value (`""` when unset;
 /// an error with `--strict`).
 pub(super) fn state_get(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>, ToolError> {
     let p = parse(&[FORMAT, Flag::boolean("strict")], args)?;
@@ -24,7 +24,9 @@ pub(super) fn state_get(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>,
             None if p.flag("strict") => {
                 return Err(ToolError::Failed(format!("{key:?} not found")));
             }
-            None => Value::Null,
+            // jujuc/state-get.go@67d89ab2: without --strict a missing key prints the empty
+            // value, "".
+            None => Value::String(String::new()),
         },
         None => Value::Object(
             state
@@ -46,6 +48,9 @@ pub(super) fn state_set(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>,
         None => Default::default(),
     };
     settings.extend(overrides);
+    for (k, v) in &settings {
+        check_quota(k, v)?;
+    }
     for (k, v) in settings {
         call.context.pending.state.insert(k, Some(v));
     }
@@ -61,4 +66,25 @@ pub(super) fn state_delete(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u
     check_empty(&p.positional[1..])?;
     call.context.pending.state.insert(key.clone(), None);
     Ok(Vec::new())
+}
+
+/// core/quota/fixed_limits.go@f550f91a: `MaxCharmStateKeySize = 256`,
+/// `MaxCharmStateValueSize = 64 * 1024`, checked by `SetCharmStateValue`
+/// (context/context.go@06bd0f8f) with `quota.CheckTupleSize` (core/quota/kv.go@c30759c5).
+pub(crate) const MAX_KEY_SIZE: usize = 256;
+/// See [`MAX_KEY_SIZE`].
+pub(crate) const MAX_VALUE_SIZE: usize = 64 * 1024;
+
+fn check_quota(key: &str, value: &str) -> Result<(), ToolError> {
+    if key.len() > MAX_KEY_SIZE {
+        return Err(ToolError::Failed(format!(
+            "max allowed key length ({MAX_KEY_SIZE}): quota limit exceeded"
+        )));
+    }
+    if value.len() > MAX_VALUE_SIZE {
+        return Err(ToolError::Failed(format!(
+            "max allowed value length ({MAX_VALUE_SIZE}): quota limit exceeded"
+        )));
+    }
+    Ok(())
 }

@@ -84,9 +84,12 @@ pub(super) fn status_get(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>
     ))
 }
 
+/// jujuc/status-get.go@0cdccd5f `toDetails`: `message` and `status-data` only with
+/// `--include-data`.
 fn status_details(status: &Status, include_data: bool) -> Value {
-    let mut v = json!({ "status": status.status, "message": status.message });
+    let mut v = json!({ "status": status.status });
     if include_data {
+        v["message"] = json!(status.message);
         v["status-data"] = Value::Object(status.data.clone());
     }
     v

@@ -44,6 +44,21 @@ options:
     description: no type means string, no default means null
 ";
 
+pub const ACTIONS: &str = "\
+backup:
+  params:
+    target: {type: object}
+    force: {type: boolean, default: false}
+greet:
+  params:
+    who: {type: string}
+noop: {}
+echo:
+  params:
+    text: {type: string}
+  required: [text]
+";
+
 /// A charm directory and a model directory made by `charm-emulator init`.
 pub struct Fixture {
     pub tmp: tempfile::TempDir,
@@ -64,6 +79,7 @@ impl Fixture {
         std::fs::create_dir_all(&charm).unwrap();
         std::fs::write(charm.join("metadata.yaml"), METADATA).unwrap();
         std::fs::write(charm.join("config.yaml"), CONFIG).unwrap();
+        std::fs::write(charm.join("actions.yaml"), ACTIONS).unwrap();
         if let Some(script) = script {
             write_executable(&charm.join("dispatch"), script);
         }
