@@ -29,7 +29,7 @@ mod view {
             Port::Tcp(8080)
         };
         unit.set_ports([ports]);
-        unit.publish_http("website", 8080)?;
+        unit.publish_http(endpoints::WEBSITE, 8080)?;
         Ok(())
     }
 }
