@@ -22,6 +22,7 @@ pub struct Project {
     file: ComposeFile,
     default_host_ip: Option<String>,
     environment: Environment,
+    disabled: Vec<String>,
 }
 
 impl Project {
@@ -36,7 +37,10 @@ impl Project {
     /// # Ok::<(), charm_docker::Error>(())
     /// ```
     pub fn new(name: &str, working_dir: impl Into<PathBuf>, file: ComposeFile) -> Result<Project> {
-        let working_dir = working_dir.into();
+        Project::unfiltered(name, working_dir.into(), file)?.apply_profiles(&[])
+    }
+
+    fn unfiltered(name: &str, working_dir: PathBuf, file: ComposeFile) -> Result<Project> {
         let working_dir = std::path::absolute(&working_dir).unwrap_or(working_dir);
         let normalized = names::normalize_project(name);
         if normalized.is_empty() {
@@ -52,6 +56,7 @@ impl Project {
             file,
             default_host_ip: None,
             environment: Environment::new(),
+            disabled: Vec::new(),
         })
     }
 
@@ -77,6 +82,7 @@ impl Project {
             path: path.into(),
             name: None,
             environment: Environment::new(),
+            profiles: None,
         }
     }
 
@@ -130,6 +136,73 @@ impl Project {
     /// The address ports without a host address are published on, if not all addresses.
     pub fn default_host_ip(&self) -> Option<&str> {
         self.default_host_ip.as_deref()
+    }
+
+    /// The name of container `number` of `service`: its `container_name`, else
+    /// `<project>-<service>-<number>`.
+    pub fn container_name(&self, service: &str, number: u32) -> String {
+        match self
+            .file
+            .service(service)
+            .and_then(|s| s.container_name.clone())
+        {
+            Some(name) => name,
+            None => names::container(&self.name, service, number),
+        }
+    }
+
+    /// Services left out because none of their profiles is enabled: `up` neither starts
+    /// them nor removes their containers as orphans.
+    pub fn disabled_services(&self) -> &[String] {
+        &self.disabled
+    }
+
+    /// Keeps only the services with no profile or an enabled one; refuses an enabled
+    /// service that depends on a disabled one.
+    fn apply_profiles(mut self, enabled: &[String]) -> Result<Project> {
+        let all = enabled.iter().any(|p| p == "*");
+        let on = |s: &crate::Service| {
+            s.profiles.is_empty() || all || s.profiles.iter().any(|p| enabled.contains(p))
+        };
+        let disabled: Vec<String> = self
+            .file
+            .services()
+            .iter()
+            .filter(|(_, s)| !on(s))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for (name, service) in self.file.services() {
+            if !on(service) {
+                continue;
+            }
+            if let Some(dep) = service
+                .depends_on
+                .iter()
+                .find(|(d, dep)| dep.required && disabled.contains(d))
+            {
+                return Err(Error::InvalidFile {
+                    file: self.origin(),
+                    line: None,
+                    message: format!(
+                        "services.{name}: depends on {}, whose profiles ({}) are not enabled",
+                        dep.0,
+                        self.file
+                            .service(dep.0)
+                            .map(|s| s.profiles.join(", "))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        self.file.remove_services(&disabled);
+        self.disabled = disabled;
+        Ok(self)
+    }
+
+    fn origin(&self) -> String {
+        self.config_files
+            .first()
+            .map_or_else(|| "compose file".to_owned(), |p| p.display().to_string())
     }
 
     /// The networks services use, by key, with their definition (`default` included when a
@@ -199,6 +272,7 @@ pub struct ProjectBuilder {
     path: PathBuf,
     name: Option<String>,
     environment: Environment,
+    profiles: Option<Vec<String>>,
 }
 
 impl ProjectBuilder {
@@ -211,6 +285,27 @@ impl ProjectBuilder {
     /// The variables to interpolate the file from (replacing any given before).
     pub fn environment(mut self, environment: Environment) -> ProjectBuilder {
         self.environment = environment;
+        self
+    }
+
+    /// The profiles to enable (`*` for all); without this call, those the environment's
+    /// `COMPOSE_PROFILES` lists (comma separated), as Compose.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("compose.yaml");
+    /// std::fs::write(&path, "services:\n  app: {image: x}\n  debug: {image: y, profiles: [debug]}\n")?;
+    /// let project = charm_docker::Project::builder(&path).build()?;
+    /// assert!(project.file().service("debug").is_none());
+    /// let project = charm_docker::Project::builder(&path).profiles(["debug"]).build()?;
+    /// assert!(project.file().service("debug").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn profiles<S: Into<String>>(
+        mut self,
+        profiles: impl IntoIterator<Item = S>,
+    ) -> ProjectBuilder {
+        self.profiles = Some(profiles.into_iter().map(Into::into).collect());
         self
     }
 
@@ -230,9 +325,19 @@ impl ProjectBuilder {
             .name
             .or_else(|| file.name().map(str::to_owned))
             .unwrap_or(dir_name);
-        let mut project = Project::new(&chosen, dir, file)?;
+        let mut project = Project::unfiltered(&chosen, dir, file)?;
         project.config_files = vec![absolute];
+        let profiles = self.profiles.unwrap_or_else(|| {
+            environment
+                .get("COMPOSE_PROFILES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect()
+        });
         project.environment = environment;
-        Ok(project)
+        project.apply_profiles(&profiles)
     }
 }

@@ -4,15 +4,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use bollard::models::{
-    ContainerStateStatusEnum, ContainerSummary, ContainerSummaryStateEnum, EndpointSettings,
-    HealthStatusEnum, NetworkConnectRequest, NetworkCreateRequest, VolumeCreateRequest,
+    ContainerStateStatusEnum, ContainerSummary, ContainerSummaryStateEnum, HealthStatusEnum,
+    NetworkConnectRequest, NetworkCreateRequest, VolumeCreateRequest,
 };
 use bollard::query_parameters::{CreateContainerOptions, ListNetworksOptions, ListVolumesOptions};
 use futures_util::future::{join_all, try_join_all, try_join3};
 
 use crate::engine::{Ctx, container_name, label};
 use crate::error::ServiceFailure;
-use crate::file::{Condition, Service};
+use crate::file::{Condition, PullPolicy, Service};
 use crate::plan::{Existing, Step, plan};
 use crate::progress::Progress;
 use crate::report::{Action, ContainerReport, ServiceReport, UpReport};
@@ -71,7 +71,10 @@ pub(crate) async fn up(
     // them.
     let orphans: Vec<(String, Vec<ContainerSummary>)> = by_service
         .iter()
-        .filter(|(service, _)| project.file().service(service).is_none())
+        .filter(|(service, _)| {
+            project.file().service(service).is_none()
+                && !project.disabled_services().contains(service)
+        })
         .map(|(s, c)| (s.clone(), c.clone()))
         .collect();
     for (service, containers) in orphans {
@@ -184,10 +187,27 @@ async fn ensure_images(
     let mut ids = HashMap::new();
     // An image that cannot be had fails the services using it, not the whole `up`.
     let mut missing = HashMap::new();
+    let policy = |reference: &str, wanted: PullPolicy| {
+        project.file().services().values().any(|s| {
+            image::with_default_tag(&s.image) == reference
+                && s.pull_policy.unwrap_or_default() == wanted
+        })
+    };
     for (reference, id) in references.into_iter().zip(found) {
+        let always = policy(&reference, PullPolicy::Always);
         let id = match id {
-            Some(id) => id,
-            None => match image::ensure(ctx.docker, ctx.host, &reference, progress).await {
+            Some(id) if !always => id,
+            None if policy(&reference, PullPolicy::Never) => {
+                missing.insert(
+                    reference.clone(),
+                    Error::ImageNotFound {
+                        image: reference,
+                        reason: "it is not present and pull_policy is never".to_owned(),
+                    },
+                );
+                continue;
+            }
+            _ => match image::ensure(ctx.docker, ctx.host, &reference, progress, always).await {
                 Ok(id) => {
                     report.pulled.push(reference.clone());
                     id
@@ -273,6 +293,25 @@ async fn ensure_networks(
             name: name.clone(),
             driver: def.driver.clone(),
             internal: def.internal.then_some(true),
+            attachable: def.attachable.then_some(true),
+            enable_ipv6: def.enable_ipv6.then_some(true),
+            options: (!def.driver_opts.is_empty())
+                .then(|| def.driver_opts.clone().into_iter().collect()),
+            ipam: def.ipam.as_ref().map(|ipam| bollard::models::Ipam {
+                driver: ipam.driver.clone(),
+                config: Some(
+                    ipam.config
+                        .iter()
+                        .map(|pool| bollard::models::IpamConfig {
+                            subnet: pool.subnet.clone(),
+                            gateway: pool.gateway.clone(),
+                            ip_range: pool.ip_range.clone(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
             labels: Some(labels),
             ..Default::default()
         };
@@ -429,7 +468,7 @@ async fn converge(
     // Old containers go first: a recreated one frees its name and host ports.
     try_join_all(removals.iter().map(|id| ctx.stop_and_remove(id, false))).await?;
     for (number, action) in creations {
-        let cname = names::container(project.name(), name, number);
+        let cname = project.container_name(name, number);
         create(ctx, &spec, project, name, number, &hash, &cname).await?;
         to_start.push((cname, action));
     }
@@ -462,7 +501,7 @@ async fn create(
 ) -> Result<()> {
     let options = CreateContainerOptions {
         name: Some(cname.to_owned()),
-        ..Default::default()
+        platform: spec.platform.clone().unwrap_or_default(),
     };
     let body = spec.body_for(project, service, number, hash);
     match ctx.docker.create_container(Some(options), body).await {
@@ -478,13 +517,10 @@ async fn create(
         }
         Err(e) => return Err(ctx.err(e)),
     }
-    for (network, aliases) in &spec.extra_networks {
+    for (network, endpoint) in &spec.extra_networks {
         let request = NetworkConnectRequest {
             container: cname.to_owned(),
-            endpoint_config: Some(EndpointSettings {
-                aliases: Some(aliases.clone()),
-                ..Default::default()
-            }),
+            endpoint_config: Some(endpoint.clone()),
         };
         ctx.docker
             .connect_network(network, request)
@@ -553,7 +589,7 @@ async fn wait_for_dependencies(
         };
         let budget = wait_budget(dep_service);
         let containers: Vec<String> = (1..=dep_service.replicas())
-            .map(|n| names::container(project.name(), dependency, n))
+            .map(|n| project.container_name(dependency, n))
             .collect();
         let fail = |reason: String| Error::Dependency {
             service: name.to_owned(),

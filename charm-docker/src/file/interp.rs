@@ -57,7 +57,8 @@ enum Mode {
     /// A map key: recorded, checked against `fields` when the map is a struct.
     Key {
         fields: Option<&'static [&'static str]>,
-        extensible: bool,
+        /// The struct's name, for the refusals of known but unsupported keys.
+        name: &'static str,
     },
 }
 
@@ -179,7 +180,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for De<'_, '_, D> {
         let mut v = self.visitor(visitor, Want::Any);
         // The specification allows extensions "within any structure" (compose-spec
         // 11-extension.md); docker-compose 1.29 accepts them in any mapping of its schema.
-        v.fields = Some((fields, true));
+        v.fields = Some((fields, name));
         self.inner.deserialize_struct(name, fields, v)
     }
 
@@ -208,8 +209,8 @@ struct Vis<'c, 'e, V> {
     ctx: &'c Ctx<'e>,
     mode: Mode,
     want: Want,
-    /// Set for a struct: its field names, and whether `x-` keys are allowed.
-    fields: Option<(&'static [&'static str], bool)>,
+    /// Set for a struct: its field names and its name.
+    fields: Option<(&'static [&'static str], &'static str)>,
 }
 
 impl<'c, 'e, V> Vis<'c, 'e, V> {
@@ -221,15 +222,19 @@ impl<'c, 'e, V> Vis<'c, 'e, V> {
         }
     }
 
-    /// Refuses an unknown struct field where `deny_unknown_fields` would.
+    /// Refuses an unknown struct field where `deny_unknown_fields` would, and a known but
+    /// unsupported one with the reason.
     fn key<E: de::Error>(&self, key: &str) -> Result<(), E> {
         if let Mode::Key {
             fields: Some(fields),
-            extensible,
+            name,
         } = self.mode
             && !fields.contains(&key)
-            && !(extensible && key.starts_with("x-"))
+            && !key.starts_with("x-")
         {
+            if let Some(why) = unsupported(name, key) {
+                return Err(E::custom(why));
+            }
             return Err(E::unknown_field(key, fields));
         }
         Ok(())
@@ -331,14 +336,14 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Vis<'_, '_, V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let (fields, extensible) = match self.fields {
-            Some((fields, extensible)) => (Some(fields), extensible),
-            None => (None, false),
+        let (fields, name) = match self.fields {
+            Some((fields, name)) => (Some(fields), name),
+            None => (None, ""),
         };
         self.inner.visit_map(Map {
             inner: map,
             ctx: self.ctx,
-            key_mode: Mode::Key { fields, extensible },
+            key_mode: Mode::Key { fields, name },
         })
     }
 
@@ -346,6 +351,27 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Vis<'_, '_, V> {
         // Enum tags are identifiers, never interpolated.
         self.inner.visit_enum(data)
     }
+}
+
+/// Keys of the Compose specification charm-docker refuses on purpose, with the reason.
+fn unsupported(name: &str, key: &str) -> Option<String> {
+    let why = match (name, key) {
+        ("Service", "build") => super::BUILD_REFUSAL,
+        ("Service", "pre_start" | "post_start" | "pre_stop") => {
+            "lifecycle hooks are not supported: run the command from the charm's handler"
+        }
+        ("Service", "provider") => "provider services are not supported: they need compose plugins",
+        ("Service", "develop") => "develop (compose watch) is for development machines, not charms",
+        ("Service", "extends") => {
+            "extends is not supported: render the merged service into the file the charm writes"
+        }
+        ("Service", "models") | ("RawFile", "models") => "models are not supported",
+        ("RawFile", "include") => {
+            "include is not supported: render one compose file from the charm's templates"
+        }
+        _ => return None,
+    };
+    Some(format!("{key}: {why}"))
 }
 
 struct Seq<'c, 'e, A> {

@@ -3,6 +3,7 @@
 
 mod de;
 mod duration;
+mod extra;
 mod interp;
 mod mount;
 mod port;
@@ -12,14 +13,14 @@ mod shell;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::error::Error;
-use crate::interpolate::Environment;
+use crate::interpolate::{self, Environment};
 
 /// `env` plus the `.env` file in `dir` (`env` wins), or the file's error.
 pub(crate) fn dotenv(env: &Environment, dir: &Path) -> Result<Environment, Error> {
@@ -34,6 +35,10 @@ pub(crate) fn dotenv(env: &Environment, dir: &Path) -> Result<Environment, Error
 }
 
 pub use duration::parse_duration;
+pub use extra::{
+    EnvFile, FileRef, Ipam, IpamPool, Logging, PullPolicy, ResourceSpec, Resources,
+    RestartPolicySpec, parse_bytes,
+};
 pub use mount::Mount;
 pub use port::{Port, Protocol};
 pub use service::{Command, Condition, Dependency, Healthcheck, Restart, Service, ServiceNetwork};
@@ -64,6 +69,8 @@ pub struct ComposeFile {
     services: BTreeMap<String, Service>,
     networks: BTreeMap<String, NetworkDef>,
     volumes: BTreeMap<String, VolumeDef>,
+    secrets: BTreeMap<String, PathBuf>,
+    configs: BTreeMap<String, PathBuf>,
     order: Vec<String>,
     /// Each service as written (interpolated, merge keys applied), for the config hash
     /// docker-compose 1.29 computes from its own normalisation (see compat.rs).
@@ -94,6 +101,18 @@ pub struct NetworkDef {
     /// Extra labels.
     #[serde(default, deserialize_with = "labels")]
     pub labels: BTreeMap<String, String>,
+    /// Address pools (needed for a service's `ipv4_address`).
+    #[serde(default)]
+    pub ipam: Option<Ipam>,
+    /// Driver options.
+    #[serde(default, deserialize_with = "extra::string_map")]
+    pub driver_opts: BTreeMap<String, String>,
+    /// Whether containers outside the project may attach.
+    #[serde(default)]
+    pub attachable: bool,
+    /// Whether the network has IPv6.
+    #[serde(default)]
+    pub enable_ipv6: bool,
 }
 
 /// A top-level `volumes:` entry (a null value means all defaults).
@@ -147,6 +166,47 @@ struct RawFile {
     networks: BTreeMap<String, Option<NetworkDef>>,
     #[serde(default, deserialize_with = "resources")]
     volumes: BTreeMap<String, Option<VolumeDef>>,
+    #[serde(default, deserialize_with = "resources")]
+    secrets: BTreeMap<String, Option<extra::FileDef>>,
+    #[serde(default, deserialize_with = "resources")]
+    configs: BTreeMap<String, Option<extra::FileDef>>,
+}
+
+/// Why `build:` is refused.
+pub(crate) const BUILD_REFUSAL: &str = "build is not supported: a charm runs prebuilt images and has no image builder; build and publish the image beforehand and name it with image:";
+
+/// Top-level secrets or configs: each must be a file, made absolute against `base`.
+fn file_defs(
+    defs: BTreeMap<String, Option<extra::FileDef>>,
+    kind: &str,
+    base: &Path,
+) -> Result<BTreeMap<String, PathBuf>, String> {
+    let mut out = BTreeMap::new();
+    for (name, def) in defs {
+        let def = def.unwrap_or_default();
+        let other = if def.external {
+            Some("external")
+        } else if def.environment.is_some() {
+            Some("environment")
+        } else if def.content.is_some() {
+            Some("content")
+        } else {
+            None
+        };
+        match (def.file, other) {
+            (Some(file), None) => {
+                let path = crate::spec::resolve(base, &file);
+                out.insert(name, path);
+            }
+            (_, Some(other)) => {
+                return Err(format!(
+                    "{kind}s.{name}: only file-based {kind}s are supported ({other} is not)"
+                ));
+            }
+            (None, None) => return Err(format!("{kind}s.{name}: file is missing")),
+        }
+    }
+    Ok(out)
 }
 
 /// `services:` keyed by unique names that are valid in container names.
@@ -178,7 +238,7 @@ impl ComposeFile {
     /// set (`${PORT:-5000}` is `5000`, `$$` is `$`; see [`crate::interpolate`]).
     #[allow(clippy::should_implement_trait)] // also implemented; this spares callers an import
     pub fn from_str(src: &str) -> Result<ComposeFile, Error> {
-        Self::parse(src, "compose file", &Environment::new())
+        Self::parse(src, "compose file", &Environment::new(), Path::new("."))
     }
 
     /// Parses and validates a compose file from its text, interpolating `${VAR}` and
@@ -201,7 +261,7 @@ impl ComposeFile {
     /// # Ok::<(), charm_docker::Error>(())
     /// ```
     pub fn from_str_with(src: &str, env: &Environment) -> Result<ComposeFile, Error> {
-        Self::parse(src, "compose file", env)
+        Self::parse(src, "compose file", env, Path::new("."))
     }
 
     /// Reads, parses and validates the compose file at `path`, interpolated from the `.env`
@@ -226,10 +286,15 @@ impl ComposeFile {
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let env = dotenv(env, dir)?;
-        Self::parse(&src, &path.display().to_string(), &env)
+        Self::parse(&src, &path.display().to_string(), &env, dir)
     }
 
-    fn parse(src: &str, origin: &str, env: &Environment) -> Result<ComposeFile, Error> {
+    fn parse(
+        src: &str,
+        origin: &str,
+        env: &Environment,
+        base: &Path,
+    ) -> Result<ComposeFile, Error> {
         let invalid = |line: Option<usize>, message: String| Error::InvalidFile {
             file: origin.to_owned(),
             line,
@@ -273,7 +338,7 @@ impl ComposeFile {
             networks: raw.networks.keys().cloned().collect(),
             volumes: raw.volumes.keys().cloned().collect(),
         };
-        match Self::validate(raw, env) {
+        match Self::validate(raw, env, base) {
             Ok(mut file) => {
                 file.raw = raw_services(src, env);
                 Ok(file)
@@ -290,13 +355,92 @@ impl ComposeFile {
         }
     }
 
-    fn validate(mut raw: RawFile, env: &Environment) -> Result<ComposeFile, String> {
-        // `environment: [NAME]` takes NAME's value from the caller's variables, or is left
-        // out of the container's environment when it has none (as Compose).
-        for service in raw.services.values_mut() {
+    fn validate(mut raw: RawFile, env: &Environment, base: &Path) -> Result<ComposeFile, String> {
+        for (name, service) in raw.services.iter_mut() {
+            // `env_file:` first, in order, then `environment:` over it.
+            let mut from_files = BTreeMap::new();
+            for env_file in &service.env_file {
+                let path = base.join(&env_file.path);
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        let vars = interpolate::parse_dotenv(&text).map_err(|(line, m)| {
+                            let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
+                            format!("services.{name}.env_file: {}{at}: {m}", path.display())
+                        })?;
+                        from_files.extend(vars);
+                    }
+                    Err(_) if !env_file.required => {}
+                    Err(e) => {
+                        return Err(format!(
+                            "services.{name}.env_file: cannot read {}: {e}",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+            for (key, value) in from_files {
+                service.environment.entry(key).or_insert(Some(value));
+            }
+            // `environment: [NAME]` takes NAME's value from the caller's variables, or is
+            // left out of the container's environment when it has none (as Compose).
             for (key, value) in service.environment.iter_mut() {
                 if value.is_none() {
                     *value = env.get(key).map(str::to_owned);
+                }
+            }
+        }
+        let all_services: BTreeSet<String> = raw.services.keys().cloned().collect();
+        let secrets = file_defs(raw.secrets, "secret", base)?;
+        let configs = file_defs(raw.configs, "config", base)?;
+        for (name, service) in raw.services.iter_mut() {
+            let context = |m: String| format!("services.{name}: {m}");
+            if service.pull_policy == Some(extra::PullPolicy::Build) {
+                return Err(context(BUILD_REFUSAL.to_owned()));
+            }
+            if service.container_name.is_some() && service.replicas() > 1 {
+                return Err(context(
+                    "container_name names one container, but the service wants several".into(),
+                ));
+            }
+            if service.network_mode.is_some() && !service.networks.is_empty() {
+                return Err(context(
+                    "network_mode and networks cannot both be set".into(),
+                ));
+            }
+            // A dependency that is not required may be absent.
+            service
+                .depends_on
+                .retain(|dep, d| d.required || all_services.contains(dep));
+            // Services named by network_mode, ipc, links and volumes_from start first.
+            let mut implicit = Vec::new();
+            for mode in [&service.network_mode, &service.ipc].into_iter().flatten() {
+                if let Some(other) = mode.strip_prefix("service:") {
+                    implicit.push(other.to_owned());
+                }
+            }
+            for link in &service.links {
+                implicit.push(link.split(':').next().unwrap_or(link).to_owned());
+            }
+            for from in &service.volumes_from {
+                if !from.starts_with("container:") {
+                    implicit.push(from.split(':').next().unwrap_or(from).to_owned());
+                }
+            }
+            for other in implicit {
+                if !all_services.contains(&other) {
+                    return Err(context(refcheck::unknown("service", &other, &all_services)));
+                }
+                service.depends_on.entry(other).or_default();
+            }
+            for (kind, refs, defs) in [
+                ("secret", &service.secrets, &secrets),
+                ("config", &service.configs, &configs),
+            ] {
+                for r in refs {
+                    if !defs.contains_key(&r.source) {
+                        let declared = defs.keys().cloned().collect();
+                        return Err(context(refcheck::unknown(kind, &r.source, &declared)));
+                    }
                 }
             }
         }
@@ -350,9 +494,20 @@ impl ComposeFile {
             services: raw.services,
             networks,
             volumes,
+            secrets,
+            configs,
             order,
             raw: BTreeMap::new(),
         })
+    }
+
+    /// Drops `names` from the services (disabled by profiles), keeping the order.
+    pub(crate) fn remove_services(&mut self, names: &[String]) {
+        self.services.retain(|n, _| !names.contains(n));
+        self.order.retain(|n| !names.contains(n));
+        for service in self.services.values_mut() {
+            service.depends_on.retain(|d, _| !names.contains(d));
+        }
     }
 
     /// Service `name` as written, interpolated (`Null` when unknown).
@@ -379,6 +534,16 @@ impl ComposeFile {
     /// The top-level networks by key.
     pub fn networks(&self) -> &BTreeMap<String, NetworkDef> {
         &self.networks
+    }
+
+    /// The top-level secrets by key: their files, absolute.
+    pub fn secrets(&self) -> &BTreeMap<String, PathBuf> {
+        &self.secrets
+    }
+
+    /// The top-level configs by key: their files, absolute.
+    pub fn configs(&self) -> &BTreeMap<String, PathBuf> {
+        &self.configs
     }
 
     /// The top-level volumes by key.
@@ -471,4 +636,4 @@ fn topological_order(services: &BTreeMap<String, Service>) -> Result<Vec<String>
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

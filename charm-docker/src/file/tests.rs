@@ -2,7 +2,7 @@
 //! hostile input.
 
 use super::*;
-use crate::{Environment, Error};
+use crate::{Environment, Error, file::PullPolicy};
 
 fn parse(src: &str) -> ComposeFile {
     match ComposeFile::from_str(src) {
@@ -567,4 +567,184 @@ fn dotenv_beside_the_file_is_read_and_the_caller_wins() {
         matches!(&err, Error::InvalidFile { line: Some(2), file, .. } if file.ends_with(".env")),
         "{err:?}"
     );
+}
+
+pub(crate) const FEATURES: &str = r#"
+services:
+  app:
+    image: charm-test/busybox
+    container_name: the-app
+    profiles: [web]
+    expose: ["3000", 4000, "5000-5001/udp"]
+    env_file: [app.env, {path: missing.env, required: false}]
+    environment: {FROM_BOTH: environment}
+    pull_policy: never
+    platform: linux/amd64
+    secrets: [token, {source: token, target: /etc/token}]
+    configs: [{source: conf, target: app.conf}]
+    links: ["db:database"]
+    cap_add: [NET_ADMIN]
+    cap_drop: [MKNOD]
+    sysctls: {net.core.somaxconn: 1024}
+    logging: {driver: json-file, options: {max-size: 10m, max-file: 3}}
+    ipc: "service:db"
+    volumes_from: ["db:ro"]
+    networks:
+      back:
+        ipv4_address: 172.28.5.4
+    depends_on:
+      db: {condition: service_started, required: true, restart: true}
+      optional: {condition: service_started, required: false}
+    deploy:
+      resources:
+        limits: {cpus: "0.5", memory: 64M, pids: 100}
+        reservations: {memory: 16m}
+      restart_policy: {condition: on-failure, max_attempts: 3}
+  db:
+    image: charm-test/busybox
+    network_mode: "none"
+secrets:
+  token: {file: ./token.txt}
+configs:
+  conf: {file: ./app.conf}
+networks:
+  back:
+    ipam:
+      config: [{subnet: 172.28.0.0/16}]
+"#;
+
+#[test]
+fn the_features_real_files_use() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.env"), "FROM_FILE=f\nFROM_BOTH=file\n").unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, FEATURES).unwrap();
+    let file = ComposeFile::from_path(&path).unwrap();
+    let app = file.service("app").unwrap();
+    assert_eq!(app.container_name.as_deref(), Some("the-app"));
+    assert_eq!(app.profiles, ["web"]);
+    assert_eq!(app.expose, ["3000/tcp", "4000/tcp", "5000/udp", "5001/udp"]);
+    assert_eq!(app.environment["FROM_FILE"].as_deref(), Some("f"));
+    assert_eq!(
+        app.environment["FROM_BOTH"].as_deref(),
+        Some("environment"),
+        "environment wins over env_file"
+    );
+    assert_eq!(app.pull_policy, Some(PullPolicy::Never));
+    assert_eq!(app.platform.as_deref(), Some("linux/amd64"));
+    assert_eq!(app.secrets.len(), 2);
+    assert_eq!(app.secrets[1].target.as_deref(), Some("/etc/token"));
+    assert_eq!(file.secrets()["token"], dir.path().join("token.txt"));
+    assert_eq!(file.configs()["conf"], dir.path().join("app.conf"));
+    assert_eq!(app.links, ["db:database"]);
+    assert_eq!((app.cap_add.len(), app.cap_drop.len()), (1, 1));
+    assert_eq!(app.sysctls["net.core.somaxconn"], "1024");
+    let logging = app.logging.as_ref().unwrap();
+    assert_eq!(logging.driver.as_deref(), Some("json-file"));
+    assert_eq!(logging.options["max-file"], "3");
+    assert_eq!(app.ipc.as_deref(), Some("service:db"));
+    assert_eq!(app.volumes_from, ["db:ro"]);
+    assert_eq!(
+        app.networks["back"].ipv4_address.as_deref(),
+        Some("172.28.5.4")
+    );
+    assert!(app.depends_on["db"].restart);
+    assert!(
+        !app.depends_on.contains_key("optional"),
+        "an absent dependency that is not required is dropped"
+    );
+    let deploy = app.deploy.as_ref().unwrap();
+    let limits = deploy.resources.as_ref().unwrap().limits.as_ref().unwrap();
+    assert_eq!(
+        (limits.cpus, limits.memory, limits.pids),
+        (Some(0.5), Some(64 << 20), Some(100))
+    );
+    assert_eq!(
+        deploy.restart_policy.as_ref().unwrap().max_attempts,
+        Some(3)
+    );
+    assert_eq!(
+        file.service("db").unwrap().network_mode.as_deref(),
+        Some("none")
+    );
+    let ipam = file.networks()["back"].ipam.as_ref().unwrap();
+    assert_eq!(ipam.config[0].subnet.as_deref(), Some("172.28.0.0/16"));
+    // ipc, links and volumes_from order db first.
+    assert_eq!(file.order(), ["db", "app"]);
+}
+
+#[test]
+fn unsupported_keys_are_refused_with_the_reason() {
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "services:\n  a:\n    build: .\n",
+            3,
+            "build is not supported: a charm runs prebuilt images and has no image builder",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    extends: {service: b}\n",
+            4,
+            "extends is not supported",
+        ),
+        (
+            "include: [other.yaml]\nservices: {}\n",
+            1,
+            "include is not supported",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    post_start: [{command: x}]\n",
+            4,
+            "lifecycle hooks",
+        ),
+    ];
+    for (src, line, needle) in cases {
+        let (got, message) = invalid(src);
+        assert_eq!(got, Some(*line), "{message}");
+        assert!(message.contains(needle), "{message}");
+    }
+    for (src, needle) in [
+        (
+            "services:\n  a: {image: x, pull_policy: build}\n",
+            "build is not supported",
+        ),
+        (
+            "services:\n  a: {image: x, secrets: [s]}\nsecrets: {s: {environment: S}}\n",
+            "only file-based secrets",
+        ),
+        (
+            "services:\n  a: {image: x, configs: [c]}\nconfigs: {c: {content: hi}}\n",
+            "only file-based configs",
+        ),
+        (
+            "services:\n  a: {image: x, secrets: [nope]}\n",
+            "secret \"nope\" is not declared",
+        ),
+        (
+            "services:\n  a: {image: x, network_mode: host, networks: [n]}\nnetworks: {n: }\n",
+            "cannot both be set",
+        ),
+        (
+            "services:\n  a: {image: x, container_name: c, scale: 2}\n",
+            "container_name",
+        ),
+        (
+            "services:\n  a: {image: x, links: [nope]}\n",
+            "service \"nope\" is not declared",
+        ),
+        (
+            "services:\n  a: {image: x, env_file: absent.env}\n",
+            "cannot read",
+        ),
+        (
+            "services:\n  a: {image: x, expose: [\"80:80\"]}\n",
+            "use ports:",
+        ),
+        (
+            "services:\n  a: {image: x, deploy: {resources: {limits: {memory: lots}}}}\n",
+            "invalid size",
+        ),
+    ] {
+        let (_, message) = invalid(src);
+        assert!(message.contains(needle), "{message}");
+    }
 }
