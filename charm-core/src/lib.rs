@@ -35,6 +35,7 @@ extern crate self as charm_core;
 
 mod bus;
 pub mod config;
+mod const_check;
 pub mod endpoint;
 mod error;
 pub mod flag;
@@ -160,6 +161,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
+    pub use crate::const_check::{Message, layers_declare, unknown_layer_flag};
     use crate::endpoint::str_eq;
     pub use crate::endpoint::{
         EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,
@@ -197,18 +199,6 @@ pub mod __private {
         let mut i = 0;
         while i < flags.len() {
             if str_eq(flags[i], flag) {
-                return true;
-            }
-            i += 1;
-        }
-        false
-    }
-
-    /// Whether any of `layers` declares `flag` (const).
-    pub const fn layers_declare(layers: &[&Layer], flag: &str) -> bool {
-        let mut i = 0;
-        while i < layers.len() {
-            if contains(layers[i].flags, flag) || layers_declare(layers[i].layers, flag) {
                 return true;
             }
             i += 1;

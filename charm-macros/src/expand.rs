@@ -285,14 +285,12 @@ fn generate(
     // Flags the macro could not see: const-checked against the layers' declarations, with the
     // error on the user's literal.
     let deferred = checked.deferred.iter().map(|lit| {
-        let msg = format!(
-            "unknown flag `{}`: neither this module's `flags(...)` nor any of its layers' declares \
-             it; check the spelling against the layers' `flags(...)`, or declare it in this \
-             module's `flags(...)`",
-            lit.value()
-        );
         quote_spanned! {lit.span()=>
-            const _: () = if !#p::layers_declare(&[#(#layer_refs),*], #lit) { ::core::panic!(#msg) };
+            const _: () = if let ::core::option::Option::Some(msg) =
+                #p::unknown_layer_flag(&[#(#layer_refs),*], #lit)
+            {
+                ::core::panic!("{}", msg.as_str())
+            };
         }
     });
     // The flags this macro knows for charm-core's own layers must really be theirs: a const

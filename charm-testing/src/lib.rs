@@ -511,6 +511,13 @@ impl Harness {
             .unwrap_or_default()
     }
 
+    /// Whether the last successful hook left `flag` set: `h.is_flag_set(app::flags::APP_RUNNING)`,
+    /// with the charm's typed flag.
+    pub fn is_flag_set(&self, flag: impl charm_core::FlagName) -> bool {
+        let name = flag.flag_name();
+        self.snapshot().is_some_and(|s| s.flags.contains_key(name))
+    }
+
     /// Juju log records at `level` (`INFO`, `WARNING`, ...).
     pub fn logs(&self, level: &str) -> Vec<String> {
         self.model()

@@ -52,7 +52,7 @@ fn a_hook_turns_one_state_into_the_next() {
     out.result.as_ref().unwrap();
     assert_eq!(h.unit_status().message, "serving");
     assert_eq!(h.opened_ports(), ["8080/tcp"]);
-    assert!(h.flags().contains(&"web.running".to_owned()));
+    assert!(h.is_flag_set(web::flags::WEB_RUNNING));
     assert_eq!(
         out.trace.handlers(),
         ["harness::web::start", "harness::web::ports"]

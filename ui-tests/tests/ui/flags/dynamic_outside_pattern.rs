@@ -1,0 +1,20 @@
+// A flag named at run time without a declared pattern: a `format!`ed name is no flag,
+// and a pattern the charm does not declare does not exist.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running", "app.worker.*"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when_not("app.running")]
+    fn start(unit: &mut Unit) -> Result<()> {
+        let name = unit.unit_name().replace('/', "-");
+        unit.set_flag(&format!("app.worker.{name}"));
+        unit.set_flag(&flags::APP_JOB.with(&name)?);
+        Ok(())
+    }
+}
+
+fn main() {}
