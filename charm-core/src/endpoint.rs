@@ -49,6 +49,10 @@ pub struct Endpoint {
     pub interface: String,
     /// Its relations, by id.
     pub relations: Vec<Relation>,
+    /// This unit's name (`app/0`), for interfaces that check they are authorised
+    /// (`pgsql`'s `allowed-units`); empty when unknown.
+    #[serde(default)]
+    pub local_unit: String,
 }
 
 impl Endpoint {
@@ -58,6 +62,7 @@ impl Endpoint {
             name: name.to_owned(),
             interface: interface.to_owned(),
             relations: Vec::new(),
+            local_unit: String::new(),
         }
     }
 
@@ -274,9 +279,17 @@ pub(crate) fn interface_flags(
         ("pgsql", Role::Requires) => {
             let pg = crate::interfaces::Postgres::from_endpoint(endpoint, warnings);
             let wanted = published.get("database").map(String::as_str);
-            let available = pg
-                .credentials()
-                .is_some_and(|c| wanted.is_none_or(|w| w == c.database));
+            let available = match (pg.credentials(), wanted) {
+                (Some(c), Some(w)) if w != c.database => {
+                    warnings.push(format!(
+                        "pgsql: unit {} key `database` is {:?}, but this charm asked for {w:?}",
+                        c.unit, c.database
+                    ));
+                    false
+                }
+                (Some(_), _) => true,
+                (None, _) => false,
+            };
             vec![
                 (flag("connected"), joined),
                 (flag("database.available"), available),

@@ -44,6 +44,7 @@ pub mod hook;
 pub mod interfaces;
 pub mod juju;
 mod juju_view;
+mod redact;
 mod registry;
 pub mod render;
 mod run;

@@ -158,10 +158,16 @@ impl Unit {
         let resync = matches!(hook.as_str(), "install" | "upgrade-charm");
         for def in self.charm.endpoints {
             let this_hook = relation_hook.is_some_and(|(ep, _)| ep == def.name);
-            if !(this_hook || resync || !self.endpoints.contains_key(def.name)) {
+            // A snapshot with secrets taken out is read again (see `redact`).
+            let redacted = self
+                .endpoints
+                .get(def.name)
+                .is_some_and(crate::redact::has_redacted);
+            if !(this_hook || resync || redacted || !self.endpoints.contains_key(def.name)) {
                 continue;
             }
             let mut endpoint = Endpoint::new(def.name, def.interface);
+            endpoint.local_unit = self.env.unit_name.clone();
             let broken = match (&self.env.relation, relation_hook) {
                 (Some(rel), Some((ep, "broken"))) if ep == def.name => Some(rel.id.clone()),
                 _ => None,
@@ -200,7 +206,10 @@ impl Unit {
         kind: Option<&str>,
     ) {
         let name = def.name;
-        let changed = crate::endpoint::changed_keys(self.endpoints.get(name), &endpoint);
+        // Compared with secrets as hash markers, as the snapshot keeps them.
+        let old = self.endpoints.get(name).map(crate::redact::redact);
+        let changed =
+            crate::endpoint::changed_keys(old.as_ref(), &crate::redact::redact(&endpoint));
         if !changed.is_empty() {
             self.flags
                 .set(&format!("endpoint.{name}.changed"), Value::Null);
@@ -726,10 +735,14 @@ impl Unit {
             self.kv
                 .insert(KV_CONFIG.to_owned(), serde_json::to_value(&self.config)?);
         }
-        self.kv.insert(
-            KV_ENDPOINTS.to_owned(),
-            serde_json::to_value(&self.endpoints)?,
-        );
+        // Secrets never reach the unit state file (see `redact`).
+        let stored: BTreeMap<&String, Endpoint> = self
+            .endpoints
+            .iter()
+            .map(|(name, ep)| (name, crate::redact::redact(ep)))
+            .collect();
+        self.kv
+            .insert(KV_ENDPOINTS.to_owned(), serde_json::to_value(&stored)?);
         self.kv.insert(
             KV_PUBLISHED.to_owned(),
             serde_json::to_value(&self.publish)?,
@@ -757,6 +770,45 @@ impl Unit {
             let diff = crate::juju_view::relation_diff(&juju_bag, before, bag);
             if !diff.is_empty() {
                 self.juju.relation_set(id, &diff, false)?;
+            }
+        }
+        self.flush_pgsql_app_request()
+    }
+
+    /// A pgsql client's request (`database`, `roles`, `extensions`) also goes in the
+    /// application bag, from the leader: pgbouncer-k8s reads it there only
+    /// (canonical/pgbouncer-k8s-operator `src/relations/db.py@335d6e68`), postgresql reads
+    /// the application bag first (canonical/postgresql-operator `src/relations/db.py@06955dd3`).
+    fn flush_pgsql_app_request(&mut self) -> Result<()> {
+        let mut ids = Vec::new();
+        for def in self.charm.endpoints {
+            if def.interface == "pgsql"
+                && def.role == Role::Requires
+                && let Some(ep) = self.endpoints.get(def.name)
+            {
+                ids.extend(ep.relation_ids().map(str::to_owned));
+            }
+        }
+        if ids.is_empty() || !self.is_leader()? {
+            return Ok(());
+        }
+        let app = self.app_name().to_owned();
+        for id in ids {
+            let request: Bag = self
+                .publish
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| crate::interfaces::pgsql::REQUEST_KEYS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if request.is_empty() {
+                continue;
+            }
+            let juju_bag = self.juju.relation_get(&id, &app, true)?;
+            let diff = crate::juju_view::relation_diff(&juju_bag, None, &request);
+            if !diff.is_empty() {
+                self.juju.relation_set(&id, &diff, true)?;
             }
         }
         Ok(())

@@ -5,9 +5,13 @@
 //! number, ...) is left out with a WARNING naming the unit and key, never a panic.
 
 mod http;
-mod pgsql;
+mod json_data;
+mod libpq;
+pub(crate) mod pgsql;
 mod redis;
 
 pub use http::Http;
+pub use json_data::decoded;
+pub use libpq::parse_libpq;
 pub use pgsql::{PgCredentials, Postgres};
 pub use redis::{Redis, RedisHost};

@@ -1,3 +1,4 @@
+use super::json_data::decoded;
 use crate::endpoint::{Endpoint, Interface, shown, valid_host, valid_port};
 
 /// One Redis server published over a `redis` relation.
@@ -60,41 +61,65 @@ impl Redis {
     }
 }
 
+/// Keys a redis provider may name its host under, in the order tried: the reactive
+/// interface's `host` (omnivector-solutions/interface-redis `provides.py@19ad97be`), the
+/// redis-k8s library's and the old redis charm's `hostname`
+/// (canonical/redis-k8s-operator `lib/charms/redis_k8s/v0/redis.py@059c0fb6`), then the
+/// address Juju fills in itself, which the reactive requirer reads
+/// (interface-redis `requires.py@bb959bf1`: `get_remote_all('private-address')`).
+const HOST_KEYS: [&str; 3] = ["host", "hostname", "private-address"];
+
 impl Interface for Redis {
     const INTERFACE: &'static str = "redis";
 
     fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self {
         let mut hosts = Vec::new();
         for (unit, bag) in endpoint.units() {
-            // Versions of the redis interface differ: `host`, `hostname` or the address Juju
-            // fills in.
-            let Some((key, host)) = ["host", "hostname", "private-address"]
-                .iter()
-                .find_map(|k| bag.get(*k).map(|v| (*k, v)))
-            else {
+            // Values may be JSON-encoded (charms.reactive's Endpoint API): decode as it does.
+            let get = |key: &str| bag.get(key).map(|v| decoded(v).into_owned());
+            let Some(port_text) = get("port") else {
                 continue; // nothing published yet: not an error
             };
-            if !valid_host(host) {
-                warnings.push(format!(
-                    "redis: ignoring unit {unit}: key `{key}` is not a usable host: {}",
-                    shown(host)
-                ));
-                continue;
-            }
-            let Some(port_text) = bag.get("port") else {
-                continue;
-            };
-            let Some(port) = valid_port(port_text) else {
+            let Some(port) = valid_port(&port_text) else {
                 warnings.push(format!(
                     "redis: ignoring unit {unit}: key `port` is not a port number: {}",
-                    shown(port_text)
+                    shown(&port_text)
                 ));
                 continue;
             };
-            let password = bag.get("password").filter(|p| !p.is_empty()).cloned();
+            // The first usable host key wins; an unusable one is reported and the next tried.
+            let mut host = None;
+            let mut unusable = Vec::new();
+            for key in HOST_KEYS {
+                let Some(value) = get(key) else { continue };
+                if valid_host(&value) {
+                    host = Some(value);
+                    break;
+                }
+                unusable.push(format!(
+                    "key `{key}` is not a usable host: {}",
+                    shown(&value)
+                ));
+            }
+            let Some(host) = host else {
+                if !unusable.is_empty() {
+                    warnings.push(format!(
+                        "redis: ignoring unit {unit}: {}",
+                        unusable.join("; ")
+                    ));
+                }
+                continue;
+            };
+            if !unusable.is_empty() {
+                warnings.push(format!(
+                    "redis: unit {unit}: {} (using {host})",
+                    unusable.join("; ")
+                ));
+            }
+            let password = get("password").filter(|p| !p.is_empty());
             hosts.push(RedisHost {
                 unit: unit.to_owned(),
-                host: host.clone(),
+                host,
                 port,
                 password,
             });
