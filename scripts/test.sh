@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 scripts/docker-up.sh
 scripts/build-test-images.sh
+# charmcraft (PyPI, in target/venvs/charmcraft) for cargo-charm's test of the packed voting-app.
+scripts/venv-charmcraft.sh >/dev/null
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
