@@ -9,11 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-const CARGO_CHARM: &str = env!("CARGO_BIN_EXE_cargo-charm");
+mod common;
+use common::{analyse, workspace};
 
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
+const CARGO_CHARM: &str = env!("CARGO_BIN_EXE_cargo-charm");
 
 /// voting-app.charm, packed once for every test of this file.
 fn packed() -> &'static Path {
@@ -217,51 +216,6 @@ fn charmcraft_analyse_finds_nothing_that_applies_to_a_binary_charm() {
             "charmcraft ran no {lint} lint: {names:?}"
         );
     }
-}
-
-/// Runs `charmcraft analyse --format=json` on `charm`: its exit code and each
-/// (name, check type, result, text).
-pub fn analyse(charm: &Path) -> (i32, Vec<(String, String, String, String)>) {
-    let setup = Command::new(workspace().join("scripts/venv-charmcraft.sh"))
-        .output()
-        .unwrap();
-    assert!(
-        setup.status.success(),
-        "scripts/venv-charmcraft.sh failed:\n{}",
-        String::from_utf8_lossy(&setup.stderr)
-    );
-    let charmcraft = String::from_utf8_lossy(&setup.stdout).trim().to_owned();
-    let runtime = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(runtime.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
-    let run = Command::new(&charmcraft)
-        .args(["analyse", "--format=json"])
-        .arg(charm)
-        .env("XDG_RUNTIME_DIR", runtime.path())
-        .output()
-        .unwrap();
-    // charmcraft exits 0 when clean, 3 on warnings only (2 on errors).
-    let code = run.status.code().unwrap_or(-1);
-    assert!(
-        code == 0 || code == 3,
-        "charmcraft analyse failed ({code}):\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap_or_else(|e| {
-        panic!(
-            "charmcraft analyse gave no JSON ({e}):\n{}",
-            String::from_utf8_lossy(&run.stdout)
-        )
-    });
-    let results = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let s = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
-            (s("name"), s("check_type"), s("result"), s("text"))
-        })
-        .collect();
-    (code, results)
 }
 
 #[test]
