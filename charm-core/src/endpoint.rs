@@ -99,6 +99,116 @@ impl Interface for Endpoint {
     }
 }
 
+/// A checked endpoint of metadata.yaml, typed by its interface: a constant of the
+/// `endpoints` module `#[charm]` generates (`endpoints::REDIS: EndpointName<Redis>`).
+///
+/// It cannot be made from a string. Its interface is the one metadata.yaml gives the
+/// endpoint (`Redis` for `redis`, `Postgres` for `pgsql`, `Http` for `http`, the untyped
+/// [`Endpoint`] for any other), so reading an endpoint as another interface does not compile.
+pub struct EndpointName<I> {
+    name: &'static str,
+    interface: std::marker::PhantomData<fn() -> I>,
+}
+
+impl<I> EndpointName<I> {
+    /// Made by the macros only, for endpoints of metadata.yaml.
+    #[doc(hidden)]
+    pub const fn __checked(name: &'static str) -> Self {
+        Self {
+            name,
+            interface: std::marker::PhantomData,
+        }
+    }
+
+    /// The endpoint's name in metadata.yaml, e.g. `"redis"`.
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+impl<I> Clone for EndpointName<I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I> Copy for EndpointName<I> {}
+
+impl<I> std::fmt::Debug for EndpointName<I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EndpointName({:?})", self.name)
+    }
+}
+
+/// What the endpoint methods accept for an endpoint read as interface `I`: an
+/// [`EndpointName<I>`]. Sealed: a string is not an endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an endpoint of interface `{I}`",
+    label = "expected a constant of the generated `endpoints` module whose interface is `{I}`",
+    note = "endpoints are typed by the interface metadata.yaml gives them: write \
+            `endpoints::REDIS` for endpoint `redis`, and read it as its own interface \
+            (`unit.interface(endpoints::REDIS)` infers it)"
+)]
+pub trait EndpointOf<I>: Copy + sealed::Sealed {
+    /// The endpoint's name.
+    fn endpoint_name(self) -> &'static str;
+}
+
+impl<I> EndpointOf<I> for EndpointName<I> {
+    fn endpoint_name(self) -> &'static str {
+        self.name
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<I> Sealed for super::EndpointName<I> {}
+}
+
+/// Remote data keys each built-in interface documents, besides the ones Juju puts in every
+/// unit's bag (`private-address`, `ingress-address`, `egress-subnets`): the keys an
+/// `endpoint.<name>.changed.<key>` flag can name on an endpoint of that interface and role.
+/// `None` for interfaces the framework does not know (any key goes).
+///
+/// `const` so that `#[charm]` can assert that its copy agrees with this one.
+pub const fn interface_remote_keys(interface: &str, role: Role) -> Option<&'static [&'static str]> {
+    let requires = matches!(role, Role::Requires);
+    let provides = matches!(role, Role::Provides);
+    if str_eq(interface, "redis") && requires {
+        // What a redis server publishes (the seed's redis charm): host, port, password.
+        Some(&["host", "port", "password"])
+    } else if str_eq(interface, "redis") && provides {
+        Some(&[])
+    } else if str_eq(interface, "pgsql") && requires {
+        // What interface-pgsql's server side publishes.
+        Some(&[
+            "allowed-units",
+            "database",
+            "host",
+            "master",
+            "password",
+            "port",
+            "schema_password",
+            "schema_user",
+            "standbys",
+            "state",
+            "user",
+            "version",
+        ])
+    } else if str_eq(interface, "pgsql") && provides {
+        Some(&["database", "roles", "extensions"])
+    } else if str_eq(interface, "http") && requires {
+        Some(&["hostname", "port"])
+    } else if str_eq(interface, "http") && provides {
+        Some(&[])
+    } else {
+        None
+    }
+}
+
+/// Keys Juju itself writes in every unit's relation data bag.
+pub const JUJU_RELATION_KEYS: &[&str] = &["egress-subnets", "ingress-address", "private-address"];
+
 /// Flag suffixes each built-in interface raises, on `<endpoint>.<suffix>`.
 ///
 /// `const` so that `#[charm]`, which must know these names to check flags at compile time,

@@ -17,7 +17,7 @@
 //!     fn greet(unit: &mut Unit) -> Result<()> {
 //!         let config = unit.config()?;
 //!         unit.status_active(format!("Hello, {}!", config.name))?;
-//!         unit.set_flag("hello.greeted");
+//!         unit.set_flag(flags::HELLO_GREETED);
 //!         Ok(())
 //!     }
 //! }
@@ -37,6 +37,7 @@ mod bus;
 pub mod config;
 pub mod endpoint;
 mod error;
+pub mod flag;
 mod flags;
 pub mod hook;
 pub mod interfaces;
@@ -53,8 +54,9 @@ pub use charm_macros::{
     when_not, when_not_all,
 };
 pub use config::{ConfigValue, TypedConfig};
-pub use endpoint::{Bag, Endpoint, Interface, Relation};
+pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation};
 pub use error::{Error, Result};
+pub use flag::{DynFlag, Flag, FlagName, FlagPattern};
 pub use hook::HookEnv;
 pub use juju::{LogLevel, Port, Status, StatusKind};
 pub use registry::{
@@ -96,9 +98,9 @@ pub mod docker {
     fn check_engine(unit: &mut crate::Unit) -> crate::Result<()> {
         let answer = unit.docker().and_then(|engine| Ok(engine.ping()?));
         match answer {
-            Ok(()) => unit.set_flag("docker.available"),
+            Ok(()) => unit.set_flag(flags::DOCKER_AVAILABLE),
             Err(err) => {
-                unit.clear_flag("docker.available");
+                unit.clear_flag(flags::DOCKER_AVAILABLE);
                 let reason = match &err {
                     crate::Error::Docker(Error::EngineUnreachable { host, .. }) => {
                         format!("Docker engine not reachable at {host}")
@@ -143,8 +145,8 @@ pub mod docker {
 pub mod prelude {
     pub use crate::interfaces::{Http, Postgres, Redis};
     pub use crate::{
-        Converged, Endpoint, Error, LogLevel, Port, Result, StatusKind, Unit, hook, only_once,
-        when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
+        Converged, DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, hook,
+        only_once, when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
     };
 }
 
@@ -153,8 +155,11 @@ pub mod prelude {
 pub mod __private {
     pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
     use crate::endpoint::str_eq;
-    pub use crate::endpoint::{Interface, interface_flag_suffixes};
+    pub use crate::endpoint::{
+        EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,
+    };
     pub use crate::error::{Error, Result};
+    pub use crate::flag::{Flag, FlagPattern};
     pub use crate::registry::{
         Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
         TriggerWhen,
@@ -163,7 +168,7 @@ pub mod __private {
 
     /// Reads endpoint `name` as interface `I` for an injected handler parameter.
     pub fn endpoint<I: Interface>(unit: &mut Unit, name: &str) -> Result<I> {
-        unit.interface::<I>(name)
+        unit.interface_named::<I>(name)
     }
 
     /// Builds a typed config from this hook's values.
@@ -203,6 +208,15 @@ pub mod __private {
             i += 1;
         }
         false
+    }
+
+    /// Whether two optional lists of names are equal (const).
+    pub const fn same_keys(a: Option<&[&str]>, b: Option<&[&str]>) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => same_names(a, b),
+            (None, None) => true,
+            _ => false,
+        }
     }
 
     /// Whether two lists of names are equal (const, for checks of the macros' built-in tables).

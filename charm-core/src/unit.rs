@@ -9,10 +9,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::config::ConfigMap;
-use crate::endpoint::{Bag, Endpoint, Interface, Relation};
+use crate::endpoint::{Bag, Endpoint, EndpointOf, Interface, Relation};
 use crate::error::{Error, Result};
 use crate::flags::FlagState;
 use crate::hook::{HookEnv, RelationContext};
+use crate::interfaces::Http;
 use crate::juju::{Juju, LogLevel, Port, Status, StatusKind};
 use crate::registry::{Charm, Registry, Role};
 use crate::store::Snapshot;
@@ -298,58 +299,6 @@ impl Unit {
         self.charm
     }
 
-    // ----- flags -----
-
-    /// Sets a flag. Setting a flag that was not set queues the handlers that watch it for the
-    /// next iteration. Flag names in string literals are checked at compile time by `#[charm]`.
-    pub fn set_flag(&mut self, flag: &str) {
-        self.set_flag_value(flag, Value::Null);
-    }
-
-    /// Sets a flag with a value (replacing the value if it was set).
-    pub fn set_flag_value(&mut self, flag: &str, value: impl Into<Value>) {
-        self.flags.set(flag, value.into());
-    }
-
-    /// Clears a flag. Handlers still queued in this iteration are re-tested at once.
-    pub fn clear_flag(&mut self, flag: &str) {
-        self.flags.clear(flag);
-    }
-
-    /// Sets the flag if `on`, clears it otherwise.
-    pub fn toggle_flag(&mut self, flag: &str, on: bool) {
-        if on {
-            self.set_flag(flag);
-        } else {
-            self.clear_flag(flag);
-        }
-    }
-
-    /// Whether the flag is set.
-    pub fn is_flag_set(&self, flag: &str) -> bool {
-        self.flags.is_set(flag)
-    }
-
-    /// Whether every flag is set.
-    pub fn all_flags_set(&self, flags: &[&str]) -> bool {
-        flags.iter().all(|f| self.is_flag_set(f))
-    }
-
-    /// Whether any flag is set.
-    pub fn any_flags_set(&self, flags: &[&str]) -> bool {
-        flags.iter().any(|f| self.is_flag_set(f))
-    }
-
-    /// The value of a set flag (`Null` for flags set without one).
-    pub fn flag_value(&self, flag: &str) -> Option<&Value> {
-        self.flags.value(flag)
-    }
-
-    /// Every set flag, sorted.
-    pub fn flags(&self) -> Vec<String> {
-        self.flags.set_names()
-    }
-
     // ----- framework data -----
 
     /// Reads a value the charm stored with [`Unit::kv_set`].
@@ -405,14 +354,14 @@ impl Unit {
 
     // ----- config -----
 
-    /// This hook's raw config values. Charms use the typed `unit.config()` that `#[charm]`
-    /// generates from config.yaml.
-    pub fn config_map(&self) -> &ConfigMap {
+    /// This hook's raw config values, for the typed `unit.config()` that `#[charm]`
+    /// generates from config.yaml (the only config access charms have).
+    pub(crate) fn config_map(&self) -> &ConfigMap {
         &self.config
     }
 
     /// The values committed by the last successful hook (`None` on the first hook).
-    pub fn previous_config_map(&self) -> Option<&ConfigMap> {
+    pub(crate) fn previous_config_map(&self) -> Option<&ConfigMap> {
         self.previous_config.as_ref()
     }
 
@@ -512,14 +461,21 @@ impl Unit {
 
     // ----- endpoints -----
 
-    /// The endpoint named `name` (metadata.yaml), as of this hook.
-    pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
-        self.endpoints.get(name)
+    /// An endpoint of metadata.yaml (`endpoints::REDIS`), as of this hook: its relations and
+    /// the remote data, untyped.
+    pub fn endpoint<I>(&self, endpoint: impl EndpointOf<I>) -> Option<&Endpoint> {
+        self.endpoints.get(endpoint.endpoint_name())
     }
 
-    /// The endpoint `name` read through interface `I`; invalid remote values are logged as
-    /// warnings naming the unit and key.
-    pub fn interface<I: Interface>(&mut self, name: &str) -> Result<I> {
+    /// An endpoint read through its interface, fixed by metadata.yaml:
+    /// `unit.interface(endpoints::REDIS)?` is a [`Redis`](crate::interfaces::Redis). Invalid
+    /// remote values are logged as warnings naming the unit and key.
+    pub fn interface<I: Interface>(&mut self, endpoint: impl EndpointOf<I>) -> Result<I> {
+        self.interface_named(endpoint.endpoint_name())
+    }
+
+    /// [`Unit::interface`] by name, for the handler parameters the macros inject.
+    pub(crate) fn interface_named<I: Interface>(&mut self, name: &str) -> Result<I> {
         let endpoint = self
             .endpoints
             .get(name)
@@ -535,8 +491,16 @@ impl Unit {
     /// Publishes `key=value` in this unit's data bag on every relation of `endpoint`
     /// (sent at hook end, only if changed and only if the hook succeeds). An empty value
     /// deletes the key.
-    pub fn publish(&mut self, endpoint: &str, key: &str, value: impl Into<String>) {
-        let value = value.into();
+    pub fn publish<I>(
+        &mut self,
+        endpoint: impl EndpointOf<I>,
+        key: &str,
+        value: impl Into<String>,
+    ) {
+        self.publish_named(endpoint.endpoint_name(), key, value.into());
+    }
+
+    fn publish_named(&mut self, endpoint: &str, key: &str, value: String) {
         let ids: Vec<String> = self
             .endpoints
             .get(endpoint)
@@ -554,7 +518,8 @@ impl Unit {
 
     /// Publishes where this unit serves HTTP on an `http` endpoint: `hostname`,
     /// `private-address` (from `unit-get`, once) and `port`.
-    pub fn publish_http(&mut self, endpoint: &str, port: u16) -> Result<()> {
+    pub fn publish_http(&mut self, endpoint: impl EndpointOf<Http>, port: u16) -> Result<()> {
+        let endpoint = endpoint.endpoint_name();
         if self
             .endpoints
             .get(endpoint)
@@ -571,9 +536,9 @@ impl Unit {
                 a
             }
         };
-        self.publish(endpoint, "hostname", address.clone());
-        self.publish(endpoint, "private-address", address);
-        self.publish(endpoint, "port", port.to_string());
+        self.publish_named(endpoint, "hostname", address.clone());
+        self.publish_named(endpoint, "private-address", address);
+        self.publish_named(endpoint, "port", port.to_string());
         Ok(())
     }
 

@@ -23,7 +23,7 @@ mod app {
     #[only_once]
     fn first_boot(unit: &mut Unit) -> Result<()> {
         record("first_boot");
-        unit.set_flag("started");
+        unit.set_flag(flags::STARTED);
         Ok(())
     }
 
@@ -32,7 +32,7 @@ mod app {
         record("greet");
         let config = unit.config()?;
         unit.status_active(format!("Hello, {}!", config.name))?;
-        unit.set_flag_value("greeted", config.name.clone());
+        unit.set_flag_value(flags::GREETED, config.name.clone());
         let first = unit.data_changed("name", &config.name)?;
         unit.kv_set("last_change_was_new", first)?;
         Ok(())
@@ -41,31 +41,31 @@ mod app {
     #[hook("stop")]
     fn stop(unit: &mut Unit) -> Result<()> {
         record("stop");
-        unit.clear_flag("started");
+        unit.clear_flag(flags::STARTED);
         Ok(())
     }
 
     #[when("failing")]
     fn fail(unit: &mut Unit) -> Result<()> {
         record("fail");
-        unit.set_flag("spare");
+        unit.set_flag(flags::SPARE);
         Err(Error::msg("the workload refused"))
     }
 
     #[when("panicking")]
     fn explode(unit: &mut Unit) -> Result<()> {
         record("explode");
-        unit.clear_flag("started");
+        unit.clear_flag(flags::STARTED);
         panic!("boom")
     }
 
     #[hook("update-status")]
     fn arm(unit: &mut Unit) -> Result<()> {
         if unit.config()?.name == "fail" {
-            unit.set_flag("failing");
+            unit.set_flag(flags::FAILING);
         }
         if unit.config()?.name == "panic" {
-            unit.set_flag("panicking");
+            unit.set_flag(flags::PANICKING);
         }
         Ok(())
     }

@@ -91,14 +91,20 @@ pub(crate) fn module(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         }
         Kind::Layer => (Metadata::default(), Vec::new()),
     };
-    let mut helpers = parse::Helpers::default();
-    let handlers = parse::handlers(&mut module, &mut helpers, &mut errors);
+    let handlers = parse::handlers(&mut module, &mut errors);
     let known = Known::new(kind, &args, &metadata, &config, complete);
-    let checked = validate::check(&known, &args, &handlers, &helpers, &mut errors);
+    let checked = validate::check(&known, &args, &handlers, &mut errors);
 
-    let generated = generate(
+    let mut generated = generate(
         kind, &args, &metadata, &config, &handlers, &checked, &tracked,
     );
+    generated.extend(crate::names::generate(
+        kind,
+        &args,
+        &metadata,
+        &config,
+        &mut errors,
+    ));
     if let Some((_, items)) = &mut module.content {
         // A handler left out of the registry (its signature is wrong) is already an error:
         // no "never used" warning on top.
@@ -333,6 +339,7 @@ fn generate(
                 quote!(#p::EndpointDef { name: #n, role: #role, interface: #i })
             });
             // This macro's table of interface flags must be charm-core's: checked in const code.
+            let juju_keys = crate::validate::JUJU_RELATION_KEYS;
             let interface_checks = metadata.endpoints.iter().map(|ep| {
                 let i = &ep.interface;
                 let role = match ep.role {
@@ -342,12 +349,19 @@ fn generate(
                 };
                 let suffixes = crate::validate::interface_suffixes(i, ep.role);
                 let msg = format!(
-                    "charm-macros and charm-core disagree on the flags of interface `{i}` ({}): \
-                     update charm-macros' table of interfaces",
+                    "charm-macros and charm-core disagree on the flags or remote keys of interface \
+                     `{i}` ({}): update charm-macros' table of interfaces",
                     ep.role.as_str()
                 );
+                let keys = match crate::validate::interface_remote_keys(i, ep.role) {
+                    Some(keys) => quote!(::core::option::Option::Some(&[#(#keys),*] as &[&str])),
+                    None => quote!(::core::option::Option::None),
+                };
                 quote! {
-                    const _: () = if !#p::same_names(#p::interface_flag_suffixes(#i, #role), &[#(#suffixes),*]) {
+                    const _: () = if !#p::same_names(#p::interface_flag_suffixes(#i, #role), &[#(#suffixes),*])
+                        || !#p::same_keys(#p::interface_remote_keys(#i, #role), #keys)
+                        || !#p::same_names(#p::JUJU_RELATION_KEYS, &[#(#juju_keys),*])
+                    {
                         ::core::panic!(#msg)
                     };
                 }

@@ -35,6 +35,7 @@
 mod charmcraft;
 mod expand;
 mod files;
+mod names;
 mod parse;
 mod suggest;
 mod validate;
@@ -52,7 +53,7 @@ use proc_macro::TokenStream;
 ///   the crate root is read; without `config`, `config.yaml` if it exists. Cargo rebuilds
 ///   the charm when either file changes.
 /// - `flags("app.running", ...)`: the charm's own flags, declared once here. Every flag a
-///   condition, a trigger or a `unit.set_flag("...")`-style call in the module names must
+///   condition, a trigger or a `unit.set_flag(flags::)`-style call in the module names must
 ///   be declared here, by a layer, or raised by the framework: `config.changed`,
 ///   `config.{changed,set,default}.<option>` for each option of config.yaml,
 ///   `endpoint.<ep>.{joined,changed,changed.<key>,departed}` for each endpoint of
@@ -80,7 +81,7 @@ use proc_macro::TokenStream;
 ///     fn configure(unit: &mut Unit) -> Result<()> {
 ///         let config = unit.config()?; // typed: `config.vote_image: String`
 ///         unit.status_maintenance(format!("pulling {}", config.vote_image))?;
-///         unit.set_flag("app.configured");
+///         unit.set_flag(flags::APP_CONFIGURED);
 ///         Ok(())
 ///     }
 ///
@@ -92,7 +93,7 @@ use proc_macro::TokenStream;
 ///         let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
 ///         unit.open_port(port as u16);
 ///         unit.status_active(format!("redis {} db user {user}", redis.host_list()))?;
-///         unit.set_flag("app.running");
+///         unit.set_flag(flags::APP_RUNNING);
 ///         Ok(())
 ///     }
 /// }
@@ -201,7 +202,7 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 ///     #[when_not("base.ready")]
 ///     fn prepare(unit: &mut Unit) -> Result<()> {
-///         unit.set_flag("base.ready");
+///         unit.set_flag(flags::BASE_READY);
 ///         Ok(())
 ///     }
 /// }
@@ -218,7 +219,7 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 ///     #[only_once]
 ///     fn mark_stale(unit: &mut Unit) -> Result<()> {
-///         unit.set_flag("app.stale");
+///         unit.set_flag(flags::APP_STALE);
 ///         Ok(())
 ///     }
 ///
@@ -226,7 +227,7 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     #[when("base.ready", "app.stale")]
 ///     #[when_not("app.running")]
 ///     fn start(unit: &mut Unit) -> Result<()> {
-///         unit.set_flag("app.running"); // the trigger clears `app.stale` right here
+///         unit.set_flag(flags::APP_RUNNING); // the trigger clears `app.stale` right here
 ///         Ok(())
 ///     }
 /// }
@@ -316,7 +317,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when_not("app.configured")]
     /// fn configure(unit: &mut Unit) -> Result<()> {
-    ///     unit.set_flag("app.configured");
+    ///     unit.set_flag(flags::APP_CONFIGURED);
     ///     Ok(())
     /// }
     /// ```
@@ -339,7 +340,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when_any("config.changed.vote_image", "config.changed.vote_port")]
     /// fn restart(unit: &mut Unit) -> Result<()> {
-    ///     unit.clear_flag("app.running");
+    ///     unit.clear_flag(flags::APP_RUNNING);
     ///     Ok(())
     /// }
     /// ```
@@ -366,7 +367,7 @@ handler_attributes! {
     /// ```ignore
     /// #[hook("{install,upgrade-charm}")]
     /// fn install(unit: &mut Unit) -> Result<()> {
-    ///     unit.set_flag("app.installed");
+    ///     unit.set_flag(flags::APP_INSTALLED);
     ///     Ok(())
     /// }
     ///
@@ -399,7 +400,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when_file_changed("app.env")]
     /// fn reload(unit: &mut Unit) -> Result<()> {
-    ///     unit.set_flag("app.reload");
+    ///     unit.set_flag(flags::APP_RELOAD);
     ///     Ok(())
     /// }
     /// ```

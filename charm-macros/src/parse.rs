@@ -3,7 +3,6 @@
 use proc_macro2::Span;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
-use syn::visit::Visit;
 use syn::{Attribute, Ident, Item, ItemFn, ItemMod, LitStr, Token};
 
 /// `#[charm]` or `#[layer]`.
@@ -217,8 +216,6 @@ pub(crate) struct CondAttr {
 pub(crate) struct HandlerFn {
     pub func: ItemFn,
     pub conds: Vec<CondAttr>,
-    /// Flag names in string literals of `unit.set_flag("...")` and friends in its body.
-    pub body_flags: Vec<LitStr>,
 }
 
 /// Our attribute's name if `attr` is one (`when` or `charm_core::when`).
@@ -227,20 +224,9 @@ pub(crate) fn our_attribute(attr: &Attribute) -> Option<String> {
     ATTRIBUTES.contains(&last.as_str()).then_some(last)
 }
 
-/// What the module holds besides its handlers, for the checks.
-#[derive(Default)]
-pub(crate) struct Helpers {
-    /// Flag literals in flag method calls of the module's other functions (helpers).
-    pub body_flags: Vec<LitStr>,
-}
-
 /// Takes the handler attributes off every function of `module`; returns the handlers found
 /// and errors for attributes put on anything but a function.
-pub(crate) fn handlers(
-    module: &mut ItemMod,
-    helpers: &mut Helpers,
-    errors: &mut Vec<syn::Error>,
-) -> Vec<HandlerFn> {
+pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Vec<HandlerFn> {
     let mut out = Vec::new();
     let Some((_, items)) = &mut module.content else {
         errors.push(syn::Error::new(
@@ -271,21 +257,17 @@ pub(crate) fn handlers(
                     }
                     false
                 });
-                let mut visitor = BodyFlags::default();
-                visitor.visit_block(&func.block);
                 if conds.is_empty() {
                     if broken {
                         // Its only attribute was malformed: that error is enough, no
                         // "never used" warning on top.
                         func.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
                     }
-                    helpers.body_flags.extend(visitor.flags);
                     continue;
                 }
                 out.push(HandlerFn {
                     func: func.clone(),
                     conds,
-                    body_flags: visitor.flags,
                 });
             }
             other => {
@@ -393,46 +375,6 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
         name: ident,
         args,
     })
-}
-
-/// Finds flag names written as string literals in flag method calls.
-#[derive(Default)]
-struct BodyFlags {
-    flags: Vec<LitStr>,
-}
-
-const FLAG_METHODS: &[&str] = &[
-    "set_flag",
-    "clear_flag",
-    "toggle_flag",
-    "is_flag_set",
-    "set_flag_value",
-    "flag_value",
-    "all_flags_set",
-    "any_flags_set",
-];
-
-impl<'ast> Visit<'ast> for BodyFlags {
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if FLAG_METHODS.contains(&call.method.to_string().as_str())
-            && let Some(first) = call.args.first()
-        {
-            collect_literals(first, &mut self.flags);
-        }
-        syn::visit::visit_expr_method_call(self, call);
-    }
-}
-
-fn collect_literals(expr: &syn::Expr, out: &mut Vec<LitStr>) {
-    match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => out.push(s.clone()),
-        syn::Expr::Reference(r) => collect_literals(&r.expr, out),
-        syn::Expr::Array(a) => a.elems.iter().for_each(|e| collect_literals(e, out)),
-        _ => {}
-    }
 }
 
 /// What parsing the module attribute's arguments gave.

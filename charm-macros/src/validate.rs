@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::{FnArg, LitStr, Pat, Type};
 
 use crate::files::{ConfigOption, EndpointSpec, Metadata, Role};
-use crate::parse::{Args, CondKind, HandlerFn, Helpers, Kind};
+use crate::parse::{Args, CondKind, HandlerFn, Kind};
 use crate::suggest::hint;
 
 /// Hooks Juju runs on a machine charm, besides relation and storage hooks.
@@ -65,10 +65,46 @@ pub(crate) fn interface_suffixes(interface: &str, role: Role) -> &'static [&'sta
     }
 }
 
+/// Remote data keys of the built-in interfaces, as charm-core's `interface_remote_keys`
+/// (a const check in the expansion keeps the two equal); `None`: any key.
+pub(crate) fn interface_remote_keys(
+    interface: &str,
+    role: Role,
+) -> Option<&'static [&'static str]> {
+    match (interface, role) {
+        ("redis", Role::Requires) => Some(&["host", "port", "password"]),
+        ("redis", Role::Provides) => Some(&[]),
+        ("pgsql", Role::Requires) => Some(&[
+            "allowed-units",
+            "database",
+            "host",
+            "master",
+            "password",
+            "port",
+            "schema_password",
+            "schema_user",
+            "standbys",
+            "state",
+            "user",
+            "version",
+        ]),
+        ("pgsql", Role::Provides) => Some(&["database", "roles", "extensions"]),
+        ("http", Role::Requires) => Some(&["hostname", "port"]),
+        ("http", Role::Provides) => Some(&[]),
+        _ => None,
+    }
+}
+
+/// Keys Juju writes in every unit's relation data bag (charm-core's `JUJU_RELATION_KEYS`).
+pub(crate) const JUJU_RELATION_KEYS: &[&str] =
+    &["egress-subnets", "ingress-address", "private-address"];
+
 /// Everything a flag name can be checked against.
 pub(crate) struct Known<'a> {
     pub kind: Kind,
     pub flags: BTreeSet<String>,
+    /// Declared flag patterns (`worker.*`) as prefix and suffix.
+    pub patterns: Vec<(String, String)>,
     pub config: &'a [ConfigOption],
     pub endpoints: &'a [EndpointSpec],
     /// Layers whose flags this macro cannot see: unknown flags are checked in const code.
@@ -94,7 +130,17 @@ impl<'a> Known<'a> {
         config: &'a [ConfigOption],
         complete: bool,
     ) -> Self {
-        let mut flags: BTreeSet<String> = args.flags.iter().map(LitStr::value).collect();
+        let mut flags: BTreeSet<String> = BTreeSet::new();
+        let mut patterns = Vec::new();
+        for lit in &args.flags {
+            let name = lit.value();
+            match crate::names::pattern_parts(&name) {
+                Some((a, b)) => patterns.push((a.to_owned(), b.to_owned())),
+                None => {
+                    flags.insert(name);
+                }
+            }
+        }
         let mut opaque_layers = false;
         for layer in &args.layers {
             match builtin_layer_flags(layer) {
@@ -121,6 +167,7 @@ impl<'a> Known<'a> {
         Self {
             kind,
             flags,
+            patterns,
             config,
             endpoints: &metadata.endpoints,
             opaque_layers,
@@ -139,7 +186,12 @@ impl<'a> Known<'a> {
         if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return err(format!("`{name}` is not a flag name: flags have no spaces"));
         }
-        if self.flags.contains(&name) || !self.complete {
+        let of_pattern = self.patterns.iter().any(|(a, b)| {
+            name.len() > a.len() + b.len()
+                && name.starts_with(a.as_str())
+                && name.ends_with(b.as_str())
+        });
+        if self.flags.contains(&name) || of_pattern || !self.complete {
             return Ok(FlagCheck::Known);
         }
         if let Some(rest) = name.strip_prefix("config.") {
@@ -165,8 +217,27 @@ impl<'a> Known<'a> {
                     hint(ep, endpoint_names)
                 ));
             }
-            if what.starts_with("changed.") && what.len() > "changed.".len() {
-                return Ok(FlagCheck::Known);
+            if let Some(key) = what.strip_prefix("changed.").filter(|k| !k.is_empty()) {
+                let Some(ep) = self.endpoint(ep) else {
+                    return Ok(FlagCheck::Known);
+                };
+                let Some(keys) = interface_remote_keys(&ep.interface, ep.role) else {
+                    return Ok(FlagCheck::Known); // an interface we do not know: any key
+                };
+                if keys.contains(&key) || JUJU_RELATION_KEYS.contains(&key) {
+                    return Ok(FlagCheck::Known);
+                }
+                let all = keys.iter().chain(JUJU_RELATION_KEYS).copied();
+                return err(format!(
+                    "the remote side of endpoint `{}` ({} `{}`) publishes no key `{key}`{}",
+                    ep.name,
+                    ep.role.as_str(),
+                    ep.interface,
+                    hint(key, all).replace(
+                        "did you mean `",
+                        &format!("did you mean `endpoint.{}.changed.", ep.name)
+                    )
+                ));
             }
             return err(format!(
                 "endpoint `{ep}` has no flag `{name}`; endpoint flags are `endpoint.{ep}.joined`, \
@@ -182,6 +253,31 @@ impl<'a> Known<'a> {
                 .collect();
             let nearest = crate::suggest::nearest(&name, flags.iter().map(String::as_str));
             let list: Vec<String> = flags.iter().map(|f| format!("`{f}`")).collect();
+            // A flag the other side of the interface raises: say so.
+            let other_role = match ep.role {
+                Role::Provides => Some(Role::Requires),
+                Role::Requires => Some(Role::Provides),
+                Role::Peers => None,
+            };
+            if let Some(other) = other_role
+                && !flags.contains(&name)
+                && interface_suffixes(&ep.interface, other).contains(&suffix)
+            {
+                let theirs = if list.is_empty() {
+                    "raises no interface flags; use `endpoint.".to_owned()
+                        + prefix
+                        + ".joined` and friends"
+                } else {
+                    format!("raises {}", list.join(", "))
+                };
+                return err(format!(
+                    "`{suffix}` is a flag of the {} side of interface `{}`, but endpoint `{prefix}` \
+                     {}s it; this endpoint {theirs}",
+                    other.as_str(),
+                    ep.interface,
+                    ep.role.as_str().trim_end_matches('s')
+                ));
+            }
             return err(match nearest {
                 Some(best) => format!(
                     "endpoint `{prefix}` (interface `{}`) has no flag `{suffix}`; did you mean `{best}`?",
@@ -234,7 +330,6 @@ pub(crate) fn check(
     known: &Known,
     args: &Args,
     handlers: &[HandlerFn],
-    helpers: &Helpers,
     errors: &mut Vec<syn::Error>,
 ) -> Checked {
     let mut deferred = Vec::new();
@@ -266,6 +361,16 @@ pub(crate) fn check(
                 flag.span(),
                 format!("flag `{name}` is declared twice; remove this one"),
             ));
+        } else if name.contains('*')
+            && (name.matches('*').count() > 1 || name.trim_matches(['*', '.', '-', '_']).is_empty())
+        {
+            errors.push(syn::Error::new(
+                flag.span(),
+                format!(
+                    "`{name}` is not a flag pattern: a pattern has one `*` (what a flag's name \
+                     has at run time) and a fixed part, e.g. `worker.*`"
+                ),
+            ));
         } else if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             errors.push(syn::Error::new(
                 flag.span(),
@@ -284,10 +389,6 @@ pub(crate) fn check(
         {
             check_flag(lit, errors);
         }
-    }
-
-    for lit in &helpers.body_flags {
-        check_flag(lit, errors);
     }
 
     let mut injections = Vec::new();
@@ -333,9 +434,6 @@ pub(crate) fn check(
                 }
                 CondKind::OnlyOnce => {}
             }
-        }
-        for lit in &handler.body_flags {
-            check_flag(lit, errors);
         }
         check_combination(handler, errors);
         injections.push(check_signature(known, handler, condition_errors, errors));

@@ -13,7 +13,7 @@ mod web {
     #[when_not("web.running")]
     fn start(unit: &mut Unit) -> Result<()> {
         unit.status_active("serving")?;
-        unit.set_flag("web.running");
+        unit.set_flag(flags::WEB_RUNNING);
         Ok(())
     }
 
@@ -24,14 +24,14 @@ mod web {
             return Err(Error::msg("unlucky port"));
         }
         unit.set_ports([Port::Tcp(config.port as u16)]);
-        unit.publish_http("website", config.port as u16)?;
+        unit.publish_http(endpoints::WEBSITE, config.port as u16)?;
         Ok(())
     }
 
     #[when("website.available")]
     fn publish(unit: &mut Unit) -> Result<()> {
         let port = unit.config()?.port as u16;
-        unit.publish_http("website", port)
+        unit.publish_http(endpoints::WEBSITE, port)
     }
 }
 

@@ -62,20 +62,17 @@ mod voting_app {
         let (vote_port, result_port) = match ports(&config) {
             Ok(ports) => ports,
             Err(reason) => {
-                unit.clear_flag("voting-app.running");
+                unit.clear_flag(flags::VOTING_APP_RUNNING);
                 return unit.status_blocked(reason);
             }
         };
         // ANCHOR: relations
-        let redis = match unit.is_flag_set("redis.available") {
-            true => Some(unit.interface::<Redis>("redis")?.host_list()),
+        let redis = match unit.is_flag_set(flags::REDIS_AVAILABLE) {
+            true => Some(unit.interface(endpoints::REDIS)?.host_list()),
             false => None,
         };
-        let postgres = match unit.is_flag_set("postgres.database.available") {
-            true => unit
-                .interface::<Postgres>("postgres")?
-                .credentials()
-                .cloned(),
+        let postgres = match unit.is_flag_set(flags::POSTGRES_DATABASE_AVAILABLE) {
+            true => unit.interface(endpoints::POSTGRES)?.credentials().cloned(),
             false => None,
         };
         // ANCHOR_END: relations
@@ -97,14 +94,14 @@ mod voting_app {
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, COMPOSE_FILE, &compose, &activity)?
         {
-            unit.clear_flag("voting-app.running");
+            unit.clear_flag(flags::VOTING_APP_RUNNING);
             return Ok(());
         }
         // Each of these is a no-op when nothing changed: no hook-tool call.
         unit.set_ports([Port::Tcp(vote_port), Port::Tcp(result_port)]);
-        unit.publish_http("voting", vote_port)?;
-        unit.publish_http("results", result_port)?;
-        unit.set_flag("voting-app.running");
+        unit.publish_http(endpoints::VOTING, vote_port)?;
+        unit.publish_http(endpoints::RESULTS, result_port)?;
+        unit.set_flag(flags::VOTING_APP_RUNNING);
         unit.status_active("Ready to vote!")
     }
 }

@@ -10,7 +10,7 @@ pub mod greeter {
     #[when_not("greeter.greeted")]
     fn greet(unit: &mut Unit) -> Result<()> {
         unit.log(LogLevel::Info, "greeter layer: hello");
-        unit.set_flag("greeter.greeted");
+        unit.set_flag(flags::GREETER_GREETED);
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ mod hello {
     #[when_not("hello.ready")]
     fn ready(unit: &mut Unit) -> Result<()> {
         unit.status_active("ready")?;
-        unit.set_flag("hello.ready");
+        unit.set_flag(flags::HELLO_READY);
         Ok(())
     }
 
@@ -45,7 +45,7 @@ mod hello {
     #[when_not("hello.cache.used")]
     fn use_cache(unit: &mut Unit, cache: Redis) -> Result<()> {
         unit.status_active(format!("ready, cache at {}", cache.host_list()))?;
-        unit.set_flag("hello.cache.used");
+        unit.set_flag(flags::HELLO_CACHE_USED);
         Ok(())
     }
 
@@ -53,7 +53,7 @@ mod hello {
     #[when("hello.cache.used")]
     fn drop_cache(unit: &mut Unit) -> Result<()> {
         unit.status_active("ready")?;
-        unit.clear_flag("hello.cache.used");
+        unit.clear_flag(flags::HELLO_CACHE_USED);
         Ok(())
     }
 }

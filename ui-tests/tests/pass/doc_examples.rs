@@ -21,7 +21,7 @@ mod charm_example {
         fn configure(unit: &mut Unit) -> Result<()> {
             let config = unit.config()?; // typed: `config.vote_image: String`
             unit.status_maintenance(format!("pulling {}", config.vote_image))?;
-            unit.set_flag("app.configured");
+            unit.set_flag(flags::APP_CONFIGURED);
             Ok(())
         }
 
@@ -33,7 +33,7 @@ mod charm_example {
             let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
             unit.open_port(port as u16);
             unit.status_active(format!("redis {} db user {user}", redis.host_list()))?;
-            unit.set_flag("app.running");
+            unit.set_flag(flags::APP_RUNNING);
             Ok(())
         }
     }
@@ -52,7 +52,7 @@ mod layer_example {
 
         #[when_not("base.ready")]
         fn prepare(unit: &mut Unit) -> Result<()> {
-            unit.set_flag("base.ready");
+            unit.set_flag(flags::BASE_READY);
             Ok(())
         }
     }
@@ -69,7 +69,7 @@ mod layer_example {
 
         #[only_once]
         fn mark_stale(unit: &mut Unit) -> Result<()> {
-            unit.set_flag("app.stale");
+            unit.set_flag(flags::APP_STALE);
             Ok(())
         }
 
@@ -77,7 +77,7 @@ mod layer_example {
         #[when("base.ready", "app.stale")]
         #[when_not("app.running")]
         fn start(unit: &mut Unit) -> Result<()> {
-            unit.set_flag("app.running"); // the trigger clears `app.stale` right here
+            unit.set_flag(flags::APP_RUNNING); // the trigger clears `app.stale` right here
             Ok(())
         }
     }
@@ -106,7 +106,7 @@ mod attributes {
 
     #[when_not("app.configured")]
     fn configure(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.configured");
+        unit.set_flag(flags::APP_CONFIGURED);
         Ok(())
     }
 
@@ -117,7 +117,7 @@ mod attributes {
 
     #[when_any("config.changed.vote_image", "config.changed.vote_port")]
     fn restart(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag("app.running");
+        unit.clear_flag(flags::APP_RUNNING);
         Ok(())
     }
 
@@ -128,7 +128,7 @@ mod attributes {
 
     #[hook("{install,upgrade-charm}")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.installed");
+        unit.set_flag(flags::APP_INSTALLED);
         Ok(())
     }
 
@@ -147,7 +147,7 @@ mod attributes {
 
     #[when_file_changed("app.env")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.reload");
+        unit.set_flag(flags::APP_RELOAD);
         Ok(())
     }
 }

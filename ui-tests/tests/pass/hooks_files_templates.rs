@@ -25,7 +25,7 @@ mod voting {
 
     #[hook("{install,upgrade-charm}")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.installed");
+        unit.set_flag(flags::APP_INSTALLED);
         Ok(())
     }
 
@@ -51,7 +51,7 @@ mod voting {
 
     #[when_file_changed("app.env")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.reload");
+        unit.set_flag(flags::APP_RELOAD);
         Ok(())
     }
 }

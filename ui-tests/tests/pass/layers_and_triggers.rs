@@ -12,7 +12,7 @@ mod base {
 
     #[when_not("base.ready")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("base.ready");
+        unit.set_flag(flags::BASE_READY);
         Ok(())
     }
 }
@@ -29,7 +29,7 @@ mod voting {
 
     #[only_once]
     fn mark_stale(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.stale");
+        unit.set_flag(flags::APP_STALE);
         Ok(())
     }
 
@@ -37,9 +37,9 @@ mod voting {
     #[when("base.ready", "app.stale")]
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.running");
+        unit.set_flag(flags::APP_RUNNING);
         // The trigger already cleared `app.stale`.
-        assert!(!unit.is_flag_set("app.stale"));
+        assert!(!unit.is_flag_set(flags::APP_STALE));
         Ok(())
     }
 

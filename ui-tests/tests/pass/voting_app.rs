@@ -19,7 +19,7 @@ mod voting {
     fn configure(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
         unit.status_maintenance(format!("pulling {}", config.vote_image))?;
-        unit.set_flag("app.configured");
+        unit.set_flag(flags::APP_CONFIGURED);
         Ok(())
     }
 
@@ -31,7 +31,7 @@ mod voting {
         let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
         unit.open_port(config.vote_port as u16);
         unit.status_active(format!("redis {} db user {user}", redis.host_list()))?;
-        unit.set_flag("app.running");
+        unit.set_flag(flags::APP_RUNNING);
         Ok(())
     }
 

@@ -9,7 +9,7 @@ mod voting {
 
     #[when("voting.conected")]
     fn publish(unit: &mut Unit) -> Result<()> {
-        unit.publish_http("voting", 5000)
+        unit.publish_http(endpoints::VOTING, 5000)
     }
 }
 

@@ -9,7 +9,7 @@ mod voting {
 
     #[when_file_changed("templates/../../secrets.env")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag("app.running");
+        unit.clear_flag(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ mod base {
 
     #[when_not("base.ready")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("base.ready");
+        unit.set_flag(flags::BASE_READY);
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-// A typo in a flag set by a handler's body: caught in the body, not at run time.
+// A typo in a flag set by a handler's body: rustc resolves the typed constant, and suggests.
 #[charm_core::charm(
     metadata = "../../fixtures/metadata.yaml",
     config = "../../fixtures/config.yaml",
@@ -9,7 +9,7 @@ mod voting {
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.runnig");
+        unit.set_flag(flags::APP_RUNNIG);
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ mod voting {
 
     #[hook("config-chaged")]
     fn reconfigure(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag("app.running");
+        unit.clear_flag(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ mod base {
 
     #[when_not("base.redy")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("base.ready");
+        unit.set_flag(flags::BASE_READY);
         Ok(())
     }
 }
@@ -22,20 +22,20 @@ mod voting {
 
     #[hook("{install,upgrade-charm")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.running");
+        unit.set_flag(flags::APP_RUNNING);
         Ok(())
     }
 
     #[when("app.running", "voting.available")]
     fn publish(unit: &mut Unit, voting: Redis) -> Result<()> {
         let _ = voting;
-        unit.set_flag("app.runing");
+        unit.set_flag(flags::APP_RUNING);
         Ok(())
     }
 
     #[when_file_changed("/etc/app.conf")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag("app.running");
+        unit.clear_flag(flags::APP_RUNNING);
         Ok(())
     }
 }

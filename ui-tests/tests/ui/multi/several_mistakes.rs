@@ -10,14 +10,14 @@ mod voting {
 
     #[hook("config-chaged")]
     fn reconfigure(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag("app.configurd");
+        unit.clear_flag(flags::APP_CONFIGURD);
         Ok(())
     }
 
     #[when("redis.available", "config.changed.vote_prot")]
     fn connect(unit: &mut Unit, redis: Postgres) -> Result<()> {
         let _ = redis;
-        unit.set_flag("app.running");
+        unit.set_flag(flags::APP_RUNNING);
         Ok(())
     }
 
@@ -30,7 +30,7 @@ mod voting {
     // Valid: still registered, so `CHARM` below exists and names it.
     #[when_not("app.configured")]
     fn configure(unit: &mut Unit) -> Result<()> {
-        unit.set_flag("app.configured");
+        unit.set_flag(flags::APP_CONFIGURED);
         Ok(())
     }
 }

@@ -14,7 +14,7 @@ mod voting {
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) {
-        unit.set_flag("app.running");
+        unit.set_flag(flags::APP_RUNNING);
     }
 }
 

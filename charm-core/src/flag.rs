@@ -1,0 +1,219 @@
+//! Typed flag names, and the flag methods of [`Unit`].
+//!
+//! No flag name written by a charm author reaches the runtime unchecked. `#[charm]` and
+//! `#[layer]` generate a `flags` module in the charm's (or layer's) module with one
+//! [`Flag`] constant per name the module may use, and the flag methods of [`Unit`] accept
+//! only those (or a [`DynFlag`] made from a declared [`FlagPattern`]), never a `&str`. A
+//! misspelt constant is rustc's own "cannot find value" error, with its "a constant with a
+//! similar name exists" suggestion, wherever it is written: in a handler, a helper function
+//! outside the module, an `impl` block, a closure, a `const`, an array of flags.
+//!
+//! A flag's constant is its name upper-cased, with every character that is not a letter or
+//! a digit (`.`, `-`) written `_`: `"voting-app.running"` is `flags::VOTING_APP_RUNNING`,
+//! `"redis.available"` is `flags::REDIS_AVAILABLE`, `"config.changed.vote_port"` is
+//! `flags::CONFIG_CHANGED_VOTE_PORT`. Each constant's documentation shows its name.
+//!
+//! ```
+//! #[charm_core::charm(
+//!     metadata = "tests/fixtures/doc/metadata.yaml",
+//!     config = "tests/fixtures/doc/config.yaml",
+//!     flags("hello.greeted", "hello.worker.*"),
+//! )]
+//! mod hello {
+//!     use charm_core::prelude::*;
+//!
+//!     #[when_not("hello.greeted")]
+//!     fn greet(unit: &mut Unit) -> Result<()> {
+//!         unit.set_flag(flags::HELLO_GREETED);
+//!         // A flag whose name is known only at run time: only through a declared pattern.
+//!         let worker = flags::HELLO_WORKER.with("blue")?;
+//!         unit.set_flag(&worker);
+//!         assert!(unit.all_flags_set([flags::HELLO_GREETED]) && unit.is_flag_set(&worker));
+//!         Ok(())
+//!     }
+//! }
+//! # fn main() {}
+//! ```
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::unit::Unit;
+
+/// A checked flag name: a constant of a generated `flags` module (`flags::APP_RUNNING`).
+///
+/// It cannot be made from a string: only `#[charm]` and `#[layer]` make them, from names
+/// they checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Flag(&'static str);
+
+impl Flag {
+    /// Made by the macros only, for names they checked.
+    #[doc(hidden)]
+    pub const fn __checked(name: &'static str) -> Self {
+        Self(name)
+    }
+
+    /// The flag's name, e.g. `"app.running"`.
+    pub const fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// A family of flags whose names are computed at run time, declared in the module's
+/// `flags(...)` with one `*`: `flags("worker.*")` generates `flags::WORKER` (the `*` and the
+/// dot before it dropped), and `flags::WORKER.with("blue")` is the flag `worker.blue`.
+/// This is the only way to name a flag at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FlagPattern {
+    prefix: &'static str,
+    suffix: &'static str,
+}
+
+impl FlagPattern {
+    /// Made by the macros only, for patterns they checked.
+    #[doc(hidden)]
+    pub const fn __checked(prefix: &'static str, suffix: &'static str) -> Self {
+        Self { prefix, suffix }
+    }
+
+    /// The pattern as declared, e.g. `"worker.*"`.
+    pub fn pattern(&self) -> String {
+        format!("{}*{}", self.prefix, self.suffix)
+    }
+
+    /// The flag of this family for `part` (what replaces the `*`). An empty `part`, or one
+    /// with white space or control characters, is an error naming it: it would not make a
+    /// flag name of the pattern.
+    pub fn with(&self, part: &str) -> Result<DynFlag> {
+        if part.is_empty() || part.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::msg(format!(
+                "{part:?} cannot stand for `*` in flag pattern `{}`: it must be non-empty, \
+                 without spaces or control characters",
+                self.pattern()
+            )));
+        }
+        Ok(DynFlag(format!("{}{part}{}", self.prefix, self.suffix)))
+    }
+
+    /// Whether `name` is a flag of this family.
+    pub fn matches(&self, name: &str) -> bool {
+        name.len() > self.prefix.len() + self.suffix.len()
+            && name.starts_with(self.prefix)
+            && name.ends_with(self.suffix)
+    }
+}
+
+/// A flag of a declared [`FlagPattern`], made at run time with [`FlagPattern::with`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DynFlag(String);
+
+impl DynFlag {
+    /// The flag's name, e.g. `"worker.blue"`.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for DynFlag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Flag {}
+    impl Sealed for &super::Flag {}
+    impl Sealed for &super::DynFlag {}
+}
+
+/// What the flag methods accept: a [`Flag`] constant, or a `&`[`DynFlag`]. Sealed: a string
+/// is not a flag.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a checked flag name",
+    label = "expected a constant of the generated `flags` module",
+    note = "flags are typed: write `flags::APP_RUNNING` for \"app.running\" (the name upper-cased, \
+            `.` and `-` as `_`), or `&flags::WORKER.with(part)?` for a flag of a pattern \
+            declared as `flags(\"worker.*\")`"
+)]
+pub trait FlagName: sealed::Sealed {
+    /// The flag's name.
+    fn flag_name(&self) -> &str;
+}
+
+impl FlagName for Flag {
+    fn flag_name(&self) -> &str {
+        self.0
+    }
+}
+
+impl FlagName for &Flag {
+    fn flag_name(&self) -> &str {
+        self.0
+    }
+}
+
+impl FlagName for &DynFlag {
+    fn flag_name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Unit {
+    /// Sets a flag. Setting a flag that was not set queues the handlers that watch it for the
+    /// next iteration, and fires its triggers.
+    pub fn set_flag(&mut self, flag: impl FlagName) {
+        self.flags.set(flag.flag_name(), Value::Null);
+    }
+
+    /// Sets a flag with a value (replacing the value if it was set).
+    pub fn set_flag_value(&mut self, flag: impl FlagName, value: impl Into<Value>) {
+        self.flags.set(flag.flag_name(), value.into());
+    }
+
+    /// Clears a flag. Handlers still queued in this iteration are re-tested at once.
+    pub fn clear_flag(&mut self, flag: impl FlagName) {
+        self.flags.clear(flag.flag_name());
+    }
+
+    /// Sets the flag if `on`, clears it otherwise.
+    pub fn toggle_flag(&mut self, flag: impl FlagName, on: bool) {
+        if on {
+            self.set_flag(flag);
+        } else {
+            self.clear_flag(flag);
+        }
+    }
+
+    /// Whether the flag is set.
+    pub fn is_flag_set(&self, flag: impl FlagName) -> bool {
+        self.flags.is_set(flag.flag_name())
+    }
+
+    /// Whether every flag is set: `unit.all_flags_set([flags::A, flags::B])`.
+    pub fn all_flags_set<F: FlagName>(&self, flags: impl IntoIterator<Item = F>) -> bool {
+        flags.into_iter().all(|f| self.is_flag_set(f))
+    }
+
+    /// Whether any flag is set.
+    pub fn any_flags_set<F: FlagName>(&self, flags: impl IntoIterator<Item = F>) -> bool {
+        flags.into_iter().any(|f| self.is_flag_set(f))
+    }
+
+    /// The value of a set flag (`Null` for flags set without one).
+    pub fn flag_value(&self, flag: impl FlagName) -> Option<&Value> {
+        self.flags.value(flag.flag_name())
+    }
+
+    /// Every set flag's name, sorted (for logs and tests).
+    pub fn flags(&self) -> Vec<String> {
+        self.flags.set_names()
+    }
+}

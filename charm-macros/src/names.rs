@@ -1,0 +1,267 @@
+//! The typed names a module gets: a `flags` module of `Flag` / `FlagPattern` constants and,
+//! for a charm, an `endpoints` module of `EndpointName<Interface>` constants.
+//!
+//! Names are checked by rustc's name resolution, not by scanning code: the runtime's flag
+//! and endpoint methods accept only these types, so a misspelt constant anywhere in the
+//! crate (a helper outside the module, an `impl`, a closure, a `const`) is rustc's own
+//! "cannot find value" error with its "a constant with a similar name exists" suggestion.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::LitStr;
+
+use crate::files::{ConfigOption, Metadata};
+use crate::parse::{Args, Kind};
+use crate::validate::{interface_remote_keys, interface_suffixes, interface_type};
+
+/// The constant of flag `name`: upper-cased, every run of other characters than ASCII
+/// letters and digits written `_`, a leading digit prefixed with `_`.
+pub(crate) fn constant_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_owned();
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{out}")
+    } else {
+        out
+    }
+}
+
+/// A declared `flags(...)` entry with one `*`: its prefix and suffix.
+pub(crate) fn pattern_parts(name: &str) -> Option<(&str, &str)> {
+    name.split_once('*')
+}
+
+/// One constant to generate.
+enum Name {
+    Flag(String),
+    Pattern(String, String),
+}
+
+/// Adds constant `ident` (default: from the name) for `name`; a clash with another name is
+/// an error on the declaring literal.
+fn add_name(
+    names: &mut BTreeMap<String, (Name, Option<LitStr>)>,
+    name: Name,
+    lit: Option<&LitStr>,
+    ident: Option<String>,
+    errors: &mut Vec<syn::Error>,
+) {
+    let text = name.text();
+    let ident = ident.unwrap_or_else(|| constant_name(&text));
+    if ident.is_empty() {
+        return; // not a flag name: validation reports it
+    }
+    if let Some((other, _)) = names.get(&ident) {
+        let other = other.text();
+        if other != text {
+            let span = lit.map_or_else(Span::call_site, LitStr::span);
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "flags `{other}` and `{text}` would both be the constant `flags::{ident}`; \
+                     rename one of them"
+                ),
+            ));
+        }
+        return;
+    }
+    names.insert(ident, (name, lit.cloned()));
+}
+
+impl Name {
+    fn text(&self) -> String {
+        match self {
+            Name::Flag(f) => f.clone(),
+            Name::Pattern(a, b) => format!("{a}*{b}"),
+        }
+    }
+}
+
+/// Generates the `flags` module (and `endpoints` for a charm); name clashes go to `errors`.
+pub(crate) fn generate(
+    kind: Kind,
+    args: &Args,
+    metadata: &Metadata,
+    config: &[ConfigOption],
+    errors: &mut Vec<syn::Error>,
+) -> TokenStream {
+    let p = quote!(::charm_core::__private);
+    // constant -> (what it names, the literal that declared it)
+    let mut names: BTreeMap<String, (Name, Option<LitStr>)> = BTreeMap::new();
+    for lit in &args.flags {
+        let value = lit.value();
+        match pattern_parts(&value) {
+            Some((a, b)) => add_name(
+                &mut names,
+                Name::Pattern(a.to_owned(), b.to_owned()),
+                Some(lit),
+                None,
+                errors,
+            ),
+            None => add_name(&mut names, Name::Flag(value), Some(lit), None, errors),
+        }
+    }
+    if kind == Kind::Charm {
+        if !config.is_empty() {
+            add_name(
+                &mut names,
+                Name::Flag("config.changed".to_owned()),
+                None,
+                None,
+                errors,
+            );
+        }
+        for opt in config {
+            for family in ["changed", "set", "default"] {
+                add_name(
+                    &mut names,
+                    Name::Flag(format!("config.{family}.{}", opt.name)),
+                    None,
+                    None,
+                    errors,
+                );
+            }
+        }
+        for ep in &metadata.endpoints {
+            for f in ["joined", "changed", "departed"] {
+                add_name(
+                    &mut names,
+                    Name::Flag(format!("endpoint.{}.{f}", ep.name)),
+                    None,
+                    None,
+                    errors,
+                );
+            }
+            match interface_remote_keys(&ep.interface, ep.role) {
+                Some(keys) => {
+                    for key in keys.iter().chain(crate::validate::JUJU_RELATION_KEYS) {
+                        add_name(
+                            &mut names,
+                            Name::Flag(format!("endpoint.{}.changed.{key}", ep.name)),
+                            None,
+                            None,
+                            errors,
+                        );
+                    }
+                }
+                // An interface the framework does not know: any key, through a pattern.
+                None => {
+                    let prefix = format!("endpoint.{}.changed.", ep.name);
+                    let ident = format!("{}_KEY", constant_name(&prefix));
+                    add_name(
+                        &mut names,
+                        Name::Pattern(prefix, String::new()),
+                        None,
+                        Some(ident),
+                        errors,
+                    );
+                }
+            }
+            for suffix in interface_suffixes(&ep.interface, ep.role) {
+                add_name(
+                    &mut names,
+                    Name::Flag(format!("{}.{suffix}", ep.name)),
+                    None,
+                    None,
+                    errors,
+                );
+            }
+        }
+    }
+    let consts = names.iter().map(|(ident, (name, lit))| {
+        let span = lit.as_ref().map_or_else(Span::call_site, LitStr::span);
+        let ident = syn::Ident::new(ident, span);
+        match name {
+            Name::Flag(flag) => {
+                let doc = format!("The flag `{flag}`.");
+                quote_spanned! {span=>
+                    #[doc = #doc] pub const #ident: #p::Flag = #p::Flag::__checked(#flag);
+                }
+            }
+            Name::Pattern(a, b) => {
+                let doc = format!(
+                    "The flags `{a}*{b}`: `flags::{ident}.with(part)?` is the flag `{a}<part>{b}`."
+                );
+                quote_spanned! {span=>
+                    #[doc = #doc]
+                    pub const #ident: #p::FlagPattern = #p::FlagPattern::__checked(#a, #b);
+                }
+            }
+        }
+    });
+    // Layers' flags, re-exported: paths of `layers(...)` resolve in this module, so alias
+    // them here and glob-import the alias in `flags`.
+    let aliases: Vec<syn::Ident> = (0..args.layers.len())
+        .map(|i| format_ident!("__charm_layer_flags_{}", i))
+        .collect();
+    let layer_paths = &args.layers;
+    let what = match kind {
+        Kind::Charm => "charm",
+        Kind::Layer => "layer",
+    };
+    let flags_doc = format!(
+        "The flags this {what} may name, as typed constants: its own `flags(...)`{}, and its \
+         layers' (re-exported). A flag's constant is its name upper-cased with `.` and `-` \
+         written `_`.",
+        match kind {
+            Kind::Charm =>
+                ", the config flags of config.yaml, the endpoint and interface flags \
+                           of metadata.yaml",
+            Kind::Layer => "",
+        }
+    );
+    let endpoints = match kind {
+        Kind::Layer => TokenStream::new(),
+        Kind::Charm => {
+            let consts = metadata.endpoints.iter().map(|ep| {
+                let ident = syn::Ident::new(&constant_name(&ep.name), Span::call_site());
+                let ty = syn::Ident::new(interface_type(&ep.interface), Span::call_site());
+                let ty = match interface_type(&ep.interface) {
+                    "Endpoint" => quote!(::charm_core::Endpoint),
+                    _ => quote!(::charm_core::interfaces::#ty),
+                };
+                let name = &ep.name;
+                let doc = format!(
+                    "Endpoint `{name}` ({} `{}`), read as `{}`.",
+                    ep.role.as_str(),
+                    ep.interface,
+                    interface_type(&ep.interface)
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub const #ident: #p::EndpointName<#ty> = #p::EndpointName::__checked(#name);
+                }
+            });
+            quote! {
+                /// The endpoints of metadata.yaml, typed by their interface.
+                #[allow(dead_code)]
+                pub mod endpoints {
+                    #(#consts)*
+                }
+            }
+        }
+    };
+    quote! {
+        #(
+            #[doc(hidden)]
+            #[allow(unused_imports)]
+            use #layer_paths::flags as #aliases;
+        )*
+        #[doc = #flags_doc]
+        #[allow(dead_code, unused_imports)]
+        pub mod flags {
+            #(pub use super::#aliases::*;)*
+            #(#consts)*
+        }
+        #endpoints
+    }
+}
