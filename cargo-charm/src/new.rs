@@ -132,6 +132,8 @@ fn files(options: &NewOptions) -> Vec<(&'static str, String)> {
             pick("| `templates/docker-compose.yml` | the workload, rendered from the config (`image`, `port`) |\n| `askama.toml` | writes every templated value as a quoted YAML scalar |\n").to_owned(),
         ),
         ("@MODULE@", options.name.replace('-', "_")),
+        // The generated `flags` module's constant for "<name>.ready".
+        ("@FLAG@", options.name.replace('-', "_").to_uppercase()),
         ("@NAME@", options.name.clone()),
     ];
     let fill = |template: &str| {

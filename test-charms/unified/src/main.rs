@@ -13,7 +13,7 @@ mod unified {
         let port =
             u16::try_from(port).map_err(|_| Error::msg(format!("port {port} is out of range")))?;
         unit.open_port(port);
-        unit.set_flag("unified.ready");
+        unit.set_flag(flags::UNIFIED_READY);
         unit.status_active("ready")
     }
 }
