@@ -20,5 +20,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 # The black-box tests start the emulator's tool binary: build every binary first.
 cargo build --workspace --bins
 cargo test --workspace
+# Public docs: every item documented, every intra-doc link resolves.
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 # The book's code samples are included from compiled files; check every include resolves.
 scripts/check-book.sh
