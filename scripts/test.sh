@@ -12,11 +12,15 @@ cd "$(dirname "$0")/.."
 
 scripts/docker-up.sh
 scripts/build-test-images.sh
+# charmcraft (PyPI, in target/venvs/charmcraft) for cargo-charm's test of the packed voting-app.
+scripts/venv-charmcraft.sh >/dev/null
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 # The black-box tests start the emulator's tool binary: build every binary first.
 cargo build --workspace --bins
 cargo test --workspace
+# Public docs: every item documented, every intra-doc link resolves.
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 # The book's code samples are included from compiled files; check every include resolves.
 scripts/check-book.sh

@@ -1,4 +1,4 @@
-//! Which hook is running: from `JUJU_DISPATCH_PATH` or argv[0], plus the relation context.
+//! Which hook is running: from `JUJU_DISPATCH_PATH` or `argv[0]`, plus the relation context.
 
 use std::path::{Path, PathBuf};
 
@@ -40,7 +40,7 @@ pub struct HookEnv {
 }
 
 impl HookEnv {
-    /// Reads the environment of this process (`args0` is argv[0]).
+    /// Reads the environment of this process (`args0` is `argv[0]`).
     pub fn from_process(args0: Option<&str>) -> Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         Self::from_lookup(var, args0)

@@ -64,14 +64,21 @@ pub use error::{Error, Result};
 pub use flag::{DynFlag, Flag, FlagName, FlagPattern};
 pub use hook::HookEnv;
 pub use juju::{LogLevel, Port, Status, StatusKind};
+// The registry the macros generate, the runner and the unit store: public for the
+// generated code and the test harness, not part of the documented API.
+#[doc(hidden)]
 pub use registry::{
     Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
     TriggerWhen,
 };
+#[doc(hidden)]
 pub use run::{HookReport, RunOptions, run, run_hook};
 pub use settings::{SETTINGS_FILE, Settings};
 pub use status_memo::STATUS_MEMO_FILE;
-pub use store::{STATE_FILE, Snapshot, Store, write_atomically};
+pub use store::STATE_FILE;
+#[doc(hidden)]
+pub use store::{Snapshot, Store, write_atomically};
+#[doc(hidden)]
 pub use trace::{Trace, TraceEntry};
 pub use unit::{Converged, HOST_IP_ENV, Unit};
 

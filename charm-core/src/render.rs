@@ -26,7 +26,7 @@
 //!       - {{ publish }}
 //! ```
 //!
-//! and render it from a handler with [`write`]:
+//! and render it from a handler with [`write()`]:
 //!
 //! ```no_run
 //! # #[derive(askama::Template)]

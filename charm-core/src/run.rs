@@ -66,7 +66,7 @@ impl RunOptions {
 }
 
 /// Runs the hook this process was started for: reads the hook from `JUJU_DISPATCH_PATH`
-/// (or argv[0] for `hooks/<name>` symlinks), dispatches, commits on success, and returns the
+/// (or `argv[0]` for `hooks/<name>` symlinks), dispatches, commits on success, and returns the
 /// exit code Juju expects (0 commits the hook, anything else marks the unit in error).
 ///
 /// ```no_run

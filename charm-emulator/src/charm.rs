@@ -35,7 +35,14 @@ impl CharmInfo {
     /// Errors name the file and the key: an option's default must match its type
     /// (`string`, `int`, `float`, `boolean`, `secret`; no type means `string`).
     pub fn load(dir: &Path) -> Result<Self> {
-        let meta_path = dir.join("metadata.yaml");
+        // A unified charmcraft.yaml stands for both files when there is no metadata.yaml.
+        let unified = dir.join("charmcraft.yaml");
+        let unified = !dir.join("metadata.yaml").exists() && unified.exists();
+        let meta_path = dir.join(if unified {
+            "charmcraft.yaml"
+        } else {
+            "metadata.yaml"
+        });
         let meta = read_yaml_map(&meta_path)?;
         let charm_err = |message: String| Error::Charm {
             path: meta_path.clone(),
@@ -91,8 +98,18 @@ impl CharmInfo {
             Some(Yaml::Mapping(m)) => m.keys().filter_map(key_str).collect(),
             Some(_) => return Err(charm_err("`extra-bindings` must be a map".into())),
         };
-        let config = load_config(&dir.join("config.yaml"))?;
-        let actions = load_actions(&dir.join("actions.yaml"))?;
+        let config = match meta.get("config") {
+            Some(section) if unified => options(&meta_path, section)?,
+            _ => load_config(&dir.join("config.yaml"))?,
+        };
+        let actions = match meta.get("actions") {
+            Some(Yaml::Mapping(section)) if unified => action_specs(&meta_path, section)?,
+            Some(Yaml::Null) | None if unified => BTreeMap::new(),
+            Some(_) if unified => {
+                return Err(charm_err("`actions` must be a map".into()));
+            }
+            _ => load_actions(&dir.join("actions.yaml"))?,
+        };
         Ok(Self {
             name,
             endpoints,
@@ -129,13 +146,17 @@ fn load_actions(path: &Path) -> Result<BTreeMap<String, ActionSpec>> {
     if !path.exists() {
         return Ok(BTreeMap::new());
     }
-    let doc = read_yaml_map(path)?;
+    action_specs(path, &read_yaml_map(path)?)
+}
+
+/// The actions of an actions document (actions.yaml, or `actions:` of charmcraft.yaml).
+fn action_specs(path: &Path, doc: &Mapping) -> Result<BTreeMap<String, ActionSpec>> {
     let err = |message: String| Error::Charm {
         path: path.to_owned(),
         message,
     };
     let mut out = BTreeMap::new();
-    for (name, spec) in &doc {
+    for (name, spec) in doc {
         let name = key_str(name).ok_or_else(|| err("action names must be strings".into()))?;
         let spec: Value = match spec {
             Yaml::Null => Value::Object(JsonMap::new()),
@@ -184,6 +205,11 @@ fn load_config(path: &Path) -> Result<BTreeMap<String, ConfigOption>> {
         return Ok(BTreeMap::new());
     }
     let doc = read_yaml_map(path)?;
+    options(path, &Yaml::Mapping(doc))
+}
+
+/// The `options` of a config document (config.yaml, or `config:` of charmcraft.yaml).
+fn options(path: &Path, doc: &Yaml) -> Result<BTreeMap<String, ConfigOption>> {
     let err = |message: String| Error::Charm {
         path: path.to_owned(),
         message,
@@ -300,6 +326,25 @@ mod tests {
             err.contains("config.yaml") && err.contains("`port`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn reads_a_unified_charmcraft_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("charmcraft.yaml"),
+            "name: web\ntype: charm\nprovides:\n  website: {interface: http}\nconfig:\n  options:\n    port: {type: int, default: 80}\nactions:\n  snap: {}\n",
+        )
+        .unwrap();
+        let info = CharmInfo::load(dir.path()).unwrap();
+        assert_eq!(info.name, "web");
+        assert_eq!(info.endpoints["website"].interface, "http");
+        assert_eq!(info.config["port"].default, Some(serde_json::json!(80)));
+        // metadata.yaml, when present, wins (and config.yaml with it).
+        std::fs::write(dir.path().join("metadata.yaml"), "name: other\n").unwrap();
+        let info = CharmInfo::load(dir.path()).unwrap();
+        assert_eq!(info.name, "other");
+        assert!(info.config.is_empty());
     }
 
     #[test]

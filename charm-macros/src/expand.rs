@@ -140,7 +140,10 @@ fn load_files(
             None => (default.to_owned(), Span::call_site(), false),
         }
     };
-    let (meta_path, meta_span, explicit) = locate(args.metadata.as_ref(), "metadata.yaml");
+    let (meta_path, meta_span, explicit) = locate(
+        args.metadata.as_ref(),
+        crate::charmcraft::default_file("metadata.yaml"),
+    );
     let metadata = if !explicit && !defaults {
         Metadata::default()
     } else {
@@ -166,7 +169,10 @@ fn load_files(
             }
         }
     };
-    let (config_path, config_span, explicit) = locate(args.config.as_ref(), "config.yaml");
+    let (config_path, config_span, explicit) = locate(
+        args.config.as_ref(),
+        crate::charmcraft::default_file("config.yaml"),
+    );
     if !explicit && !defaults {
         return (metadata, Vec::new());
     }

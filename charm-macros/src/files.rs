@@ -192,7 +192,7 @@ pub(crate) fn metadata(path: &Path) -> Result<Metadata, String> {
 
 pub(crate) fn config(path: &Path) -> Result<Vec<ConfigOption>, String> {
     let file = path.display();
-    let map = read(path)?;
+    let map = crate::charmcraft::config_part(path, read(path)?)?;
     let options = match get(&map, "options") {
         Some(Value::Mapping(m)) => m.clone(),
         Some(Value::Null) => Mapping::new(),

@@ -32,6 +32,7 @@
 //! `redis`), in flag order, each typed by its interface (`Redis`, `Postgres`, `Http`, or the
 //! untyped `Endpoint`), by value or by `&`.
 
+mod charmcraft;
 mod expand;
 mod files;
 mod names;

@@ -34,7 +34,8 @@ pub use charm_emulator::{LogRecord, Status};
 /// The `charm-emulator` executable that hook-tool symlinks point to, for black-box tests of a
 /// compiled charm: `CHARM_EMULATOR_BIN` if set, else `charm-emulator` in the cargo target
 /// directory of the running test (`cargo test --workspace` builds it; so does
-/// `cargo build -p charm-emulator`).
+/// `cargo build -p charm-emulator`), else `charm-emulator` on `PATH` (for charm crates outside
+/// the framework's workspace: `cargo install --path <framework>/charm-emulator`).
 ///
 /// # Panics
 /// When the binary is missing, with the command that builds it: a test cannot go on.
@@ -49,12 +50,24 @@ pub fn emulator_binary() -> PathBuf {
         .and_then(Path::parent)
         .unwrap_or(Path::new("target/debug"));
     let bin = target.join("charm-emulator");
-    assert!(
-        bin.is_file(),
-        "{} is missing: run `cargo build -p charm-emulator` first (cargo test --workspace builds it)",
-        bin.display()
-    );
-    bin
+    if bin.is_file() {
+        return bin;
+    }
+    // A charm crate outside the framework's workspace: cargo builds no binary of a
+    // dependency, so take an installed one (`cargo install --path <framework>/charm-emulator`).
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("charm-emulator"))
+            .find(|candidate| candidate.is_file())
+    });
+    on_path.unwrap_or_else(|| {
+        panic!(
+            "no charm-emulator executable: not at {} nor on PATH; in the framework's workspace run \
+             `cargo build -p charm-emulator`, elsewhere `cargo install --path <framework>/charm-emulator` \
+             or set CHARM_EMULATOR_BIN",
+            bin.display()
+        )
+    })
 }
 
 /// A compiled charm set up for black-box tests through the emulator: a temporary charm

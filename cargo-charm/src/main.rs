@@ -1,0 +1,166 @@
+//! `cargo charm`: the charm author's cargo subcommand.
+//!
+//! - `cargo charm check [--manifest-path P]`: the checks `pack` runs first, alone;
+//! - `cargo charm new NAME [--docker]`: a new charm crate (charmcraft.yaml, a first handler,
+//!   a harness test, a README) that builds and tests on its own;
+//! - `cargo charm pack [--manifest-path P] [--out DIR]`: builds the charm's binary statically
+//!   (so it runs on every Ubuntu base, whatever its glibc) and writes `<name>.charm`, ready for
+//!   `juju deploy ./<name>.charm`.
+//!
+//! Installed with `cargo install --path cargo-charm`; cargo runs it for `cargo charm ...`.
+
+mod diag;
+mod files;
+mod new;
+mod pack;
+mod project;
+mod source;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Build, check and pack Rust charms.
+#[derive(Debug, Parser)]
+#[command(name = "cargo charm", bin_name = "cargo charm", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a new charm crate in ./NAME (or --dir).
+    New {
+        /// The charm's name: lower-case words joined by dashes (`my-charm`).
+        name: String,
+        /// Where to write it (default: ./NAME).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Run a container: the docker layer and a compose template.
+        #[arg(long)]
+        docker: bool,
+        /// Take the framework from this checkout (default: the one cargo-charm was built from).
+        #[arg(long, value_name = "DIR", conflicts_with = "git")]
+        path: Option<PathBuf>,
+        /// Take the framework from this git repository.
+        #[arg(long, value_name = "URL")]
+        git: Option<String>,
+        /// The git revision (commit, tag) with --git.
+        #[arg(long, value_name = "REV", requires = "git")]
+        rev: Option<String>,
+    },
+    /// Check the charm files (metadata, config, actions; or a unified charmcraft.yaml).
+    Check {
+        /// The charm crate's Cargo.toml.
+        #[arg(long, value_name = "PATH")]
+        manifest_path: Option<PathBuf>,
+    },
+    /// Check, build a static release binary and write `<name>.charm`.
+    Pack {
+        /// The charm crate's Cargo.toml.
+        #[arg(long, value_name = "PATH")]
+        manifest_path: Option<PathBuf>,
+        /// Where to write the .charm (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The binary target, when the crate has several.
+        #[arg(long, value_name = "NAME")]
+        bin: Option<String>,
+        /// The Rust target triple to build for.
+        #[arg(long, default_value = pack::DEFAULT_TARGET)]
+        target: String,
+    },
+}
+
+fn main() -> ExitCode {
+    // `cargo charm pack` runs `cargo-charm charm pack`; `cargo-charm pack` works too.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "charm") {
+        args.remove(1);
+    }
+    let result = match Cli::parse_from(args).command {
+        Command::New {
+            name,
+            dir,
+            docker,
+            path,
+            git,
+            rev,
+        } => new_charm(name, dir, docker, path, git, rev),
+        Command::Check { manifest_path } => check(manifest_path),
+        Command::Pack {
+            manifest_path,
+            out,
+            bin,
+            target,
+        } => pack::pack(&pack::PackOptions {
+            manifest_path,
+            out,
+            bin,
+            target,
+            binary: None,
+        })
+        .map(|path| println!("{}", path.display())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cargo charm: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn new_charm(
+    name: String,
+    dir: Option<PathBuf>,
+    docker: bool,
+    path: Option<PathBuf>,
+    git: Option<String>,
+    rev: Option<String>,
+) -> Result<(), String> {
+    let framework = match (path, git) {
+        (Some(path), _) => {
+            let path = path
+                .canonicalize()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if !path.join("charm-core/Cargo.toml").is_file() {
+                return Err(format!(
+                    "{} is not a checkout of the framework (no charm-core/Cargo.toml)",
+                    path.display()
+                ));
+            }
+            new::Framework::Path(path)
+        }
+        (None, Some(url)) => new::Framework::Git { url, rev },
+        (None, None) => new::Framework::this_checkout().ok_or(
+            "the framework checkout cargo-charm was built from is gone: pass --path DIR or --git URL",
+        )?,
+    };
+    let dir = new::new(&new::NewOptions {
+        name,
+        dir,
+        docker,
+        framework,
+    })?;
+    println!("{}", dir.display());
+    Ok(())
+}
+
+fn check(manifest_path: Option<PathBuf>) -> Result<(), String> {
+    let project = project::Project::locate(manifest_path.as_deref(), None)?;
+    let found = match files::CharmFiles::load(&project.dir) {
+        Ok(files) => files.check(),
+        Err(found) => found,
+    };
+    for finding in &found {
+        eprintln!("{finding}");
+    }
+    if diag::has_errors(&found) {
+        return Err("the charm files have errors".into());
+    }
+    Ok(())
+}
