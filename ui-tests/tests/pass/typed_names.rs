@@ -7,6 +7,7 @@
 use charm_core::{Flag, Result, Unit};
 use charm_testing::Harness;
 
+// ANCHOR: typed
 #[charm_core::charm(
     metadata = "../fixtures/metadata.yaml",
     config = "../fixtures/config.yaml",
@@ -74,6 +75,8 @@ impl Workers {
         Ok(())
     }
 }
+
+// ANCHOR_END: typed
 
 fn main() {
     let fixtures = std::path::Path::new(file!()).with_file_name("../fixtures");
