@@ -43,6 +43,13 @@ mod voting {
         unit.status_active(format!("redis at {}", redis.host_list()))
     }
 
+    // A condition may name a flag of a declared pattern.
+    #[when("app.worker.blue")]
+    fn blue_first(unit: &mut Unit) -> Result<()> {
+        unit.log(LogLevel::Info, "blue worker up");
+        Ok(())
+    }
+
     #[when("endpoint.redis.changed.host")]
     fn redis_moved(unit: &mut Unit) -> Result<()> {
         unit.set_flag_value(flags::APP_STALE, "redis moved");
@@ -89,6 +96,7 @@ fn main() {
     assert!(h.is_flag_set(&blue));
     assert_eq!(blue.name(), "app.worker.blue");
     assert!(voting::flags::APP_WORKER.with("has space").is_err());
+    assert!(h.logs("INFO").iter().any(|l| l.lines().any(|l| l == "blue worker up")));
 
     let (_, outs) = h
         .relate("redis", "redis", &[("redis/0", &[("host", "10.1.2.3"), ("port", "6379")])])
