@@ -248,7 +248,14 @@ mod tests {
             (RUNNING.name(), RUNNING.to_string()),
             ("app.running", "app.running".into())
         );
-        assert_eq!((&RUNNING).flag_name(), "app.running");
-        assert_eq!((&WORKER.with("x").unwrap()).flag_name(), "worker.x");
+        fn name_of(flag: impl FlagName) -> String {
+            flag.flag_name().to_owned()
+        }
+        let by_ref: &Flag = &RUNNING;
+        assert_eq!(
+            (name_of(RUNNING), name_of(by_ref)),
+            ("app.running".into(), "app.running".into())
+        );
+        assert_eq!(name_of(&WORKER.with("x").unwrap()), "worker.x");
     }
 }
