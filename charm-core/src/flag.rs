@@ -217,3 +217,45 @@ impl Unit {
         self.flags.set_names()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORKER: FlagPattern = FlagPattern::__checked("worker.", "");
+    const MIDDLE: FlagPattern = FlagPattern::__checked("job.", ".done");
+
+    #[test]
+    fn a_pattern_makes_only_flags_of_its_own_shape() {
+        assert_eq!(WORKER.with("blue").unwrap().name(), "worker.blue");
+        assert_eq!(MIDDLE.with("7").unwrap().name(), "job.7.done");
+        assert_eq!(MIDDLE.pattern(), "job.*.done");
+        for bad in ["", "two words", "tab\there", "nl\n"] {
+            let err = WORKER.with(bad).unwrap_err().to_string();
+            assert!(
+                err.contains("worker.*") && err.contains(&format!("{bad:?}")),
+                "{err}"
+            );
+        }
+        assert!(MIDDLE.matches("job.7.done") && !MIDDLE.matches("job..done"));
+        assert!(!WORKER.matches("worker.") && !WORKER.matches("workers.x"));
+    }
+
+    #[test]
+    fn typed_names_name_their_flag() {
+        const RUNNING: Flag = Flag::__checked("app.running");
+        assert_eq!(
+            (RUNNING.name(), RUNNING.to_string()),
+            ("app.running", "app.running".into())
+        );
+        fn name_of(flag: impl FlagName) -> String {
+            flag.flag_name().to_owned()
+        }
+        let by_ref: &Flag = &RUNNING;
+        assert_eq!(
+            (name_of(RUNNING), name_of(by_ref)),
+            ("app.running".into(), "app.running".into())
+        );
+        assert_eq!(name_of(&WORKER.with("x").unwrap()), "worker.x");
+    }
+}

@@ -52,9 +52,10 @@ use proc_macro::TokenStream;
 ///   root, else to the file holding the attribute. Without `metadata`, `metadata.yaml` in
 ///   the crate root is read; without `config`, `config.yaml` if it exists. Cargo rebuilds
 ///   the charm when either file changes.
-/// - `flags("app.running", ...)`: the charm's own flags, declared once here. Every flag a
-///   condition, a trigger or a `unit.set_flag(flags::)`-style call in the module names must
-///   be declared here, by a layer, or raised by the framework: `config.changed`,
+/// - `flags("app.running", "app.worker.*", ...)`: the charm's own flags, declared once here
+///   (a name with one `*` declares a pattern, for flags named at run time). Every flag a
+///   condition or a trigger names must be declared here, by a layer, or raised by the
+///   framework: `config.changed`,
 ///   `config.{changed,set,default}.<option>` for each option of config.yaml,
 ///   `endpoint.<ep>.{joined,changed,changed.<key>,departed}` for each endpoint of
 ///   metadata.yaml, and the interface flags (`<ep>.connected` / `<ep>.available` for
@@ -175,18 +176,47 @@ use proc_macro::TokenStream;
 ///     // Makes Cargo rebuild the charm when its YAML changes.
 ///     const _: &[u8] = include_bytes!("/abs/path/to/metadata.yaml");
 ///     const _: &[u8] = include_bytes!("/abs/path/to/config.yaml");
+///
+///     /// Typed flags: every name this module may use, and its layers' (re-exported).
+///     pub mod flags {
+///         pub use super::__charm_layer_flags_0::*; // one per layer of `layers(...)`
+///         /// The flag `app.configured`.
+///         pub const APP_CONFIGURED: Flag = Flag::__checked("app.configured");
+///         pub const CONFIG_CHANGED_VOTE_PORT: Flag = Flag::__checked("config.changed.vote_port");
+///         pub const REDIS_AVAILABLE: Flag = Flag::__checked("redis.available");
+///         // ... `flags("app.worker.*")` would give `APP_WORKER: FlagPattern`.
+///     }
+///     /// The endpoints of metadata.yaml, typed by their interface.
+///     pub mod endpoints {
+///         pub const REDIS: EndpointName<Redis> = EndpointName::__checked("redis");
+///         pub const POSTGRES: EndpointName<Postgres> = EndpointName::__checked("postgres");
+///         // ...
+///     }
 /// }
 /// ```
 ///
-/// A flag the macro cannot see (one of a layer in another module or crate) is checked by a
-/// `const` assertion against the layers' `flags(...)`, spanned to the flag's literal.
+/// # Typed names in code
+///
+/// The flag and endpoint methods of `Unit` take only the generated constants (never a
+/// string), so a name written anywhere in the crate is checked by rustc's name resolution:
+/// `flags::APP_RUNING` is "cannot find value `APP_RUNING` in module `flags`" with "a
+/// constant with a similar name exists". A constant is the flag's name upper-cased with every
+/// other character than letters and digits written `_`; two flags that would give the same
+/// constant are a compile error. A module of the charm cannot itself define items named
+/// `flags` or `endpoints`.
+///
+/// A flag the macro cannot see in a condition (one of a layer in another module or crate) is
+/// checked by a `const` evaluation against the layers' `flags(...)`, spanned to the flag's
+/// literal, with the nearest declared flag as a suggestion.
 #[proc_macro_attribute]
 pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::module(parse::Kind::Charm, args.into(), item.into()).into()
 }
 
 /// Turns an inline module into a layer: handlers, flags and triggers that charms include
-/// with `layers(path::to::module)`. Generates `pub static LAYER: charm_core::Layer`.
+/// with `layers(path::to::module)`. Generates `pub static LAYER: charm_core::Layer` and a
+/// `pub mod flags` of its typed flags (with those of the layers it builds on), which the
+/// charms that include it re-export in their own `flags`.
 ///
 /// Arguments: `flags(...)` it declares, `layers(...)` it builds on, `trigger(...)` (as in
 /// [`macro@charm`]). A layer has no metadata.yaml or config.yaml of its own: every flag it

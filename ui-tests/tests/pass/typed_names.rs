@@ -7,6 +7,7 @@
 use charm_core::{Flag, Result, Unit};
 use charm_testing::Harness;
 
+// ANCHOR: typed
 #[charm_core::charm(
     metadata = "../fixtures/metadata.yaml",
     config = "../fixtures/config.yaml",
@@ -42,6 +43,13 @@ mod voting {
         unit.status_active(format!("redis at {}", redis.host_list()))
     }
 
+    // A condition may name a flag of a declared pattern.
+    #[when("app.worker.blue")]
+    fn blue_first(unit: &mut Unit) -> Result<()> {
+        unit.log(LogLevel::Info, "blue worker up");
+        Ok(())
+    }
+
     #[when("endpoint.redis.changed.host")]
     fn redis_moved(unit: &mut Unit) -> Result<()> {
         unit.set_flag_value(flags::APP_STALE, "redis moved");
@@ -75,6 +83,8 @@ impl Workers {
     }
 }
 
+// ANCHOR_END: typed
+
 fn main() {
     let fixtures = std::path::Path::new(file!()).with_file_name("../fixtures");
     let mut h = Harness::new(&voting::CHARM, &fixtures, "voting-app/0").unwrap();
@@ -86,6 +96,7 @@ fn main() {
     assert!(h.is_flag_set(&blue));
     assert_eq!(blue.name(), "app.worker.blue");
     assert!(voting::flags::APP_WORKER.with("has space").is_err());
+    assert!(h.logs("INFO").iter().any(|l| l.lines().any(|l| l == "blue worker up")));
 
     let (_, outs) = h
         .relate("redis", "redis", &[("redis/0", &[("host", "10.1.2.3"), ("port", "6379")])])
