@@ -677,7 +677,14 @@ impl Unit {
         let rendered = crate::render::render(template)?;
         let slot = format!("{KV_COMPOSE}{project}");
         let hash = Value::String(hex(&Sha256::digest(rendered.as_bytes())));
-        let unchanged = self.kv.get(&slot) == Some(&hash);
+        // Unchanged only if the last successful `up` used this rendering *and* the file on
+        // disk is it: a failed (or killed) hook may have written another one, and its
+        // rolled-back record would otherwise hide that (then containers, file and config
+        // could disagree until the config changed again).
+        let on_disk = std::fs::read(self.charm_path(file))
+            .map(|bytes| Value::String(hex(&Sha256::digest(bytes))))
+            .unwrap_or(Value::Null);
+        let unchanged = self.kv.get(&slot) == Some(&hash) && on_disk == hash;
         if unchanged && self.env.hook != "update-status" {
             return Ok(Converged::Unchanged);
         }

@@ -123,11 +123,15 @@ fn pg_units(database: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> 
         ("port", "5432"),
         ("user", "vote"),
         ("password", "harness-s3cret"),
-        ("master", "host=10.9.8.7 dbname=x"),
     ];
     let mut bag: Vec<(&'static str, String)> =
         data.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
     bag.push(("database", database.to_owned()));
+    // The libpq string the legacy PostgreSQL charm publishes, authoritative for the client.
+    bag.push((
+        "master",
+        format!("dbname={database} host=10.9.8.7 password=harness-s3cret port=5432 user=vote"),
+    ));
     vec![("postgresql/0", bag)]
 }
 
@@ -182,8 +186,8 @@ fn port_change_closes_the_old_port_and_opens_the_new() {
     assert_eq!(
         statuses,
         [
-            "maintenance Configuring the standalone formation",
-            "active Ready to vote!"
+            "maintenance -- Configuring the standalone formation",
+            "active -- Ready to vote!"
         ]
     );
     s.vote = new_vote;

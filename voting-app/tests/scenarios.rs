@@ -255,13 +255,15 @@ impl Deployed {
 
     fn relate_postgres(&self) -> u64 {
         let db = self.app.replace('-', "_");
+        // The libpq string the legacy PostgreSQL charm publishes, authoritative for the client.
+        let master = format!("dbname={db} host=10.5.0.9 password={PASSWORD} port=5432 user=vote");
         let data = [
             ("host", "10.5.0.9"),
             ("port", "5432"),
             ("user", "vote"),
             ("password", PASSWORD),
             ("database", db.as_str()),
-            ("master", "host=10.5.0.9 dbname=x"),
+            ("master", master.as_str()),
         ];
         let (id, outcomes) = self
             .runner
@@ -509,4 +511,80 @@ fn an_unusable_port_blocks_with_the_cause() {
         .unwrap();
     assert!(outcome.success(), "{}", outcome.stderr_text());
     unit.assert_ready();
+}
+
+/// A hook fails with a Docker error (an image that does not exist, on a new port), then the
+/// operator reverts the config while the unit is blocked: status, opened ports, the rendered
+/// file and the running containers all end in agreement with the config.
+#[test]
+fn a_failed_hook_then_a_revert_while_blocked_ends_in_agreement() {
+    let unit = deploy("va-revert");
+    unit.assert_ready();
+    let vote = unit.config_port("vote_port");
+    let [other] = charm_testing::free_ports::<1>();
+    // The hook's process fails after the charm ran (as when it is killed): Juju drops the
+    // buffered writes and shows the hook failed; status-set stays, as in Juju.
+    let failing = unit._tmp.path().join("failing-dispatch");
+    std::fs::write(&failing, format!("#!/bin/sh\n'{CHARM}' \"$@\"\nexit 1\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let failing_runner = Runner::new(unit.runner.model_dir().clone())
+        .with_charm_binary(&failing)
+        .with_env(charm_core::HOST_IP_ENV, "127.0.0.1");
+    unit.runner
+        .model_dir()
+        .transact(|emu| {
+            let m = emu.model_mut();
+            m.set_config("vote_image", "charm-test/missing-image:none")?;
+            m.set_config("vote_port", &other.to_string())
+        })
+        .unwrap();
+    let failed = failing_runner.run(Hook::new("config-changed")).unwrap();
+    assert!(!failed.success());
+    assert_eq!(unit.status().0, "error");
+    // Juju shows the charm's own status again after the next successful hook: blocked.
+    let out = unit.runner.run(Hook::new("update-status")).unwrap();
+    assert!(out.success(), "{}", out.stderr_text());
+    let (status, message) = unit.status();
+    assert_eq!(status, "blocked", "{message}");
+    assert!(message.starts_with("Docker: "), "{message}");
+
+    // The operator reverts the config while blocked.
+    let out = unit
+        .runner
+        .configure(
+            &[
+                ("vote_image".into(), "charm-test/vote-demo".into()),
+                ("vote_port".into(), vote.to_string()),
+            ],
+            &[],
+        )
+        .unwrap();
+    assert!(out.success(), "{}", out.stderr_text());
+    // Status, ports, containers: assert_ready checks them against the config.
+    unit.assert_ready();
+    let compose = unit.compose();
+    assert_eq!(
+        compose["services"]["vote"]["image"].as_str(),
+        Some("charm-test/vote-demo")
+    );
+    assert_eq!(
+        compose["services"]["vote"]["ports"][0].as_str(),
+        Some(format!("{vote}:80").as_str())
+    );
+    let name = format!("{}-vote-1", unit.app);
+    let inspect = Command::new("docker")
+        .args([
+            "inspect",
+            "--format",
+            "{{.Config.Image}} {{.State.Running}}",
+            &name,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&inspect.stdout).trim(),
+        "charm-test/vote-demo:latest true"
+    );
+    assert!(http_get(vote).is_some(), "vote answers on {vote}");
 }
