@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 
 venv=target/venvs/docker-compose
 exe=$venv/bin/docker-compose
+mkdir -p target/venvs
+# Test binaries may call this at the same time: one installs, the others wait.
+exec 9>target/venvs/.docker-compose.lock
+flock 9
 if [[ -x $exe ]] && "$exe" version --short 2>/dev/null | grep -qx '1.29.2'; then
     echo "$PWD/$exe"
     exit 0
@@ -26,7 +30,6 @@ if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
 fi
 
 rm -rf "$venv"
-mkdir -p "$(dirname "$venv")"
 "$python" -m venv "$venv"
 pip=("$venv/bin/pip" --disable-pip-version-check --no-input --quiet)
 "${pip[@]}" install 'setuptools<70' wheel 'cython<3' >&2

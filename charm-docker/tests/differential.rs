@@ -22,6 +22,8 @@ struct Case {
     yaml: &'static str,
     vars: &'static [(&'static str, &'static str)],
     dotenv: Option<&'static str>,
+    /// Other files beside it (env files, secrets, configs).
+    files: &'static [(&'static str, &'static str)],
 }
 
 const fn case(name: &'static str, yaml: &'static str) -> Case {
@@ -30,6 +32,7 @@ const fn case(name: &'static str, yaml: &'static str) -> Case {
         yaml,
         vars: &[],
         dotenv: None,
+        files: &[],
     }
 }
 
@@ -43,6 +46,7 @@ const fn with(
         yaml,
         vars,
         dotenv: None,
+        files: &[],
     }
 }
 
@@ -135,7 +139,54 @@ const CASES: &[Case] = &[
         yaml: "services:\n  web:\n    image: x:${TAG}\n    command: echo ${FROM_FILE} ${QUOTED} ${BOTH}\n    environment: [FROM_FILE]\n",
         vars: &[("BOTH", "caller")],
         dotenv: Some("# defaults\nTAG=from-file\nFROM_FILE=f\nQUOTED='q v'\nBOTH=file\n"),
+        files: &[],
     },
+    // The features beyond the seed's.
+    Case {
+        name: "env-file",
+        yaml: "services:\n  web:\n    image: x\n    env_file: [a.env, b.env]\n    environment: {OVER: env}\n",
+        vars: &[],
+        dotenv: None,
+        files: &[
+            ("a.env", "A=1\nOVER=a\nSHARED=a\n"),
+            ("b.env", "# b\nB=2\nSHARED=b\n"),
+        ],
+    },
+    Case {
+        name: "secrets-and-configs",
+        yaml: "version: \"3.8\"\nservices:\n  web:\n    image: x\n    secrets: [token, {source: token, target: other}]\n    configs: [conf]\nsecrets:\n  token: {file: ./token.txt}\nconfigs:\n  conf: {file: ./app.conf}\n",
+        vars: &[],
+        dotenv: None,
+        files: &[("token.txt", "t\n"), ("app.conf", "c\n")],
+    },
+    case(
+        "runtime-options",
+        "services:\n  web:\n    image: x\n    container_name: fixed\n    expose: [\"3000\", 4000]\n    pull_policy: never\n    platform: linux/amd64\n    cap_add: [NET_ADMIN]\n    cap_drop: [MKNOD]\n    sysctls: {net.core.somaxconn: 1024}\n    logging: {driver: json-file, options: {max-size: 1m}}\n    ipc: shareable\n    links: [\"db:database\"]\n    volumes_from: [\"db:ro\"]\n    depends_on:\n      db: {condition: service_healthy}\n    deploy:\n      resources: {limits: {cpus: \"0.5\", memory: 64M}, reservations: {memory: 16M}}\n      restart_policy: {condition: on-failure, max_attempts: 3}\n  db:\n    image: y\n    network_mode: none\n",
+    ),
+    case(
+        "ipam",
+        "services:\n  web:\n    image: x\n    networks:\n      back:\n        ipv4_address: 10.5.0.5\n        aliases: [w]\nnetworks:\n  back:\n    ipam:\n      config: [{subnet: 10.5.0.0/16}]\n",
+    ),
+    case(
+        "profiles",
+        "services:\n  web:\n    image: x\n  debug:\n    image: y\n    profiles: [debug]\n",
+    ),
+    case(
+        "bad-include",
+        "include: [other.yaml]\nservices:\n  web:\n    image: x\n",
+    ),
+    case(
+        "bad-env-file-missing",
+        "services:\n  web:\n    image: x\n    env_file: absent.env\n",
+    ),
+    case(
+        "bad-link-unknown",
+        "services:\n  web:\n    image: x\n    links: [nope]\n",
+    ),
+    case(
+        "bad-network-mode-and-networks",
+        "services:\n  web:\n    image: x\n    network_mode: host\n    networks: [n]\nnetworks:\n  n:\n",
+    ),
     // Shapes of the model.
     case(
         "seed",
@@ -217,6 +268,10 @@ const SPEC_ONLY: &[Case] = &[
         "services:\n  web:\n    image: x\n    ports: [{target: 80, published: \"7000-7002\"}]\n",
     ),
     case(
+        "depends-on-required-false",
+        "services:\n  web:\n    image: x\n    depends_on:\n      gone: {condition: service_started, required: false}\n",
+    ),
+    case(
         "long-form-host-ip",
         "services:\n  web:\n    image: x\n    ports: [{target: 80, published: 7000, host_ip: 127.0.0.1}]\n",
     ),
@@ -240,11 +295,27 @@ const REFUSED_EARLIER: &[Case] = &[
     ),
 ];
 
+/// Inputs 1.29 accepts that charm-docker refuses on purpose, with the reason.
+const REFUSED_ON_PURPOSE: &[Case] = &[
+    case("build", "services:\n  web:\n    build: .\n"),
+    case(
+        "extends",
+        "services:\n  base:\n    image: x\n  web:\n    extends: base\n",
+    ),
+    case(
+        "pull-policy-build",
+        "services:\n  web:\n    image: x\n    pull_policy: build\n    build: .\n",
+    ),
+];
+
 fn write_case(dir: &Path, case: &Case) -> std::path::PathBuf {
     let path = dir.join("docker-compose.yml");
     std::fs::write(&path, case.yaml).unwrap();
     if let Some(dotenv) = case.dotenv {
         std::fs::write(dir.join(".env"), dotenv).unwrap();
+    }
+    for (name, text) in case.files {
+        std::fs::write(dir.join(name), text).unwrap();
     }
     path
 }
@@ -267,8 +338,10 @@ fn theirs(case: &Case, dir: &Path) -> Result<Value, String> {
 fn ours(case: &Case, dir: &Path) -> Result<Value, String> {
     let path = write_case(dir, case);
     let env = Environment::from_iter(case.vars.iter().copied());
+    // `docker-compose config` shows every service, whatever its profiles.
     let project = Project::builder(&path)
         .name("diff")
+        .profiles(["*"])
         .environment(env)
         .build()
         .map_err(|e| e.to_string())?;
@@ -505,7 +578,7 @@ type Verdict = Result<Value, String>;
 
 /// Runs both tools over `cases` on a few threads (each docker-compose run costs half a second).
 fn verdicts(cases: &'static [Case]) -> Vec<(&'static Case, Verdict, Verdict)> {
-    let chunks: Vec<&[Case]> = cases.chunks(cases.len().div_ceil(4)).collect();
+    let chunks: Vec<&[Case]> = cases.chunks(cases.len().div_ceil(6)).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
@@ -565,6 +638,20 @@ fn where_the_specification_moved_on_charm_docker_follows_it() {
 }
 
 #[test]
+fn what_charm_docker_refuses_on_purpose_says_why() {
+    for (case, theirs, ours) in verdicts(REFUSED_ON_PURPOSE) {
+        assert!(
+            theirs.is_ok(),
+            "{}: 1.29 now refuses it: {}",
+            case.name,
+            show(&theirs)
+        );
+        let err = ours.unwrap_err();
+        assert!(err.contains("is not supported: "), "{}: {err}", case.name);
+    }
+}
+
+#[test]
 fn what_1_29_defers_to_the_engine_charm_docker_refuses_when_reading() {
     for (case, theirs, ours) in verdicts(REFUSED_EARLIER) {
         assert!(
@@ -574,7 +661,7 @@ fn what_1_29_defers_to_the_engine_charm_docker_refuses_when_reading() {
             show(&theirs)
         );
         let err = ours.unwrap_err();
-        assert!(err.contains(", line "), "{}: {err}", case.name);
+        assert!(err.contains("services.web"), "{}: {err}", case.name);
     }
 }
 

@@ -645,3 +645,137 @@ fn a_changed_network_is_recreated_and_a_changed_volume_refused() {
     assert!(err.to_string().contains("docker volume rm"), "{err}");
     assert_eq!(inspect(&g.name("a"), "{{.Id}}").unwrap(), ids[0]);
 }
+
+#[test]
+fn the_features_real_files_use_reach_the_engine() {
+    let pid = std::process::id();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.env"), "FROM_FILE=yes\n").unwrap();
+    std::fs::write(dir.path().join("token.txt"), "s3cret\n").unwrap();
+    std::fs::write(dir.path().join("app.conf"), "conf=1\n").unwrap();
+    // A subnet of its own per run (10.213.N.0/24), so parallel runs do not collide.
+    let octet = pid % 250;
+    let app_name = format!("cdt-feat-{pid}-the-app");
+    let yaml = format!(
+        r#"
+services:
+  db:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    ipc: shareable
+    volumes: ["/shared"]
+    networks: [back]
+  app:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    container_name: {app_name}
+    profiles: [web]
+    expose: ["3000"]
+    env_file: app.env
+    pull_policy: never
+    platform: linux/amd64
+    secrets: [token]
+    configs: [{{source: conf, target: /etc/app.conf}}]
+    links: ["db:database"]
+    cap_add: [NET_ADMIN]
+    sysctls: {{net.core.somaxconn: 1024}}
+    logging: {{driver: json-file, options: {{max-size: 1m}}}}
+    ipc: "service:db"
+    volumes_from: ["db:ro"]
+    networks:
+      back:
+        ipv4_address: 10.213.{octet}.10
+    deploy:
+      resources: {{limits: {{cpus: "0.5", memory: 64M}}}}
+      restart_policy: {{condition: on-failure, max_attempts: 2}}
+  isolated:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    network_mode: none
+  debug:
+    image: charm-test/busybox
+    profiles: [debug]
+secrets:
+  token: {{file: ./token.txt}}
+configs:
+  conf: {{file: ./app.conf}}
+networks:
+  back:
+    ipam:
+      config: [{{subnet: 10.213.{octet}.0/24}}]
+"#
+    );
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let project = Project::builder(&path)
+        .name(format!("cdt-feat-{pid}"))
+        .profiles(["web"])
+        .build()
+        .unwrap();
+    let g = Guard {
+        engine: engine(),
+        project,
+    };
+    let report = g.engine.up(&g.project, &mut |_| {}).unwrap();
+    assert_eq!(report.action("app"), Some(Action::Created), "{report:?}");
+    assert_eq!(report.action("debug"), None, "a disabled profile's service");
+    let exec = |args: &[&str]| {
+        let out = Command::new("docker")
+            .arg("exec")
+            .arg(&app_name)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(exec(&["cat", "/run/secrets/token"]), "s3cret\n");
+    assert_eq!(exec(&["cat", "/etc/app.conf"]), "conf=1\n");
+    assert!(exec(&["env"]).contains("FROM_FILE=yes"));
+    exec(&["ping", "-c", "1", "-W", "2", "database"]);
+    exec(&["test", "-d", "/shared"]);
+    assert_eq!(
+        exec(&["cat", "/proc/sys/net/core/somaxconn"]).trim(),
+        "1024"
+    );
+    let field = |format: &str| inspect(&app_name, format).unwrap();
+    assert_eq!(field("{{.HostConfig.CapAdd}}"), "[NET_ADMIN]");
+    assert_eq!(
+        field("{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config \"max-size\"}}"),
+        "json-file 1m"
+    );
+    let db = g.name("db");
+    // The engine records the namespace's container by id.
+    let db_id = inspect(&db, "{{.Id}}").unwrap();
+    assert_eq!(
+        field("{{.HostConfig.IpcMode}}"),
+        format!("container:{db_id}")
+    );
+    assert_eq!(field("{{.HostConfig.VolumesFrom}}"), format!("[{db}:ro]"));
+    assert_eq!(
+        field("{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}"),
+        "67108864 500000000"
+    );
+    assert_eq!(
+        field("{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}"),
+        "on-failure 2"
+    );
+    assert!(field("{{json .Config.ExposedPorts}}").contains("3000/tcp"));
+    let network = format!("{}_back", g.project.name());
+    assert_eq!(
+        field(&format!(
+            "{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}"
+        )),
+        format!("10.213.{octet}.10")
+    );
+    assert_eq!(
+        inspect(&g.name("isolated"), "{{.HostConfig.NetworkMode}}").as_deref(),
+        Some("none")
+    );
+    assert_eq!(inspect(&g.name("debug"), "{{.Id}}"), None);
+    // Nothing changed: nothing recreated.
+    assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
+}
