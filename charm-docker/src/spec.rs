@@ -224,7 +224,6 @@ impl ContainerSpec {
             start_period: h.start_period.map(nanos),
             start_interval: h.start_interval.map(nanos),
             retries: h.retries.map(i64::from),
-            ..Default::default()
         });
 
         let non_empty = |c: &Option<crate::file::Command>| {
