@@ -69,10 +69,12 @@ impl ContainerSpec {
             (project.network_name(&key, &def), endpoint)
         });
         let mut primary = networks.next();
-        if let Some((_, endpoint)) = primary.as_mut()
-            && !links.is_empty()
-        {
-            endpoint.links = Some(links);
+        if let Some((_, endpoint)) = primary.as_mut() {
+            if !links.is_empty() {
+                endpoint.links = Some(links);
+            }
+            // On the primary endpoint, where the Engine API has it since 1.44.
+            endpoint.mac_address = service.mac_address.clone();
         }
         let extra_networks = networks.collect();
         // `service:NAME` namespaces are that service's first container's.
@@ -220,8 +222,8 @@ impl ContainerSpec {
             interval: h.interval.map(nanos),
             timeout: h.timeout.map(nanos),
             start_period: h.start_period.map(nanos),
+            start_interval: h.start_interval.map(nanos),
             retries: h.retries.map(i64::from),
-            ..Default::default()
         });
 
         let non_empty = |c: &Option<crate::file::Command>| {

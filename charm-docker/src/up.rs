@@ -382,6 +382,8 @@ async fn ensure_volumes(
         let request = VolumeCreateRequest {
             name: Some(name.clone()),
             driver: def.driver.clone(),
+            driver_opts: (!def.driver_opts.is_empty())
+                .then(|| def.driver_opts.clone().into_iter().collect()),
             labels: Some(labels),
             ..Default::default()
         };

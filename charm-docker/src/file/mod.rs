@@ -133,6 +133,9 @@ pub struct VolumeDef {
     /// Volume driver (engine default: `local`).
     #[serde(default)]
     pub driver: Option<String>,
+    /// Driver options (`type: none, o: bind, device: /srv/data` for a local bind volume).
+    #[serde(default, deserialize_with = "extra::string_map")]
+    pub driver_opts: BTreeMap<String, String>,
     /// Extra labels.
     #[serde(default, deserialize_with = "labels")]
     pub labels: BTreeMap<String, String>,

@@ -141,6 +141,9 @@ pub struct Service {
     /// `SERVICE[:ro]` or `container:NAME[:ro]`: mount that one's volumes too.
     #[serde(default, deserialize_with = "nullable")]
     pub volumes_from: Vec<String>,
+    /// A fixed MAC address.
+    #[serde(default)]
+    pub mac_address: Option<String>,
 }
 
 fn expose<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -467,6 +470,10 @@ pub struct Healthcheck {
     /// Grace period during which failures do not count.
     #[serde(default, deserialize_with = "duration::optional")]
     pub start_period: Option<Duration>,
+    /// Time between checks during the start period (engines from API 1.44; older ones
+    /// ignore it).
+    #[serde(default, deserialize_with = "duration::optional")]
+    pub start_interval: Option<Duration>,
     /// Consecutive failures before unhealthy.
     #[serde(default)]
     pub retries: Option<u32>,

@@ -748,3 +748,17 @@ fn unsupported_keys_are_refused_with_the_reason() {
         assert!(message.contains(needle), "{message}");
     }
 }
+
+#[test]
+fn newer_small_keys() {
+    let file = parse(
+        "services:\n  a:\n    image: x\n    mac_address: 02:42:ac:11:65:43\n    healthcheck: {test: \"true\", start_interval: 1s}\n    volumes: [\"data:/d\"]\nvolumes:\n  data:\n    driver_opts: {type: none, o: bind, device: /srv}\n",
+    );
+    let a = file.service("a").unwrap();
+    assert_eq!(a.mac_address.as_deref(), Some("02:42:ac:11:65:43"));
+    assert_eq!(
+        a.healthcheck.as_ref().unwrap().start_interval,
+        Some(std::time::Duration::from_secs(1))
+    );
+    assert_eq!(file.volumes()["data"].driver_opts["o"], "bind");
+}
