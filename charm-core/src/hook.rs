@@ -112,6 +112,21 @@ fn hook_from_dispatch_path(path: &str) -> Result<String> {
     )))
 }
 
+/// Hooks Juju runs in a restricted context, where only `juju-log` and `add-metric` work
+/// (juju/juju `internal/worker/uniter/runner/jujuc/restricted.go@12baae6d`
+/// `ErrRestrictedContext`; ops skips its config and relation calls there too).
+pub const RESTRICTED_HOOKS: &[&str] = &["collect-metrics"];
+
+/// Whether `hook` runs in a restricted context.
+///
+/// ```
+/// assert!(charm_core::hook::is_restricted("collect-metrics"));
+/// assert!(!charm_core::hook::is_restricted("config-changed"));
+/// ```
+pub fn is_restricted(hook: &str) -> bool {
+    RESTRICTED_HOOKS.contains(&hook)
+}
+
 /// The relation hook kinds, as in `<endpoint>-relation-<kind>`.
 pub const RELATION_KINDS: &[&str] = &["created", "joined", "changed", "departed", "broken"];
 

@@ -129,6 +129,12 @@ impl Unit {
             config_flags: Vec::new(),
             docker: None,
         };
+        if crate::hook::is_restricted(&unit.env.hook) {
+            // No config-get, relation or port tools here: the last committed config and the
+            // endpoint snapshot stand in, and nothing is flushed but logs.
+            unit.config = unit.previous_config.clone().unwrap_or_default();
+            return Ok(unit);
+        }
         unit.load_config()?;
         unit.refresh_endpoints()?;
         Ok(unit)
@@ -733,8 +739,10 @@ impl Unit {
     /// Sends the buffered writes (relation data, ports), then returns the snapshot to commit.
     /// Only called when every handler succeeded.
     pub(crate) fn flush(&mut self) -> Result<Snapshot> {
-        self.flush_relation_data()?;
-        self.flush_ports()?;
+        if !crate::hook::is_restricted(&self.env.hook) {
+            self.flush_relation_data()?;
+            self.flush_ports()?;
+        }
         for flag in std::mem::take(&mut self.config_flags) {
             self.flags.clear(&flag);
         }

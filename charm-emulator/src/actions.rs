@@ -1,8 +1,10 @@
 //! Action parameters checked against actions.yaml, as Juju's controller does before an
 //! action is queued: declared names only (when `additionalProperties: false`), JSON-schema
 //! types and enums, `required`, and each parameter's `default` filled in, so `action-get`
-//! sees it (apiserver/facades/client/action: `ValidateParams` on the charm's action spec,
-//! juju/charm actions.go `ActionSpec.ValidateParams` and `InsertDefaults`).
+//! sees it (juju/charm `actions.go@51136089`: `ReadActionsYaml` turns each action into a
+//! JSON schema (`params` as `properties`, `required`, other keys such as
+//! `additionalProperties` kept), `ActionSpec.ValidateParams` ("validation failed: ...") and
+//! `InsertDefaults`).
 //!
 //! Only the flat schema keys charms use are checked (`type`, `enum`, `default`,
 //! `required`, `additionalProperties`); nested object schemas are not.

@@ -32,6 +32,13 @@ mod view {
         unit.publish_http(endpoints::WEBSITE, 8080)?;
         Ok(())
     }
+
+    #[hook("collect-metrics")]
+    fn metrics(unit: &mut Unit) -> Result<()> {
+        let message = unit.config()?.message;
+        unit.log(LogLevel::Info, format!("metrics while {message}"));
+        Ok(())
+    }
 }
 
 fn harness() -> Harness {
@@ -141,4 +148,29 @@ fn a_message_starting_with_a_dash_or_holding_a_nul_is_sent() {
     h.set_config("message", "-5C outside\0inside").unwrap();
     h.run("install").result.unwrap();
     assert_eq!(h.unit_status().message, "-5C outside\u{FFFD}inside");
+}
+
+/// collect-metrics runs in a restricted context (jujuc/restricted.go@12baae6d): no
+/// config-get, relation or port tools. The framework calls none of them there; handlers see
+/// the last committed config.
+#[test]
+fn collect_metrics_makes_no_restricted_call() {
+    let mut h = harness();
+    h.run("install").result.unwrap();
+    let out = h.run("collect-metrics");
+    out.result.as_ref().unwrap();
+    assert!(
+        out.tools_called().iter().all(|t| *t == "juju-log"),
+        "{:?}",
+        out.tools_called()
+    );
+    assert!(h.logs("INFO").iter().any(|l| l == "metrics while ready"));
+    // The next hook still sees the config as unchanged.
+    let next = h.run("config-changed");
+    next.result.as_ref().unwrap();
+    assert!(
+        !next.tools_called().contains(&"status-set"),
+        "{:?}",
+        next.tools_called()
+    );
 }
