@@ -2,7 +2,9 @@
 //! trait of [`Unit`] that only charms built with charm-core's `docker` feature have (a charm
 //! without it compiles and links neither bollard nor tokio).
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -36,7 +38,7 @@ pub enum Converged {
 pub trait DockerUnit {
     /// The Docker engine (`DOCKER_HOST` or the local socket), connected on first use and kept
     /// for the rest of the hook: one client per hook.
-    fn docker(&mut self) -> Result<&mut charm_docker::Engine>;
+    fn docker(&mut self) -> Result<&mut dyn DockerBackend>;
 
     /// `docker compose -p PROJECT -f FILE up -d --remove-orphans`, natively: converges the
     /// project to the file (relative to the charm directory) and reports image pulls as
@@ -104,9 +106,9 @@ pub trait DockerUnit {
 }
 
 impl DockerUnit for Unit {
-    fn docker(&mut self) -> Result<&mut charm_docker::Engine> {
+    fn docker(&mut self) -> Result<&mut dyn DockerBackend> {
         let engine = take_engine(self)?;
-        Ok(self.docker.insert(engine))
+        Ok(self.docker.insert(engine).as_mut())
     }
 
     fn compose_up(
@@ -189,10 +191,88 @@ impl DockerUnit for Unit {
     }
 }
 
-/// The hook's engine, connecting if this is the first use; put it back when done.
-fn take_engine(unit: &mut Unit) -> Result<charm_docker::Engine> {
-    match unit.docker.take() {
-        Some(engine) => Ok(engine),
-        None => Ok(charm_docker::Engine::connect()?),
+/// The hook's engine, connecting if this is the first use (or the test double the harness
+/// installed); put it back when done.
+fn take_engine(unit: &mut Unit) -> Result<Box<dyn DockerBackend>> {
+    if let Some(engine) = unit.docker.take() {
+        return Ok(engine);
     }
+    if let Some(double) = OVERRIDE.with(|o| o.borrow().clone()) {
+        return Ok(Box::new(double));
+    }
+    Ok(Box::new(charm_docker::Engine::connect()?))
+}
+
+/// What the unit asks of Docker: the real engine ([`charm_docker::Engine`]), or a test double
+/// (charm-testing's `FakeDocker`) that records `up`s and `down`s and fails on demand.
+pub trait DockerBackend {
+    /// Whether the engine answers.
+    fn ping(&self) -> std::result::Result<(), charm_docker::Error>;
+    /// `docker compose up -d --remove-orphans` of `project`.
+    fn up(
+        &self,
+        project: &charm_docker::Project,
+        progress: &mut dyn FnMut(&charm_docker::Progress),
+    ) -> std::result::Result<charm_docker::UpReport, charm_docker::Error>;
+    /// `docker compose down` of `project`.
+    fn down(
+        &self,
+        project: &charm_docker::Project,
+        options: charm_docker::DownOptions,
+    ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error>;
+}
+
+impl DockerBackend for charm_docker::Engine {
+    fn ping(&self) -> std::result::Result<(), charm_docker::Error> {
+        charm_docker::Engine::ping(self)
+    }
+    fn up(
+        &self,
+        project: &charm_docker::Project,
+        progress: &mut dyn FnMut(&charm_docker::Progress),
+    ) -> std::result::Result<charm_docker::UpReport, charm_docker::Error> {
+        charm_docker::Engine::up(self, project, progress)
+    }
+    fn down(
+        &self,
+        project: &charm_docker::Project,
+        options: charm_docker::DownOptions,
+    ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error> {
+        charm_docker::Engine::down(self, project, options)
+    }
+}
+
+impl<T: DockerBackend + ?Sized> DockerBackend for Rc<T> {
+    fn ping(&self) -> std::result::Result<(), charm_docker::Error> {
+        (**self).ping()
+    }
+    fn up(
+        &self,
+        project: &charm_docker::Project,
+        progress: &mut dyn FnMut(&charm_docker::Progress),
+    ) -> std::result::Result<charm_docker::UpReport, charm_docker::Error> {
+        (**self).up(project, progress)
+    }
+    fn down(
+        &self,
+        project: &charm_docker::Project,
+        options: charm_docker::DownOptions,
+    ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error> {
+        (**self).down(project, options)
+    }
+}
+
+thread_local! {
+    /// The test double hooks run in this thread use instead of connecting to an engine.
+    static OVERRIDE: RefCell<Option<Rc<dyn DockerBackend>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `backend` as the Docker engine of every hook run in-process on this thread
+/// (the test harness's Docker double). Not for charms.
+#[doc(hidden)]
+pub fn with_docker_backend<R>(backend: Rc<dyn DockerBackend>, f: impl FnOnce() -> R) -> R {
+    let previous = OVERRIDE.with(|o| o.replace(Some(backend)));
+    let out = f();
+    OVERRIDE.with(|o| *o.borrow_mut() = previous);
+    out
 }

@@ -64,7 +64,7 @@ pub use juju::{LogLevel, Port, Status, StatusKind};
 // The registry the macros generate, the runner and the unit store: public for the
 // generated code and the test harness, not part of the documented API.
 #[cfg(feature = "docker")]
-pub use compose::{Converged, DockerUnit};
+pub use compose::{Converged, DockerBackend, DockerUnit, with_docker_backend};
 #[doc(hidden)]
 pub use registry::{
     Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,

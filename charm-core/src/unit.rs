@@ -58,7 +58,7 @@ pub struct Unit {
     pub(crate) config_flags: Vec<String>,
     /// The hook's Docker engine, connected on first use (see [`crate::DockerUnit`]).
     #[cfg(feature = "docker")]
-    pub(crate) docker: Option<charm_docker::Engine>,
+    pub(crate) docker: Option<Box<dyn crate::DockerBackend>>,
 }
 
 impl std::fmt::Debug for Unit {
