@@ -5,12 +5,13 @@
 # Usage: scripts/deploy-local.sh            build, deploy, show status/ports/containers, curl
 #        scripts/deploy-local.sh --remove   remove the containers and the model directory
 #
-# What it does: builds voting-app and charm-emulator (debug), starts dockerd if needed
-# (scripts/docker-up.sh), builds the offline demo images (scripts/build-test-images.sh),
-# lays out a charm directory (metadata.yaml, config.yaml, the binary as `dispatch`) and a
-# model in $MODEL (default target/voting-app-local), points the config at the local images,
-# runs install, leader-elected, config-changed and start, then prints the status, the opened
-# ports, `docker ps` of the project and the vote/result URLs, and curls them.
+# What it does: builds charm-emulator and cargo-charm, starts dockerd if needed
+# (scripts/docker-up.sh), builds the offline demo images (scripts/build-test-images.sh), and
+# runs `cargo charm deploy` (any charm crate deploys the same way): it builds the charm, lays
+# out a charm directory (metadata.yaml, config.yaml, the binary as `dispatch`) and a model in
+# $MODEL (default target/voting-app-local), points the config at the local images, runs
+# install, leader-elected, config-changed and start and prints the status; then this script
+# shows `docker ps` of the project and the vote/result URLs, and curls them.
 #
 # The demo images are stand-ins, not the real voting app: vote and result are busybox httpd
 # serving a static page (charm-test/vote-demo, charm-test/result-demo); worker and db are
@@ -38,21 +39,19 @@ app=voting-app
 vote_port=${VOTE_PORT:-5000}
 result_port=${RESULT_PORT:-5001}
 emulator=$root/target/debug/charm-emulator
-# Publish the workload's ports on loopback only (the charm publishes on all addresses, as
-# Compose does, unless told otherwise): this is a local deployment. Hooks get it from the
-# charm directory's .charm-settings (written below); Juju passes hooks no variable of ours.
+# The workload's ports are published on loopback only: `cargo charm deploy` writes
+# CHARM_DOCKER_HOST_IP=127.0.0.1 into the charm directory's .charm-settings, since hooks get
+# Juju's environment, built from scratch, never ours.
+
+charm=(target/debug/cargo-charm charm)
+where=(--manifest-path voting-app/Cargo.toml --model "$base")
 
 remove() {
-    local ids
-    ids=$(docker ps -aq --filter "label=com.docker.compose.project=$app" 2>/dev/null || true)
-    if [[ -n "$ids" ]]; then
-        # shellcheck disable=SC2086 # one id per word
-        docker rm -f $ids >/dev/null
-        echo "deploy-local: removed the $app containers"
+    if [[ -x ${charm[0]} ]]; then
+        "${charm[@]}" remove "${where[@]}"
+    else
+        rm -rf "$base"
     fi
-    docker network rm "${app}_default" >/dev/null 2>&1 || true
-    rm -rf "$base"
-    echo "deploy-local: removed $base"
 }
 
 case "${1:-}" in
@@ -70,30 +69,21 @@ case "${1:-}" in
 esac
 
 echo "== build"
-cargo build -p voting-app -p charm-emulator
+cargo build -p charm-emulator -p cargo-charm
 echo "== docker"
 scripts/docker-up.sh
 scripts/build-test-images.sh
 
-echo "== model in $base"
-remove >/dev/null
-mkdir -p "$base/charm"
-cp voting-app/metadata.yaml voting-app/config.yaml "$base/charm/"
-install -m 0755 target/debug/voting-app "$base/charm/dispatch"
-# The hook environment is Juju's, built from scratch: the framework's knobs go in the charm
-# directory's .charm-settings, as on a real unit.
-echo "CHARM_DOCKER_HOST_IP=127.0.0.1" >"$base/charm/.charm-settings"
-"$emulator" --model "$base/model" init --charm "$base/charm" --unit "$app/0" --leader
-"$emulator" --model "$base/model" config --no-hooks \
-    vote_image=charm-test/vote-demo result_image=charm-test/result-demo \
-    worker_image=charm-test/worker-demo postgres_image=charm-test/worker-demo \
-    redis_image=charm-test/redis vote_port="$vote_port" result_port="$result_port"
+# `cargo charm deploy` builds the charm, lays out its charm directory (metadata.yaml,
+# config.yaml, the binary as `dispatch`) and the model in $base, sets the config and runs
+# install, leader-elected, config-changed and start; then prints the status.
+echo "== deploy in $base (install, leader-elected, config-changed, start)"
+"${charm[@]}" deploy "${where[@]}" \
+    --config vote_image=charm-test/vote-demo --config result_image=charm-test/result-demo \
+    --config worker_image=charm-test/worker-demo --config postgres_image=charm-test/worker-demo \
+    --config redis_image=charm-test/redis \
+    --config vote_port="$vote_port" --config result_port="$result_port"
 
-echo "== deploy (install, leader-elected, config-changed, start)"
-"$emulator" --model "$base/model" deploy
-
-echo "== status"
-"$emulator" --model "$base/model" status
 echo "== docker ps (project $app)"
 docker ps --filter "label=com.docker.compose.project=$app" \
     --format 'table {{.Label "com.docker.compose.service"}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}'

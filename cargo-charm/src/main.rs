@@ -6,11 +6,15 @@
 //! - `cargo charm pack [--manifest-path P] [--out DIR]`: builds the charm's binary statically
 //!   (so it runs on every Ubuntu base, whatever its glibc) and writes `<name>.charm`, ready for
 //!   `juju deploy ./<name>.charm`.
+//! - `cargo charm deploy [--config K=V]...` / `config` / `relate` / `run-action` / `status` /
+//!   `remove`: the charm deployed on this machine by charm-emulator (Juju's unit agent's test
+//!   double), against the local Docker engine.
 //!
 //! Installed with `cargo install --path cargo-charm`; cargo runs it for `cargo charm ...`.
 
 mod diag;
 mod files;
+mod local;
 mod new;
 mod pack;
 mod project;
@@ -30,8 +34,73 @@ struct Cli {
     command: Command,
 }
 
+/// Which local deployment.
+#[derive(Debug, clap::Args)]
+struct LocalArgs {
+    /// The charm crate's Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    /// The deployment directory (default: <target>/charm-local/<name>).
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// The application name (default: the charm's name); also the compose project.
+    #[arg(long, value_name = "NAME")]
+    app: Option<String>,
+    /// The charm-emulator executable (default: next to cargo-charm, else on PATH).
+    #[arg(long, value_name = "PATH")]
+    emulator: Option<PathBuf>,
+}
+
+impl LocalArgs {
+    fn target(self) -> local::Target {
+        local::Target {
+            manifest_path: self.manifest_path,
+            model: self.model,
+            app: self.app,
+            emulator: self.emulator,
+        }
+    }
+}
+
+/// The arguments charm-emulator's command of the same name takes.
+#[derive(Debug, clap::Args)]
+struct Passed {
+    #[command(flatten)]
+    local: LocalArgs,
+    /// Passed to charm-emulator (see `charm-emulator <command> --help`).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    args: Vec<String>,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Build the charm and deploy it locally: install, leader-elected, config-changed, start.
+    Deploy {
+        #[command(flatten)]
+        local: LocalArgs,
+        /// Config set before the first hook, as `juju deploy --config KEY=VALUE`.
+        #[arg(long, value_name = "KEY=VALUE")]
+        config: Vec<String>,
+    },
+    /// Change config of the local deployment (KEY=VALUE..., --reset KEY), run config-changed.
+    Config(Passed),
+    /// Relate an endpoint to a remote application (ENDPOINT APP --unit APP/0 --data K=V).
+    Relate(Passed),
+    /// Remove a relation (ENDPOINT:N).
+    Unrelate(Passed),
+    /// Run an action (NAME KEY=VALUE...).
+    RunAction(Passed),
+    /// Show the unit's status, ports and relations.
+    Status(Passed),
+    /// Remove the local deployment: its containers, network and directory.
+    Remove {
+        #[command(flatten)]
+        local: LocalArgs,
+    },
     /// Write a new charm crate in ./NAME (or --dir).
     New {
         /// The charm's name: lower-case words joined by dashes (`my-charm`).
@@ -82,6 +151,13 @@ fn main() -> ExitCode {
         args.remove(1);
     }
     let result = match Cli::parse_from(args).command {
+        Command::Deploy { local, config } => local::deploy(&local.target(), &config).map(drop),
+        Command::Config(p) => passed("config", p),
+        Command::Relate(p) => passed("relate", p),
+        Command::Unrelate(p) => passed("unrelate", p),
+        Command::RunAction(p) => passed("run-action", p),
+        Command::Status(p) => passed("status", p),
+        Command::Remove { local } => local::remove(&local.target()),
         Command::New {
             name,
             dir,
@@ -112,6 +188,10 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn passed(command: &str, p: Passed) -> Result<(), String> {
+    local::passthrough(&p.local.target(), command, &p.args)
 }
 
 fn new_charm(

@@ -114,7 +114,14 @@ fn files(options: &NewOptions) -> Vec<(&'static str, String)> {
         "# Renders the compose file; `config` makes askama read askama.toml (the YAML escaper).\naskama = { version = \"0.16\", default-features = false, features = [\"derive\", \"std\", \"config\"] }\n",
     );
     let subs: Vec<(&str, String)> = vec![
-        ("@DEP_CORE@", options.framework.dependency("charm-core")),
+        (
+            "@DEP_CORE@",
+            match docker {
+                // Docker is opt-in: without the feature no bollard or tokio is built.
+                true => options.framework.dependency("charm-core").replace(" }", ", features = [\"docker\"] }"),
+                false => options.framework.dependency("charm-core"),
+            },
+        ),
         ("@DEP_TESTING@", options.framework.dependency("charm-testing")),
         ("@EXTRA_DEPS@", extra_deps.to_owned()),
         ("@LAYERS@", pick(", layers(charm_core::docker)").to_owned()),
@@ -196,6 +203,11 @@ mod tests {
             "charm-core = { git = \"https://example.invalid/rust-charms\", rev = \"abc123\" }"
         ));
         assert!(!cargo.contains("askama"));
+        assert!(!cargo.contains("features = [\"docker\"]"));
+        let docker = &files(&options(true))[0].1;
+        assert!(docker.contains(
+            "charm-core = { git = \"https://example.invalid/rust-charms\", rev = \"abc123\", features = [\"docker\"] }"
+        ));
         let path = Framework::Path("/src/rust \"charms\"".into()).dependency("charm-core");
         assert_eq!(path, "{ path = \"/src/rust \\\"charms\\\"/charm-core\" }");
     }

@@ -87,6 +87,7 @@ pub enum Error {
     },
     /// A Docker operation failed: image not found, port allocated, engine down, bad file...
     #[error(transparent)]
+    #[cfg(feature = "docker")]
     Docker(#[from] charm_docker::Error),
     /// Rendering a template failed.
     #[error("rendering {what}: {message}")]

@@ -34,6 +34,8 @@
 extern crate self as charm_core;
 
 mod bus;
+#[cfg(feature = "docker")]
+mod compose;
 pub mod config;
 mod const_check;
 pub mod endpoint;
@@ -66,6 +68,8 @@ pub use hook::HookEnv;
 pub use juju::{LogLevel, Port, Status, StatusKind};
 // The registry the macros generate, the runner and the unit store: public for the
 // generated code and the test harness, not part of the documented API.
+#[cfg(feature = "docker")]
+pub use compose::{Converged, DockerBackend, DockerUnit, with_docker_backend};
 #[doc(hidden)]
 pub use registry::{
     Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
@@ -80,7 +84,7 @@ pub use store::STATE_FILE;
 pub use store::{Snapshot, Store, write_atomically};
 #[doc(hidden)]
 pub use trace::{Trace, TraceEntry};
-pub use unit::{Converged, HOST_IP_ENV, Unit};
+pub use unit::{HOST_IP_ENV, Unit};
 
 /// Docker Compose's semantics over the Docker Engine API (the `charm-docker` crate), and the
 /// docker layer: include it with `layers(charm_core::docker)` to get `docker.available`.
@@ -89,9 +93,15 @@ pub use unit::{Converged, HOST_IP_ENV, Unit};
 /// `update-status`, clearing the flag (status `waiting: Docker engine not reachable at ...`)
 /// when the engine is gone. On a real unit without an engine, the install hook installs
 /// Debian/Ubuntu's `docker.io` (set `CHARM_DOCKER_INSTALL=0` to forbid that).
+///
+/// Only with charm-core's `docker` feature (`charm-core = { ..., features = ["docker"] }`):
+/// a charm without it compiles and links neither bollard nor tokio.
+#[cfg(feature = "docker")]
 #[charm_core::layer(flags("docker.available"))]
 pub mod docker {
     pub use charm_docker::*;
+
+    use crate::DockerUnit;
 
     #[when_not("docker.available")]
     fn detect_engine(unit: &mut crate::Unit) -> crate::Result<()> {
@@ -159,9 +169,11 @@ pub mod docker {
 /// What a charm module usually needs: `use charm_core::prelude::*;`.
 pub mod prelude {
     pub use crate::interfaces::{Http, Postgres, Redis};
+    #[cfg(feature = "docker")]
+    pub use crate::{Converged, DockerUnit};
     pub use crate::{
-        Converged, DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, hook,
-        only_once, when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
+        DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, hook, only_once,
+        when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
     };
 }
 

@@ -35,7 +35,7 @@
 //! # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
 //! let compose = Compose { image: "redis:alpine".into() };
 //! if charm_core::render::write(unit, &compose, "files/app/docker-compose.yml")? {
-//!     unit.compose_up("app", "files/app/docker-compose.yml")?;
+//!     // It changed: bring the project up (`DockerUnit::compose_up`, feature `docker`).
 //! }
 //! # Ok(()) }
 //! ```

@@ -20,7 +20,7 @@ use crate::store::Snapshot;
 
 // Keys of the framework's own data in the unit state.
 const KV_CONFIG: &str = "config.previous";
-const KV_STATUS: &str = "status.unit";
+pub(crate) const KV_STATUS: &str = "status.unit";
 const KV_APP_STATUS: &str = "status.application";
 const KV_PORTS: &str = "ports";
 const KV_ENDPOINTS: &str = "endpoints";
@@ -28,20 +28,8 @@ const KV_PUBLISHED: &str = "published";
 const KV_ONLY_ONCE: &str = "only_once.";
 const KV_FILE_HASH: &str = "file_hash.";
 const KV_DATA_CHANGED: &str = "data_changed.";
-const KV_COMPOSE: &str = "compose.";
 /// Environment variable: the address to publish ports on when the compose file names none.
 pub const HOST_IP_ENV: &str = "CHARM_DOCKER_HOST_IP";
-
-/// What [`Unit::compose_converge`] did.
-#[derive(Debug)]
-pub enum Converged {
-    /// The rendering is the one the last successful `up` used, and nothing drifted.
-    Unchanged,
-    /// The project was brought up; the report says what changed.
-    Up(charm_docker::UpReport),
-    /// Docker refused; the reason is already the unit's `blocked` status.
-    Blocked(String),
-}
 
 /// The hook context a handler receives: flags, config, status, ports, endpoints, hook tools.
 ///
@@ -51,10 +39,10 @@ pub enum Converged {
 /// as in Juju (logs are batched into as few calls as possible).
 pub struct Unit {
     charm: &'static Charm,
-    env: HookEnv,
-    juju: Juju,
+    pub(crate) env: HookEnv,
+    pub(crate) juju: Juju,
     pub(crate) flags: FlagState,
-    kv: BTreeMap<String, Value>,
+    pub(crate) kv: BTreeMap<String, Value>,
     config: ConfigMap,
     previous_config: Option<ConfigMap>,
     endpoints: BTreeMap<String, Endpoint>,
@@ -68,9 +56,11 @@ pub struct Unit {
     logs: Vec<(LogLevel, String)>,
     log_level: LogLevel,
     pub(crate) config_flags: Vec<String>,
-    docker: Option<charm_docker::Engine>,
     /// The status Juju shows, kept outside the hook's transaction.
-    status_memo: crate::status_memo::StatusMemo,
+    pub(crate) status_memo: crate::status_memo::StatusMemo,
+    /// The hook's Docker engine, connected on first use (see [`crate::DockerUnit`]).
+    #[cfg(feature = "docker")]
+    pub(crate) docker: Option<Box<dyn crate::DockerBackend>>,
 }
 
 impl std::fmt::Debug for Unit {
@@ -127,6 +117,7 @@ impl Unit {
             logs: Vec::new(),
             log_level,
             config_flags: Vec::new(),
+            #[cfg(feature = "docker")]
             docker: None,
         };
         if crate::hook::is_restricted(&unit.env.hook) {
@@ -582,153 +573,6 @@ impl Unit {
         &mut self.juju
     }
 
-    /// The Docker engine (`DOCKER_HOST` or the local socket), connected on first use and kept
-    /// for the rest of the hook: one client per hook.
-    pub fn docker(&mut self) -> Result<&mut charm_docker::Engine> {
-        let engine = self.take_engine()?;
-        Ok(self.docker.insert(engine))
-    }
-
-    /// The hook's engine, connecting if this is the first use; put it back when done.
-    fn take_engine(&mut self) -> Result<charm_docker::Engine> {
-        match self.docker.take() {
-            Some(engine) => Ok(engine),
-            // DOCKER_HOST from the settings (file or environment), else the local socket.
-            None => match self.env.settings.get("DOCKER_HOST") {
-                Some(host) => Ok(charm_docker::Engine::connect_to(host)?),
-                None => Ok(charm_docker::Engine::connect()?),
-            },
-        }
-    }
-
-    /// `docker compose -p PROJECT -f FILE up -d --remove-orphans`, natively: converges the
-    /// project to the file (relative to the charm directory) and reports image pulls as
-    /// `maintenance` status ("pulling redis:alpine 45%"), throttled to every 20% or 10 s.
-    ///
-    /// Ports that name no host address are published on all addresses, as Compose does,
-    /// unless `CHARM_DOCKER_HOST_IP` is set in the hook's environment (local deployments and
-    /// tests set `127.0.0.1` to stay on loopback).
-    ///
-    /// ```no_run
-    /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
-    /// let report = unit.compose_up("voting-app", "files/voting-app/docker-compose.yml")?;
-    /// if report.changed() {
-    ///     unit.log(charm_core::LogLevel::Info, "workload reconfigured");
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn compose_up(
-        &mut self,
-        project: &str,
-        file: impl AsRef<Path>,
-    ) -> Result<charm_docker::UpReport> {
-        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?
-            .with_default_host_ip(self.env.docker_host_ip.clone());
-        // Taken out of `self` so the progress callback can borrow `self.juju`.
-        let engine = self.take_engine()?;
-        let mut throttle = charm_docker::Throttle::new(20, std::time::Duration::from_secs(10));
-        let mut status_error = None;
-        let result = engine.up(&project, &mut |progress| {
-            if throttle.admit(progress) && status_error.is_none() {
-                let status = Status {
-                    kind: StatusKind::Maintenance,
-                    message: progress.to_string(),
-                };
-                if let Err(err) = self.juju.status_set(&status, false) {
-                    status_error = Some(err);
-                } else if let Ok(value) = serde_json::to_value(&status) {
-                    self.kv.insert(KV_STATUS.to_owned(), value);
-                }
-            }
-        });
-        self.docker = Some(engine);
-        if let Some(err) = status_error {
-            return Err(err);
-        }
-        Ok(result?)
-    }
-
-    /// Renders `template` to `file` (in the charm directory, mode 0600) and brings the compose
-    /// project up if the rendering differs from the one the last successful `up` used. This is
-    /// the whole "render, compare, up" of a Docker charm:
-    ///
-    /// - nothing changed: [`Converged::Unchanged`], no Docker call (except on
-    ///   `update-status`, when a no-op `up` puts back containers removed by hand);
-    /// - changed: `maintenance` status with `activity`, the file written atomically, the
-    ///   project converged ([`Converged::Up`]);
-    /// - Docker refused (image missing, port taken, engine down, invalid file): the error is
-    ///   logged, the unit goes `blocked` with the cause, and [`Converged::Blocked`] is returned
-    ///   instead of an error, so the hook succeeds; the rendering is not recorded, so the next
-    ///   hook tries again.
-    ///
-    /// ```no_run
-    /// # #[derive(askama::Template)]
-    /// # #[template(source = "services: {}\n", ext = "txt")]
-    /// # struct Compose;
-    /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
-    /// use charm_core::Converged;
-    /// match unit.compose_converge("app", "files/app/docker-compose.yml", &Compose, "Configuring")? {
-    ///     Converged::Blocked(_) => {} // status already says why
-    ///     _ => unit.status_active("Ready")?,
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn compose_converge(
-        &mut self,
-        project: &str,
-        file: &str,
-        template: &impl askama::Template,
-        activity: &str,
-    ) -> Result<Converged> {
-        let rendered = crate::render::render(template)?;
-        let slot = format!("{KV_COMPOSE}{project}");
-        let hash = Value::String(hex(&Sha256::digest(rendered.as_bytes())));
-        // Unchanged only if the last successful `up` used this rendering *and* the file on
-        // disk is it: a failed (or killed) hook may have written another one, and its
-        // rolled-back record would otherwise hide that (then containers, file and config
-        // could disagree until the config changed again).
-        let on_disk = std::fs::read(self.charm_path(file))
-            .map(|bytes| Value::String(hex(&Sha256::digest(bytes))))
-            .unwrap_or(Value::Null);
-        let unchanged = self.kv.get(&slot) == Some(&hash) && on_disk == hash;
-        if unchanged && self.env.hook != "update-status" {
-            return Ok(Converged::Unchanged);
-        }
-        if !unchanged {
-            self.status_maintenance(activity)?;
-            crate::write_atomically(&self.charm_path(file), rendered.as_bytes(), 0o600)?;
-        }
-        match self.compose_up(project, file) {
-            Ok(report) => {
-                self.kv.insert(slot, hash);
-                Ok(if unchanged && !report.changed() {
-                    Converged::Unchanged
-                } else {
-                    Converged::Up(report)
-                })
-            }
-            Err(Error::Docker(err)) => {
-                let reason = format!("Docker: {err}");
-                self.log(LogLevel::Error, format!("compose up {project}: {err}"));
-                self.status_blocked(reason.clone())?;
-                Ok(Converged::Blocked(reason))
-            }
-            Err(err) => Err(err),
-        }
-    }
-
-    /// `docker compose -p PROJECT -f FILE down` (named volumes too when `volumes`).
-    pub fn compose_down(
-        &mut self,
-        project: &str,
-        file: impl AsRef<Path>,
-        volumes: bool,
-    ) -> Result<charm_docker::DownReport> {
-        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?;
-        let options = charm_docker::DownOptions { volumes };
-        Ok(self.docker()?.down(&project, options)?)
-    }
-
     /// Path of a file in the charm directory.
     pub fn charm_path(&self, relative: impl AsRef<Path>) -> PathBuf {
         self.env.charm_dir.join(relative)
@@ -904,7 +748,7 @@ fn stored<T: DeserializeOwned>(kv: &BTreeMap<String, Value>, key: &str) -> Optio
         .and_then(|v| serde_json::from_value(v.clone()).ok())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
         .iter()

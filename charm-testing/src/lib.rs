@@ -31,6 +31,9 @@ use charm_emulator::{CharmInfo, ContextId, Emulator, Hook, Model, ToolCall};
 
 pub use charm_emulator::{LogRecord, Status};
 
+#[cfg(feature = "docker")]
+pub mod docker;
+
 /// The `charm-emulator` executable that hook-tool symlinks point to, for black-box tests of a
 /// compiled charm: `CHARM_EMULATOR_BIN` if set, else `charm-emulator` in the cargo target
 /// directory of the running test (`cargo test --workspace` builds it; so does
@@ -217,6 +220,9 @@ pub struct Harness {
     emulator: Rc<RefCell<Emulator>>,
     charm_dir: tempfile::TempDir,
     env: BTreeMap<String, String>,
+    /// The Docker test double hooks use instead of an engine, once [`Harness::fake_docker`].
+    #[cfg(feature = "docker")]
+    docker: Option<docker::FakeDocker>,
 }
 
 impl std::fmt::Debug for Harness {
@@ -272,7 +278,18 @@ impl Harness {
             emulator: Rc::new(RefCell::new(Emulator::new(model))),
             charm_dir,
             env: BTreeMap::new(),
+            #[cfg(feature = "docker")]
+            docker: None,
         })
+    }
+
+    /// From now on, hooks use a Docker test double instead of the engine (feature `docker`):
+    /// it records compose `up`s and `down`s and fails on demand. Returns a handle to it.
+    #[cfg(feature = "docker")]
+    pub fn fake_docker(&mut self) -> docker::FakeDocker {
+        self.docker
+            .get_or_insert_with(docker::FakeDocker::default)
+            .clone()
     }
 
     /// The charm directory of the unit (rendered files and the unit state live here).
@@ -474,7 +491,15 @@ impl Harness {
                     emulator: self.emulator.clone(),
                     context: context.id.clone(),
                 };
-                charm_core::run_hook(self.charm, env, Box::new(tools), RunOptions::default())
+                let run = || {
+                    charm_core::run_hook(self.charm, env, Box::new(tools), RunOptions::default())
+                };
+                #[cfg(feature = "docker")]
+                let run = || match &self.docker {
+                    Some(fake) => charm_core::with_docker_backend(Rc::new(fake.clone()), run),
+                    None => run(),
+                };
+                run()
             }
             Err(err) => charm_core::HookReport {
                 result: Err(err),

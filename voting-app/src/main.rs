@@ -112,6 +112,8 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(test)]
+mod fake_docker_tests;
+#[cfg(test)]
 mod harness_tests;
 #[cfg(test)]
 mod tests;

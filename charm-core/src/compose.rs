@@ -1,0 +1,297 @@
+//! Docker on the unit: the engine of the hook and Compose's `up` / `down`, as an extension
+//! trait of [`Unit`] that only charms built with charm-core's `docker` feature have (a charm
+//! without it compiles and links neither bollard nor tokio).
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::rc::Rc;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::juju::{LogLevel, Status, StatusKind};
+use crate::unit::{KV_STATUS, Unit, hex};
+
+/// Where the last successful rendering of a project is remembered.
+const KV_COMPOSE: &str = "compose.";
+
+/// What [`DockerUnit::compose_converge`] did.
+#[derive(Debug)]
+pub enum Converged {
+    /// The rendering is the one the last successful `up` used, and nothing drifted.
+    Unchanged,
+    /// The project was brought up; the report says what changed.
+    Up(charm_docker::UpReport),
+    /// Docker refused; the reason is already the unit's `blocked` status.
+    Blocked(String),
+}
+
+/// Docker on the unit (charm-core's `docker` feature; in [`crate::prelude`]).
+///
+/// ```no_run
+/// use charm_core::DockerUnit;
+/// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+/// unit.compose_up("app", "files/app/docker-compose.yml")?;
+/// # Ok(()) }
+/// ```
+pub trait DockerUnit {
+    /// The Docker engine (`DOCKER_HOST` or the local socket), connected on first use and kept
+    /// for the rest of the hook: one client per hook.
+    fn docker(&mut self) -> Result<&mut dyn DockerBackend>;
+
+    /// `docker compose -p PROJECT -f FILE up -d --remove-orphans`, natively: converges the
+    /// project to the file (relative to the charm directory) and reports image pulls as
+    /// `maintenance` status ("pulling redis:alpine 45%"), throttled to every 20% or 10 s.
+    ///
+    /// Ports that name no host address are published on all addresses, as Compose does,
+    /// unless `CHARM_DOCKER_HOST_IP` is set in the hook's environment (local deployments and
+    /// tests set `127.0.0.1` to stay on loopback).
+    ///
+    /// ```no_run
+    /// # use charm_core::DockerUnit;
+    /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+    /// let report = unit.compose_up("voting-app", "files/voting-app/docker-compose.yml")?;
+    /// if report.changed() {
+    ///     unit.log(charm_core::LogLevel::Info, "workload reconfigured");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn compose_up(
+        &mut self,
+        project: &str,
+        file: impl AsRef<Path>,
+    ) -> Result<charm_docker::UpReport>;
+
+    /// Renders `template` to `file` (in the charm directory, mode 0600) and brings the compose
+    /// project up if the rendering differs from the one the last successful `up` used. This is
+    /// the whole "render, compare, up" of a Docker charm:
+    ///
+    /// - nothing changed: [`Converged::Unchanged`], no Docker call (except on
+    ///   `update-status`, when a no-op `up` puts back containers removed by hand);
+    /// - changed: `maintenance` status with `activity`, the file written atomically, the
+    ///   project converged ([`Converged::Up`]);
+    /// - Docker refused (image missing, port taken, engine down, invalid file): the error is
+    ///   logged, the unit goes `blocked` with the cause, and [`Converged::Blocked`] is returned
+    ///   instead of an error, so the hook succeeds; the rendering is not recorded, so the next
+    ///   hook tries again.
+    ///
+    /// ```no_run
+    /// # #[derive(askama::Template)]
+    /// # #[template(source = "services: {}\n", ext = "txt")]
+    /// # struct Compose;
+    /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+    /// use charm_core::{Converged, DockerUnit};
+    /// match unit.compose_converge("app", "files/app/docker-compose.yml", &Compose, "Configuring")? {
+    ///     Converged::Blocked(_) => {} // status already says why
+    ///     _ => unit.status_active("Ready")?,
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn compose_converge(
+        &mut self,
+        project: &str,
+        file: &str,
+        template: &impl askama::Template,
+        activity: &str,
+    ) -> Result<Converged>;
+
+    /// `docker compose -p PROJECT -f FILE down` (named volumes too when `volumes`).
+    fn compose_down(
+        &mut self,
+        project: &str,
+        file: impl AsRef<Path>,
+        volumes: bool,
+    ) -> Result<charm_docker::DownReport>;
+}
+
+impl DockerUnit for Unit {
+    fn docker(&mut self) -> Result<&mut dyn DockerBackend> {
+        let engine = take_engine(self)?;
+        Ok(self.docker.insert(engine).as_mut())
+    }
+
+    fn compose_up(
+        &mut self,
+        project: &str,
+        file: impl AsRef<Path>,
+    ) -> Result<charm_docker::UpReport> {
+        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?
+            .with_default_host_ip(self.env.docker_host_ip.clone());
+        // Taken out of `self` so the progress callback can borrow `self.juju`.
+        let engine = take_engine(self)?;
+        let mut throttle = charm_docker::Throttle::new(20, std::time::Duration::from_secs(10));
+        let mut status_error = None;
+        let result = engine.up(&project, &mut |progress| {
+            if throttle.admit(progress) && status_error.is_none() {
+                let status = Status {
+                    kind: StatusKind::Maintenance,
+                    message: progress.to_string(),
+                };
+                // The memo follows Juju, not this hook's transaction (see `status_memo`):
+                // forget before the call, record after it, as `Unit`'s own statuses do.
+                let sent = self
+                    .status_memo
+                    .forget(KV_STATUS)
+                    .and_then(|()| self.juju.status_set(&status, false));
+                let recorded = sent.and_then(|()| {
+                    let value = serde_json::to_value(&status)?;
+                    self.status_memo.record(KV_STATUS, value)
+                });
+                if let Err(err) = recorded {
+                    status_error = Some(err);
+                }
+            }
+        });
+        self.docker = Some(engine);
+        if let Some(err) = status_error {
+            return Err(err);
+        }
+        Ok(result?)
+    }
+
+    fn compose_converge(
+        &mut self,
+        project: &str,
+        file: &str,
+        template: &impl askama::Template,
+        activity: &str,
+    ) -> Result<Converged> {
+        let rendered = crate::render::render(template)?;
+        let slot = format!("{KV_COMPOSE}{project}");
+        let hash = Value::String(hex(&Sha256::digest(rendered.as_bytes())));
+        // Unchanged only if the last successful `up` used this rendering *and* the file on
+        // disk is it: a failed (or killed) hook may have written another one, and its
+        // rolled-back record would otherwise hide that (then containers, file and config
+        // could disagree until the config changed again).
+        let on_disk = std::fs::read(self.charm_path(file))
+            .map(|bytes| Value::String(hex(&Sha256::digest(bytes))))
+            .unwrap_or(Value::Null);
+        let unchanged = self.kv.get(&slot) == Some(&hash) && on_disk == hash;
+        if unchanged && self.env.hook != "update-status" {
+            return Ok(Converged::Unchanged);
+        }
+        if !unchanged {
+            self.status_maintenance(activity)?;
+            crate::write_atomically(&self.charm_path(file), rendered.as_bytes(), 0o600)?;
+        }
+        match self.compose_up(project, file) {
+            Ok(report) => {
+                self.kv.insert(slot, hash);
+                Ok(if unchanged && !report.changed() {
+                    Converged::Unchanged
+                } else {
+                    Converged::Up(report)
+                })
+            }
+            Err(Error::Docker(err)) => {
+                let reason = format!("Docker: {err}");
+                self.log(LogLevel::Error, format!("compose up {project}: {err}"));
+                self.status_blocked(reason.clone())?;
+                Ok(Converged::Blocked(reason))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    fn compose_down(
+        &mut self,
+        project: &str,
+        file: impl AsRef<Path>,
+        volumes: bool,
+    ) -> Result<charm_docker::DownReport> {
+        let project = charm_docker::Project::from_path(Some(project), self.charm_path(file))?;
+        let options = charm_docker::DownOptions { volumes };
+        Ok(self.docker()?.down(&project, options)?)
+    }
+}
+
+/// The hook's engine, connecting if this is the first use (or the test double the harness
+/// installed); put it back when done.
+fn take_engine(unit: &mut Unit) -> Result<Box<dyn DockerBackend>> {
+    if let Some(engine) = unit.docker.take() {
+        return Ok(engine);
+    }
+    if let Some(double) = OVERRIDE.with(|o| o.borrow().clone()) {
+        return Ok(Box::new(double));
+    }
+    // DOCKER_HOST from the settings (file or environment), else the local socket.
+    Ok(match unit.env.settings.get("DOCKER_HOST") {
+        Some(host) => Box::new(charm_docker::Engine::connect_to(host)?),
+        None => Box::new(charm_docker::Engine::connect()?),
+    })
+}
+
+/// What the unit asks of Docker: the real engine ([`charm_docker::Engine`]), or a test double
+/// (charm-testing's `FakeDocker`) that records `up`s and `down`s and fails on demand.
+pub trait DockerBackend {
+    /// Whether the engine answers.
+    fn ping(&self) -> std::result::Result<(), charm_docker::Error>;
+    /// `docker compose up -d --remove-orphans` of `project`.
+    fn up(
+        &self,
+        project: &charm_docker::Project,
+        progress: &mut dyn FnMut(&charm_docker::Progress),
+    ) -> std::result::Result<charm_docker::UpReport, charm_docker::Error>;
+    /// `docker compose down` of `project`.
+    fn down(
+        &self,
+        project: &charm_docker::Project,
+        options: charm_docker::DownOptions,
+    ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error>;
+}
+
+impl DockerBackend for charm_docker::Engine {
+    fn ping(&self) -> std::result::Result<(), charm_docker::Error> {
+        charm_docker::Engine::ping(self)
+    }
+    fn up(
+        &self,
+        project: &charm_docker::Project,
+        progress: &mut dyn FnMut(&charm_docker::Progress),
+    ) -> std::result::Result<charm_docker::UpReport, charm_docker::Error> {
+        charm_docker::Engine::up(self, project, progress)
+    }
+    fn down(
+        &self,
+        project: &charm_docker::Project,
+        options: charm_docker::DownOptions,
+    ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error> {
+        charm_docker::Engine::down(self, project, options)
+    }
+}
+
+impl<T: DockerBackend + ?Sized> DockerBackend for Rc<T> {
+    fn ping(&self) -> std::result::Result<(), charm_docker::Error> {
+        (**self).ping()
+    }
+    fn up(
+        &self,
+        project: &charm_docker::Project,
+        progress: &mut dyn FnMut(&charm_docker::Progress),
+    ) -> std::result::Result<charm_docker::UpReport, charm_docker::Error> {
+        (**self).up(project, progress)
+    }
+    fn down(
+        &self,
+        project: &charm_docker::Project,
+        options: charm_docker::DownOptions,
+    ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error> {
+        (**self).down(project, options)
+    }
+}
+
+thread_local! {
+    /// The test double hooks run in this thread use instead of connecting to an engine.
+    static OVERRIDE: RefCell<Option<Rc<dyn DockerBackend>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `backend` as the Docker engine of every hook run in-process on this thread
+/// (the test harness's Docker double). Not for charms.
+#[doc(hidden)]
+pub fn with_docker_backend<R>(backend: Rc<dyn DockerBackend>, f: impl FnOnce() -> R) -> R {
+    let previous = OVERRIDE.with(|o| o.replace(Some(backend)));
+    let out = f();
+    OVERRIDE.with(|o| *o.borrow_mut() = previous);
+    out
+}
