@@ -35,6 +35,7 @@ extern crate self as charm_core;
 
 mod bus;
 pub mod config;
+mod const_suggest;
 pub mod endpoint;
 mod error;
 mod flags;
@@ -49,8 +50,8 @@ mod trace;
 mod unit;
 
 pub use charm_macros::{
-    charm, hook, layer, only_once, when, when_all, when_any, when_file_changed, when_none,
-    when_not, when_not_all,
+    charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
+    when_none, when_not, when_not_all,
 };
 pub use config::{ConfigValue, TypedConfig};
 pub use endpoint::{Bag, Endpoint, Interface, Relation};
@@ -152,6 +153,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
+    pub use crate::const_suggest::{Message, message_str, unknown_flag_message};
     use crate::endpoint::str_eq;
     pub use crate::endpoint::{Interface, interface_flag_suffixes};
     pub use crate::error::{Error, Result};
@@ -160,6 +162,7 @@ pub mod __private {
         TriggerWhen,
     };
     pub use crate::unit::Unit;
+    pub use askama;
 
     /// Reads endpoint `name` as interface `I` for an injected handler parameter.
     pub fn endpoint<I: Interface>(unit: &mut Unit, name: &str) -> Result<I> {

@@ -670,8 +670,7 @@ impl Unit {
     ///   hook tries again.
     ///
     /// ```no_run
-    /// # #[derive(askama::Template)]
-    /// # #[template(source = "services: {}\n", ext = "txt")]
+    /// # #[charm_core::template(source = "services: {}\n", ext = "yml")]
     /// # struct Compose;
     /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
     /// use charm_core::Converged;
@@ -685,7 +684,7 @@ impl Unit {
         &mut self,
         project: &str,
         file: &str,
-        template: &impl askama::Template,
+        template: &impl crate::render::YamlTemplate,
         activity: &str,
     ) -> Result<Converged> {
         let rendered = crate::render::render(template)?;

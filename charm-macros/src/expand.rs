@@ -40,7 +40,9 @@ pub(crate) fn stray(name: &str, item: TokenStream) -> TokenStream {
     let ident = &func.sig.ident;
     let msg = format!(
         "`#[{name}]` on `{ident}` outside a `#[charm]` or `#[layer]` module: this handler is in no registry \
-         and would never run; move `{ident}` into the module that carries `#[charm_core::charm(...)]`"
+         and would never run; move `{ident}` into the module that carries `#[charm_core::charm(...)]`, \
+         as a `fn` written there (a method of an `impl` block or a `fn` a `macro_rules!` macro \
+         makes is not seen by the module's macro either)"
     );
     let err = syn::Error::new(ident.span(), msg).into_compile_error();
     quote! { #err #func }
@@ -91,6 +93,10 @@ pub(crate) fn module(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         }
         Kind::Layer => (Metadata::default(), Vec::new()),
     };
+    match kind {
+        Kind::Charm => crate::crate_scan::check_charm(&module.ident, &mut errors),
+        Kind::Layer => crate::crate_scan::check_layer(&module.ident, &mut errors),
+    }
     let mut helpers = parse::Helpers::default();
     let handlers = parse::handlers(&mut module, &mut helpers, &mut errors);
     let known = Known::new(kind, &args, &metadata, &config, complete);
@@ -155,7 +161,7 @@ fn load_files(
                 errors.push(syn::Error::new(meta_span, msg));
                 Metadata {
                     name: "unknown".to_owned(),
-                    endpoints: Vec::new(),
+                    ..Metadata::default()
                 }
             }
         }
@@ -167,10 +173,21 @@ fn load_files(
     let config = match files::resolve(&config_path, config_span) {
         Ok(p) => {
             tracked.push(p.display().to_string());
-            files::config(&p).unwrap_or_else(|msg| {
-                errors.push(syn::Error::new(config_span, msg));
-                Vec::new()
-            })
+            match files::config(&p) {
+                // One error per bad option; the good ones stay typed and checked.
+                Ok((options, option_errors)) => {
+                    errors.extend(
+                        option_errors
+                            .into_iter()
+                            .map(|m| syn::Error::new(config_span, m)),
+                    );
+                    options
+                }
+                Err(msg) => {
+                    errors.push(syn::Error::new(config_span, msg));
+                    Vec::new()
+                }
+            }
         }
         // config.yaml is optional unless named.
         Err(msg) if explicit => {
@@ -194,7 +211,7 @@ fn generate(
     let p = quote!(::charm_core::__private);
     let mut shims = Vec::new();
     let mut defs = Vec::new();
-    for (handler, injections) in handlers.iter().zip(&checked.injections) {
+    for (index, (handler, injections)) in handlers.iter().zip(&checked.injections).enumerate() {
         let Some(injections) = injections else {
             continue;
         };
@@ -219,11 +236,19 @@ fn generate(
             syn::ReturnType::Type(_, ty) => ty.span(),
             syn::ReturnType::Default => ident.span(),
         };
-        let call = quote_spanned! {ret_span=>
-            ::core::result::Result::map_err(#ident(unit #(, #call_args)*), ::core::convert::Into::into)
+        let takes_unit = checked.takes_unit.get(index).copied();
+        let call = if takes_unit == Some(false) {
+            quote_spanned! {ret_span=>
+                ::core::result::Result::map_err(#ident(), ::core::convert::Into::into)
+            }
+        } else {
+            quote_spanned! {ret_span=>
+                ::core::result::Result::map_err(#ident(unit #(, #call_args)*), ::core::convert::Into::into)
+            }
         };
         shims.push(quote! {
             #[doc(hidden)]
+            #[allow(unused_variables)]
             fn #shim(unit: &mut #p::Unit) -> #p::Result<()> {
                 #(#lets)*
                 #call
@@ -278,15 +303,14 @@ fn generate(
     };
     // Flags the macro could not see: const-checked against the layers' declarations, with the
     // error on the user's literal.
-    let deferred = checked.deferred.iter().map(|lit| {
-        let msg = format!(
-            "unknown flag `{}`: neither this module's `flags(...)` nor any of its layers' declares \
-             it; check the spelling against the layers' `flags(...)`, or declare it in this \
-             module's `flags(...)`",
-            lit.value()
-        );
+    let deferred = checked.deferred.iter().map(|(lit, msg)| {
+        // The message names a near flag of the layers when there is one: computed in const
+        // code from their `flags(...)`, which this macro cannot see.
         quote_spanned! {lit.span()=>
-            const _: () = if !#p::layers_declare(&[#(#layer_refs),*], #lit) { ::core::panic!(#msg) };
+            const _: () = if !#p::layers_declare(&[#(#layer_refs),*], #lit) {
+                const __MESSAGE: #p::Message = #p::unknown_flag_message(&[#(#layer_refs),*], #lit, #msg);
+                ::core::panic!("{}", #p::message_str(&__MESSAGE))
+            };
         }
     });
     // The flags this macro knows for charm-core's own layers must really be theirs: a const
@@ -346,7 +370,7 @@ fn generate(
                     };
                 }
             });
-            let options = config.iter().map(|o| {
+            let options = config.iter().filter(|o| !o.broken).map(|o| {
                 let n = &o.name;
                 let kind = option_kind(o.kind);
                 let default = match &o.default {
@@ -394,7 +418,7 @@ fn config_struct(config: &[ConfigOption]) -> TokenStream {
     let p = quote!(::charm_core::__private);
     let mut fields = Vec::new();
     let mut inits = Vec::new();
-    for opt in config {
+    for opt in config.iter().filter(|o| !o.broken) {
         let ident = field_ident(&opt.name);
         let base = match opt.kind {
             OptionType::String => quote!(::std::string::String),

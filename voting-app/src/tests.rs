@@ -2,7 +2,6 @@
 //! rendered file parses, has exactly the expected services and keys, and every value reads
 //! back as it was given.
 
-use askama::Template;
 use charm_yaml::{Mapping, Value};
 use proptest::prelude::*;
 
@@ -50,7 +49,7 @@ fn check(config: &voting_app::Config, redis_host: Option<&str>, pg: Option<&PgCr
         redis_host: redis_host.map(str::to_owned),
         postgres: pg,
     };
-    let text = compose.render().unwrap();
+    let text = charm_core::render::render(&compose).unwrap();
     let doc: Value =
         charm_yaml::from_str(&text).unwrap_or_else(|e| panic!("unparsable render: {e}\n{text}"));
     let doc = map(&doc, "the document");
