@@ -53,7 +53,9 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::unit::Unit;
 
-/// The askama escaper of YAML templates: writes every value as a double-quoted scalar.
+/// The askama escaper of YAML templates: writes every value as a double-quoted scalar, with
+/// `$` doubled: Docker Compose (and charm-docker) interpolate `$VAR` in a compose file and
+/// read `$$` as `$`, so a value reaches the container exactly as given.
 ///
 /// ```
 /// use askama::filters::Escaper;
@@ -195,7 +197,8 @@ pub fn env_quote(value: &str) -> String {
     out
 }
 
-/// Writes `value` as a double-quoted YAML scalar that reads back as exactly `value`.
+/// Writes `value` as a double-quoted YAML scalar that reads back as exactly `value` once
+/// Compose's interpolation turned each `$$` back into `$`.
 fn write_quoted<W: Write + ?Sized>(dest: &mut W, value: &str) -> fmt::Result {
     dest.write_char('"')?;
     let mut start = 0;
@@ -207,6 +210,8 @@ fn write_quoted<W: Write + ?Sized>(dest: &mut W, value: &str) -> fmt::Result {
             '\r' => Some("\\r"),
             '\t' => Some("\\t"),
             '\0' => Some("\\0"),
+            // Compose interpolates `$`; `$$` is its literal `$` (charm-docker's too).
+            '$' => Some("$$"),
             c if needs_unicode_escape(c) => None,
             _ => continue,
         };
@@ -237,11 +242,13 @@ fn needs_unicode_escape(c: char) -> bool {
     )
 }
 
-/// `value` as a double-quoted YAML scalar, for code that builds YAML by hand.
+/// `value` as a double-quoted YAML scalar of a compose file (`$` doubled), for code that
+/// builds one by hand.
 ///
 /// ```
 /// assert_eq!(charm_core::render::quote("it's \"x\"\n"), r#""it's \"x\"\n""#);
 /// assert_eq!(charm_core::render::quote("\u{85}"), r#""\u0085""#);
+/// assert_eq!(charm_core::render::quote("p$ss"), r#""p$$ss""#);
 /// ```
 pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
@@ -321,7 +328,12 @@ mod tests {
             panic!("{value:?} rendered unparsable YAML: {e}\n{text}");
         });
         assert_eq!(doc.len(), 2, "{value:?} added keys:\n{text}");
-        assert_eq!(doc["key"].as_str(), Some(value), "{text}");
+        let scalar = doc["key"].as_str().unwrap();
+        // What Compose (and charm-docker) make of it: `$$` is `$`, nothing is interpolated.
+        let meant = charm_docker::Environment::new()
+            .interpolate(scalar)
+            .unwrap();
+        assert_eq!(meant, value, "{text}");
         assert_eq!(doc["other"].as_str(), Some("7"), "{text}");
     }
 
@@ -334,6 +346,7 @@ mod tests {
         assert_eq!(quote("\u{1b}[31m\u{7f}"), r#""\u001B[31m\u007F""#);
         assert_eq!(quote("\u{2028}\u{2029}\u{feff}"), r#""\u2028\u2029\uFEFF""#);
         assert_eq!(quote("héllo ☃ 🦀"), "\"héllo ☃ 🦀\"");
+        assert_eq!(quote("$HOME ${X} $$"), r#""$$HOME $${X} $$$$""#);
     }
 
     #[test]

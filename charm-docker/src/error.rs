@@ -79,6 +79,22 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// `up` could not bring every service up. It brought up all the others: the report of
+    /// what it did is kept, with every failure. One failure renders as that failure alone.
+    ///
+    /// ```
+    /// use charm_docker::{Error, error::{PartialUp, ServiceFailure}};
+    /// let err = Error::Services(Box::new(PartialUp {
+    ///     report: Default::default(),
+    ///     failures: vec![
+    ///         ServiceFailure { service: "vote".into(), error: Error::PortAllocated { service: "vote".into(), port: "127.0.0.1:5000".into() } },
+    ///         ServiceFailure { service: "db".into(), error: Error::ImageNotFound { image: "pg:9".into(), reason: "no registry".into() } },
+    ///     ],
+    /// }));
+    /// assert_eq!(err.to_string(), "2 services failed: port 127.0.0.1:5000 already allocated (service vote); service db: image pg:9 not found: no registry");
+    /// ```
+    #[error("{}", render_failures(&.0.failures))]
+    Services(Box<PartialUp>),
     /// Any other engine failure, with the engine's message.
     #[error("docker engine error: {message}")]
     Engine {
@@ -87,6 +103,58 @@ pub enum Error {
         /// The engine's message.
         message: String,
     },
+}
+
+/// What a partly failed `up` did and what failed.
+#[derive(Debug)]
+pub struct PartialUp {
+    /// What was done for the services that did come up (and the orphans removed).
+    pub report: crate::UpReport,
+    /// Every service that failed, in dependency order.
+    pub failures: Vec<ServiceFailure>,
+}
+
+/// One service `up` could not bring up.
+#[derive(Debug)]
+pub struct ServiceFailure {
+    /// The service.
+    pub service: String,
+    /// Why.
+    pub error: Error,
+}
+
+impl Error {
+    /// The per-service failures of a partly failed `up` (empty for any other error).
+    pub fn failures(&self) -> &[ServiceFailure] {
+        match self {
+            Error::Services(partial) => &partial.failures,
+            _ => &[],
+        }
+    }
+
+    /// The report of what a partly failed `up` did do.
+    pub fn partial_report(&self) -> Option<&crate::UpReport> {
+        match self {
+            Error::Services(partial) => Some(&partial.report),
+            _ => None,
+        }
+    }
+}
+
+fn render_failures(failures: &[ServiceFailure]) -> String {
+    // Errors that already name their service are not prefixed a second time.
+    let one = |f: &ServiceFailure| match &f.error {
+        e @ (Error::PortAllocated { .. } | Error::Dependency { .. }) => e.to_string(),
+        e => format!("service {}: {e}", f.service),
+    };
+    match failures {
+        [only] => one(only),
+        all => format!(
+            "{} services failed: {}",
+            all.len(),
+            all.iter().map(one).collect::<Vec<_>>().join("; ")
+        ),
+    }
 }
 
 /// Renders `, line N` when the line is known.

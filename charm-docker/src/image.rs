@@ -40,16 +40,18 @@ fn split_tag(reference: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The local image id of `reference`, pulling it first when it is missing.
+/// The local image id of `reference`, pulling it first when it is missing (or always,
+/// for `pull_policy: always`).
 pub(crate) async fn ensure(
     docker: &Docker,
     host: &str,
     reference: &str,
     progress: &mut dyn FnMut(&Progress),
+    always: bool,
 ) -> Result<String> {
     match inspect(docker, host, reference).await? {
-        Some(id) => return Ok(id),
-        None => pull(docker, host, reference, progress).await?,
+        Some(id) if !always => return Ok(id),
+        _ => pull(docker, host, reference, progress).await?,
     }
     inspect(docker, host, reference)
         .await?

@@ -22,12 +22,15 @@
 //! hash, dependency order, orphans); every error is a typed [`Error`] whose message is fit
 //! for a Juju `blocked` status.
 
+mod changes;
+mod compat;
 mod down;
 mod engine;
 pub mod error;
 pub mod file;
 mod hash;
 pub mod image;
+pub mod interpolate;
 pub mod names;
 mod plan;
 pub mod progress;
@@ -42,8 +45,9 @@ pub use file::{
     Command, ComposeFile, Condition, Dependency, Healthcheck, Mount, NetworkDef, Port, Protocol,
     Restart, Service, ServiceNetwork, VolumeDef,
 };
+pub use interpolate::{Environment, InterpolationError};
 pub use progress::{Progress, Throttle};
-pub use project::Project;
+pub use project::{Project, ProjectBuilder};
 pub use report::{
     Action, ContainerReport, DownOptions, DownReport, PublishedPort, ServiceReport, ServiceState,
     UpReport,

@@ -13,8 +13,11 @@ pub mod labels {
     pub const ONEOFF: &str = "com.docker.compose.oneoff";
     /// Hash of the service configuration the container was created from (containers).
     pub const CONFIG_HASH: &str = "com.docker.compose.config-hash";
-    /// The version of the tool that created it (containers).
+    /// The Compose version the creator implements (containers, networks, volumes).
     pub const VERSION: &str = "com.docker.compose.version";
+    /// The charm-docker release that created it (containers only: docker-compose 1.29 warns
+    /// about unknown labels on networks).
+    pub const TOOL_VERSION: &str = "io.charm-docker.version";
     /// The project's working directory (containers).
     pub const WORKING_DIR: &str = "com.docker.compose.project.working_dir";
     /// The project's compose files, comma separated (containers).
@@ -25,8 +28,13 @@ pub mod labels {
     pub const VOLUME: &str = "com.docker.compose.volume";
 }
 
-/// The value of [`labels::VERSION`]: ours, so a container says which tool made it.
-pub const VERSION: &str = concat!("charm-docker-", env!("CARGO_PKG_VERSION"));
+/// The value of [`labels::VERSION`]: the Docker Compose release whose behaviour charm-docker
+/// mirrors (compose.md: v2.40). Peers parse it as a version: docker-compose 1.29 compares it
+/// with `1.21.0` and fails with a `TypeError` on anything else.
+pub const VERSION: &str = "2.40.0";
+
+/// The value of [`labels::TOOL_VERSION`]: which tool made the container.
+pub const TOOL_VERSION: &str = concat!("charm-docker-", env!("CARGO_PKG_VERSION"));
 
 /// Normalises a project name as Compose does: lower case, only `[a-z0-9_-]` kept, no leading
 /// `_` or `-`. May return an empty string, which the caller must refuse.

@@ -1,13 +1,18 @@
 //! Convergence of one service, decided without touching the engine (so it is unit-tested):
 //! which containers to keep, start, recreate, create or remove.
 
+use crate::spec::Hashes;
+
 /// A container of the service as listed by the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Existing {
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) number: Option<u32>,
+    /// docker-compose's `config-hash` label.
     pub(crate) config_hash: Option<String>,
+    /// Our spec hash label, when we made it.
+    pub(crate) spec_hash: Option<String>,
     pub(crate) image_id: Option<String>,
     pub(crate) running: bool,
 }
@@ -29,12 +34,13 @@ pub(crate) enum Step {
     Remove { id: String, name: String },
 }
 
-/// Decides the steps for a service wanting `replicas` containers of `config_hash` on
+/// Decides the steps for a service wanting `replicas` containers of `hashes` on
 /// `image_id`. Slots `1..=replicas` are filled by the existing container of that number
-/// (the first, should two claim it); everything else is surplus.
+/// (the first, should two claim it); everything else is surplus. A container we made is
+/// compared by our spec hash; one docker-compose made, by the hash it computes (compat.rs).
 pub(crate) fn plan(
     replicas: u32,
-    config_hash: &str,
+    hashes: &Hashes,
     image_id: &str,
     mut existing: Vec<Existing>,
 ) -> Vec<Step> {
@@ -53,8 +59,11 @@ pub(crate) fn plan(
             continue;
         };
         filled.insert(number);
-        let same = container.config_hash.as_deref() == Some(config_hash)
-            && container.image_id.as_deref() == Some(image_id);
+        let same_config = match &container.spec_hash {
+            Some(ours) => *ours == hashes.spec,
+            None => container.config_hash.as_deref() == Some(hashes.compose1.as_str()),
+        };
+        let same = same_config && container.image_id.as_deref() == Some(image_id);
         if same {
             steps.push(Step::Keep {
                 id: container.id,
@@ -83,16 +92,38 @@ mod tests {
             id: id.into(),
             name: format!("p-s-{id}"),
             number,
-            config_hash: Some(hash.into()),
+            config_hash: Some(format!("theirs-{hash}")),
+            spec_hash: Some(hash.into()),
             image_id: Some("img".into()),
             running,
         }
     }
 
+    fn h(spec: &str) -> Hashes {
+        Hashes {
+            spec: spec.into(),
+            compose1: format!("theirs-{spec}"),
+        }
+    }
+
+    #[test]
+    fn a_container_of_docker_compose_is_judged_by_its_hash() {
+        let mut theirs = c("a", Some(1), "h", true);
+        theirs.spec_hash = None;
+        assert!(matches!(
+            plan(1, &h("h"), "img", vec![theirs.clone()])[..],
+            [Step::Keep { .. }]
+        ));
+        assert!(matches!(
+            plan(1, &h("new"), "img", vec![theirs])[..],
+            [Step::Recreate { .. }]
+        ));
+    }
+
     #[test]
     fn unchanged_running_is_kept_untouched() {
         assert_eq!(
-            plan(1, "h", "img", vec![c("a", Some(1), "h", true)]),
+            plan(1, &h("h"), "img", vec![c("a", Some(1), "h", true)]),
             [Step::Keep {
                 id: "a".into(),
                 name: "p-s-a".into(),
@@ -104,7 +135,7 @@ mod tests {
     #[test]
     fn stopped_is_started() {
         assert_eq!(
-            plan(1, "h", "img", vec![c("a", Some(1), "h", false)]),
+            plan(1, &h("h"), "img", vec![c("a", Some(1), "h", false)]),
             [Step::Keep {
                 id: "a".into(),
                 name: "p-s-a".into(),
@@ -116,14 +147,14 @@ mod tests {
     #[test]
     fn changed_hash_or_image_recreates() {
         assert_eq!(
-            plan(1, "new", "img", vec![c("a", Some(1), "h", true)]),
+            plan(1, &h("new"), "img", vec![c("a", Some(1), "h", true)]),
             [Step::Recreate {
                 id: "a".into(),
                 number: 1
             }]
         );
         assert_eq!(
-            plan(1, "h", "other", vec![c("a", Some(1), "h", true)]),
+            plan(1, &h("h"), "other", vec![c("a", Some(1), "h", true)]),
             [Step::Recreate {
                 id: "a".into(),
                 number: 1
@@ -134,12 +165,12 @@ mod tests {
     #[test]
     fn scales_up_and_down() {
         assert_eq!(
-            plan(2, "h", "img", vec![]),
+            plan(2, &h("h"), "img", vec![]),
             [Step::Create { number: 1 }, Step::Create { number: 2 }]
         );
         let steps = plan(
             1,
-            "h",
+            &h("h"),
             "img",
             vec![
                 c("b", Some(2), "h", true),

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::file::{ComposeFile, NetworkDef, VolumeDef};
+use crate::interpolate::Environment;
 use crate::{Error, Result, names};
 
 /// What `up`, `down` and `ps` act on.
@@ -20,12 +21,27 @@ pub struct Project {
     config_files: Vec<PathBuf>,
     file: ComposeFile,
     default_host_ip: Option<String>,
+    environment: Environment,
+    disabled: Vec<String>,
 }
 
 impl Project {
     /// A project named `name` (normalised as Compose does), resolving relative bind mounts
-    /// against `working_dir`.
+    /// against `working_dir` (itself made absolute against the current directory, so that
+    /// `Project::new(.., ".", ..)` keeps `./site:/www` a bind mount).
+    ///
+    /// ```
+    /// let file: charm_docker::ComposeFile = "services: {web: {image: x, volumes: ['./site:/www']}}".parse()?;
+    /// let project = charm_docker::Project::new("demo", ".", file)?;
+    /// assert!(project.working_dir().is_absolute());
+    /// # Ok::<(), charm_docker::Error>(())
+    /// ```
     pub fn new(name: &str, working_dir: impl Into<PathBuf>, file: ComposeFile) -> Result<Project> {
+        Project::unfiltered(name, working_dir.into(), file)?.apply_profiles(&[])
+    }
+
+    fn unfiltered(name: &str, working_dir: PathBuf, file: ComposeFile) -> Result<Project> {
+        let working_dir = std::path::absolute(&working_dir).unwrap_or(working_dir);
         let normalized = names::normalize_project(name);
         if normalized.is_empty() {
             return Err(Error::InvalidProject {
@@ -35,36 +51,39 @@ impl Project {
         }
         Ok(Project {
             name: normalized,
-            working_dir: working_dir.into(),
+            working_dir,
             config_files: Vec::new(),
             file,
             default_host_ip: None,
+            environment: Environment::new(),
+            disabled: Vec::new(),
         })
     }
 
-    /// Reads the compose file at `path`; the project is named `name`, else the file's `name:`,
-    /// else its directory's name, and works in that directory.
+    /// Reads the compose file at `path` with no variable set but those of the `.env` file
+    /// beside it; the project is named `name`, else the file's `name:`, else its directory's
+    /// name, and works in that directory. [`Project::builder`] passes variables.
     ///
     /// ```no_run
     /// let project = charm_docker::Project::from_path(None, "files/voting-app/docker-compose.yml")?;
     /// # Ok::<(), charm_docker::Error>(())
     /// ```
     pub fn from_path(name: Option<&str>, path: impl AsRef<Path>) -> Result<Project> {
-        let path = path.as_ref();
-        let file = ComposeFile::from_path(path)?;
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
-        let dir_name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let chosen = name
-            .map(str::to_owned)
-            .or_else(|| file.name().map(str::to_owned))
-            .unwrap_or(dir_name);
-        let mut project = Project::new(&chosen, dir, file)?;
-        project.config_files = vec![absolute];
-        Ok(project)
+        let mut builder = Project::builder(path.as_ref());
+        if let Some(name) = name {
+            builder = builder.name(name);
+        }
+        builder.build()
+    }
+
+    /// Starts a project read from the compose file at `path`; see [`ProjectBuilder`].
+    pub fn builder(path: impl Into<PathBuf>) -> ProjectBuilder {
+        ProjectBuilder {
+            path: path.into(),
+            name: None,
+            environment: Environment::new(),
+            profiles: None,
+        }
     }
 
     /// The normalised project name.
@@ -75,6 +94,12 @@ impl Project {
     /// The directory relative bind mounts are resolved against.
     pub fn working_dir(&self) -> &Path {
         &self.working_dir
+    }
+
+    /// The variables the file was interpolated from (`.env` included); empty for a
+    /// project made with [`Project::new`].
+    pub fn environment(&self) -> &Environment {
+        &self.environment
     }
 
     /// The compose file.
@@ -111,6 +136,73 @@ impl Project {
     /// The address ports without a host address are published on, if not all addresses.
     pub fn default_host_ip(&self) -> Option<&str> {
         self.default_host_ip.as_deref()
+    }
+
+    /// The name of container `number` of `service`: its `container_name`, else
+    /// `<project>-<service>-<number>`.
+    pub fn container_name(&self, service: &str, number: u32) -> String {
+        match self
+            .file
+            .service(service)
+            .and_then(|s| s.container_name.clone())
+        {
+            Some(name) => name,
+            None => names::container(&self.name, service, number),
+        }
+    }
+
+    /// Services left out because none of their profiles is enabled: `up` neither starts
+    /// them nor removes their containers as orphans.
+    pub fn disabled_services(&self) -> &[String] {
+        &self.disabled
+    }
+
+    /// Keeps only the services with no profile or an enabled one; refuses an enabled
+    /// service that depends on a disabled one.
+    fn apply_profiles(mut self, enabled: &[String]) -> Result<Project> {
+        let all = enabled.iter().any(|p| p == "*");
+        let on = |s: &crate::Service| {
+            s.profiles.is_empty() || all || s.profiles.iter().any(|p| enabled.contains(p))
+        };
+        let disabled: Vec<String> = self
+            .file
+            .services()
+            .iter()
+            .filter(|(_, s)| !on(s))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for (name, service) in self.file.services() {
+            if !on(service) {
+                continue;
+            }
+            if let Some(dep) = service
+                .depends_on
+                .iter()
+                .find(|(d, dep)| dep.required && disabled.contains(d))
+            {
+                return Err(Error::InvalidFile {
+                    file: self.origin(),
+                    line: None,
+                    message: format!(
+                        "services.{name}: depends on {}, whose profiles ({}) are not enabled",
+                        dep.0,
+                        self.file
+                            .service(dep.0)
+                            .map(|s| s.profiles.join(", "))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        self.file.remove_services(&disabled);
+        self.disabled = disabled;
+        Ok(self)
+    }
+
+    fn origin(&self) -> String {
+        self.config_files
+            .first()
+            .map_or_else(|| "compose file".to_owned(), |p| p.display().to_string())
     }
 
     /// The networks services use, by key, with their definition (`default` included when a
@@ -160,5 +252,92 @@ impl Project {
     /// The network definition for `key` (the implicit `default` has all defaults).
     pub(crate) fn network_def(&self, key: &str) -> NetworkDef {
         self.file.networks().get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// Builds a [`Project`] from a compose file on disk, with the variables it is interpolated
+/// from. Only the variables given here and those of the `.env` file beside the compose file
+/// are seen (the given ones win); the process environment never is.
+///
+/// ```no_run
+/// use charm_docker::{Environment, Project};
+/// let project = Project::builder("files/app/docker-compose.yml")
+///     .name("app")
+///     .environment(Environment::from_iter([("VOTE_PORT", "5000")]))
+///     .build()?;
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ProjectBuilder {
+    path: PathBuf,
+    name: Option<String>,
+    environment: Environment,
+    profiles: Option<Vec<String>>,
+}
+
+impl ProjectBuilder {
+    /// The project name (else the file's `name:`, else its directory's name).
+    pub fn name(mut self, name: impl Into<String>) -> ProjectBuilder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The variables to interpolate the file from (replacing any given before).
+    pub fn environment(mut self, environment: Environment) -> ProjectBuilder {
+        self.environment = environment;
+        self
+    }
+
+    /// The profiles to enable (`*` for all); without this call, those the environment's
+    /// `COMPOSE_PROFILES` lists (comma separated), as Compose.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("compose.yaml");
+    /// std::fs::write(&path, "services:\n  app: {image: x}\n  debug: {image: y, profiles: [debug]}\n")?;
+    /// let project = charm_docker::Project::builder(&path).build()?;
+    /// assert!(project.file().service("debug").is_none());
+    /// let project = charm_docker::Project::builder(&path).profiles(["debug"]).build()?;
+    /// assert!(project.file().service("debug").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn profiles<S: Into<String>>(
+        mut self,
+        profiles: impl IntoIterator<Item = S>,
+    ) -> ProjectBuilder {
+        self.profiles = Some(profiles.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Reads, interpolates and validates the file.
+    pub fn build(self) -> Result<Project> {
+        let path = self.path.as_path();
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let environment = crate::file::dotenv(&self.environment, dir)?;
+        let file = ComposeFile::from_path_with(path, &environment)?;
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir_name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let chosen = self
+            .name
+            .or_else(|| file.name().map(str::to_owned))
+            .unwrap_or(dir_name);
+        let mut project = Project::unfiltered(&chosen, dir, file)?;
+        project.config_files = vec![absolute];
+        let profiles = self.profiles.unwrap_or_else(|| {
+            environment
+                .get("COMPOSE_PROFILES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect()
+        });
+        project.environment = environment;
+        project.apply_profiles(&profiles)
     }
 }

@@ -92,6 +92,9 @@ pub struct UpReport {
     pub pulled: Vec<String>,
     /// Networks created.
     pub networks_created: Vec<String>,
+    /// Networks whose definition changed: removed, created anew, and the containers on
+    /// them connected again (`name (what changed)`).
+    pub networks_recreated: Vec<String>,
     /// Volumes created.
     pub volumes_created: Vec<String>,
 }
@@ -111,6 +114,7 @@ impl UpReport {
     pub fn changed(&self) -> bool {
         !self.pulled.is_empty()
             || !self.networks_created.is_empty()
+            || !self.networks_recreated.is_empty()
             || !self.volumes_created.is_empty()
             || self.services.iter().any(|s| s.action().changed())
     }

@@ -6,8 +6,8 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig, NetworkingConfig, PortBinding,
-    RestartPolicy, RestartPolicyNameEnum,
+    ContainerCreateBody, EndpointIpamConfig, EndpointSettings, HealthConfig, HostConfig,
+    HostConfigLogConfig, NetworkingConfig, PortBinding, RestartPolicy, RestartPolicyNameEnum,
 };
 use serde::Serialize;
 
@@ -19,9 +19,11 @@ use crate::{Project, hash, names};
 pub(crate) struct ContainerSpec {
     /// The create body, labels holding only the user's own.
     pub(crate) body: ContainerCreateBody,
-    /// Networks beyond the primary one: engine name and aliases (API 1.41 takes a single
-    /// network at create time; the others are connected before start).
-    pub(crate) extra_networks: Vec<(String, Vec<String>)>,
+    /// Networks beyond the primary one: engine name and endpoint (aliases, address); API
+    /// 1.41 takes a single network at create time, the others are connected before start.
+    pub(crate) extra_networks: Vec<(String, EndpointSettings)>,
+    /// `platform:`, passed when creating.
+    pub(crate) platform: Option<String>,
 }
 
 impl ContainerSpec {
@@ -32,18 +34,65 @@ impl ContainerSpec {
         service: &Service,
         image: &str,
     ) -> ContainerSpec {
-        let mut networks = project.service_networks(name).into_iter().map(|key| {
+        // `links:` give other services extra names, on the primary network.
+        let links: Vec<String> = service
+            .links
+            .iter()
+            .map(|link| {
+                let (other, alias) = link.split_once(':').unwrap_or((link, link));
+                format!("{}:{alias}", project.container_name(other, 1))
+            })
+            .collect();
+        let keys = match &service.network_mode {
+            Some(_) => Vec::new(),
+            None => project.service_networks(name),
+        };
+        let mut networks = keys.into_iter().map(|key| {
             let def = project.network_def(&key);
             let mut aliases = vec![name.to_owned()];
+            let mut ipam = None;
             if let Some(settings) = service.networks.get(&key) {
                 aliases.extend(settings.aliases.iter().cloned());
+                if settings.ipv4_address.is_some() || settings.ipv6_address.is_some() {
+                    ipam = Some(EndpointIpamConfig {
+                        ipv4_address: settings.ipv4_address.clone(),
+                        ipv6_address: settings.ipv6_address.clone(),
+                        ..Default::default()
+                    });
+                }
             }
-            (project.network_name(&key, &def), aliases)
+            let endpoint = EndpointSettings {
+                aliases: Some(aliases),
+                ipam_config: ipam,
+                ..Default::default()
+            };
+            (project.network_name(&key, &def), endpoint)
         });
-        let primary = networks.next();
+        let mut primary = networks.next();
+        if let Some((_, endpoint)) = primary.as_mut() {
+            if !links.is_empty() {
+                endpoint.links = Some(links);
+            }
+            // On the primary endpoint, where the Engine API has it since 1.44.
+            endpoint.mac_address = service.mac_address.clone();
+        }
         let extra_networks = networks.collect();
+        // `service:NAME` namespaces are that service's first container's.
+        let namespace = |mode: &str| match mode.strip_prefix("service:") {
+            Some(other) => format!("container:{}", project.container_name(other, 1)),
+            None => mode.to_owned(),
+        };
+        let network_mode = match &service.network_mode {
+            Some(mode) => Some(namespace(mode)),
+            None => primary.as_ref().map(|(name, _)| name.clone()),
+        };
 
-        let mut exposed = Vec::new();
+        let mut exposed: Vec<String> = Vec::new();
+        for port in &service.expose {
+            if !exposed.contains(port) {
+                exposed.push(port.clone());
+            }
+        }
         let mut bindings: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
         for port in &service.ports {
             let key = format!("{}/{}", port.container_port, port.protocol);
@@ -55,7 +104,11 @@ impl ContainerSpec {
                     .host_ip
                     .clone()
                     .or_else(|| project.default_host_ip().map(str::to_owned)),
-                host_port: Some(port.host_port.map(|p| p.to_string()).unwrap_or_default()),
+                host_port: Some(match (port.host_port, port.host_port_end) {
+                    (Some(lo), Some(hi)) => format!("{lo}-{hi}"),
+                    (Some(p), None) => p.to_string(),
+                    (None, _) => String::new(),
+                }),
             };
             bindings
                 .entry(key)
@@ -92,15 +145,72 @@ impl ContainerSpec {
                 Mount::Anonymous { target } => anonymous.push(target.clone()),
             }
         }
+        // File-based secrets and configs are read-only binds of their files.
+        for secret in &service.secrets {
+            if let Some(file) = project.file().secrets().get(&secret.source) {
+                let target = secret.target.as_deref().unwrap_or(&secret.source);
+                let target = if target.starts_with('/') {
+                    target.to_owned()
+                } else {
+                    format!("/run/secrets/{target}")
+                };
+                binds.push(bind(&file.to_string_lossy(), &target, true));
+            }
+        }
+        for config in &service.configs {
+            if let Some(file) = project.file().configs().get(&config.source) {
+                let target = config.target.as_deref().unwrap_or(&config.source);
+                let target = if target.starts_with('/') {
+                    target.to_owned()
+                } else {
+                    format!("/{target}")
+                };
+                binds.push(bind(&file.to_string_lossy(), &target, true));
+            }
+        }
+        let volumes_from: Vec<String> = service
+            .volumes_from
+            .iter()
+            .map(|from| {
+                let (source, mode) = match from.rsplit_once(':') {
+                    Some((s, m @ ("ro" | "rw"))) => (s, Some(m)),
+                    _ => (from.as_str(), None),
+                };
+                let container = match source.strip_prefix("container:") {
+                    Some(container) => container.to_owned(),
+                    None => project.container_name(source, 1),
+                };
+                match mode {
+                    Some(mode) => format!("{container}:{mode}"),
+                    None => container,
+                }
+            })
+            .collect();
+        let deploy = service.deploy.as_ref();
+        let limits = deploy
+            .and_then(|d| d.resources.as_ref())
+            .and_then(|r| r.limits.clone())
+            .unwrap_or_default();
+        let reservations = deploy
+            .and_then(|d| d.resources.as_ref())
+            .and_then(|r| r.reservations.clone())
+            .unwrap_or_default();
+        let restart = service.restart.or_else(|| {
+            let policy = deploy?.restart_policy.as_ref()?;
+            Some(match policy.condition.as_deref() {
+                Some("none") => Restart::No,
+                Some("on-failure") => Restart::OnFailure(policy.max_attempts),
+                _ => Restart::Always,
+            })
+        });
+        let listed = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
 
         let env: Vec<String> = service
             .environment
             .iter()
-            .filter_map(|(key, value)| {
-                // A variable without a value takes the caller's, or is left out (as Compose).
-                let value = value.clone().or_else(|| std::env::var(key).ok())?;
-                Some(format!("{key}={value}"))
-            })
+            // A variable left without a value when the file was read is left out (as
+            // Compose); it is never taken from this process's environment.
+            .filter_map(|(key, value)| Some(format!("{key}={}", value.as_deref()?)))
             .collect();
 
         let healthcheck = service.healthcheck.as_ref().map(|h| HealthConfig {
@@ -112,8 +222,8 @@ impl ContainerSpec {
             interval: h.interval.map(nanos),
             timeout: h.timeout.map(nanos),
             start_period: h.start_period.map(nanos),
+            start_interval: h.start_interval.map(nanos),
             retries: h.retries.map(i64::from),
-            ..Default::default()
         });
 
         let non_empty = |c: &Option<crate::file::Command>| {
@@ -146,25 +256,35 @@ impl ContainerSpec {
             host_config: Some(HostConfig {
                 port_bindings: (!bindings.is_empty()).then_some(bindings),
                 binds: (!binds.is_empty()).then_some(binds),
-                restart_policy: service.restart.map(restart_policy),
+                restart_policy: restart.map(restart_policy),
                 init: service.init,
-                network_mode: primary.as_ref().map(|(name, _)| name.clone()),
+                network_mode,
+                cap_add: listed(&service.cap_add),
+                cap_drop: listed(&service.cap_drop),
+                sysctls: (!service.sysctls.is_empty())
+                    .then(|| service.sysctls.clone().into_iter().collect()),
+                log_config: service.logging.as_ref().map(|l| HostConfigLogConfig {
+                    typ: l.driver.clone(),
+                    config: (!l.options.is_empty())
+                        .then(|| l.options.clone().into_iter().collect()),
+                }),
+                ipc_mode: service.ipc.as_deref().map(namespace),
+                volumes_from: listed(&volumes_from),
+                nano_cpus: limits.cpus.map(|c| (c * 1e9) as i64),
+                memory: limits.memory,
+                pids_limit: limits.pids,
+                memory_reservation: reservations.memory,
                 ..Default::default()
             }),
-            networking_config: primary.map(|(name, aliases)| NetworkingConfig {
-                endpoints_config: Some(HashMap::from([(
-                    name,
-                    EndpointSettings {
-                        aliases: Some(aliases),
-                        ..Default::default()
-                    },
-                )])),
+            networking_config: primary.map(|(name, endpoint)| NetworkingConfig {
+                endpoints_config: Some(HashMap::from([(name, endpoint)])),
             }),
             ..Default::default()
         };
         ContainerSpec {
             body,
             extra_networks,
+            platform: service.platform.clone(),
         }
     }
 
@@ -180,7 +300,7 @@ impl ContainerSpec {
         project: &Project,
         service: &str,
         number: u32,
-        config_hash: &str,
+        hashes: &Hashes,
     ) -> ContainerCreateBody {
         let mut body = self.body.clone();
         let files: Vec<String> = project
@@ -193,8 +313,10 @@ impl ContainerSpec {
             (names::labels::SERVICE, service.to_owned()),
             (names::labels::CONTAINER_NUMBER, number.to_string()),
             (names::labels::ONEOFF, "False".to_owned()),
-            (names::labels::CONFIG_HASH, config_hash.to_owned()),
+            (names::labels::CONFIG_HASH, hashes.compose1.clone()),
+            (crate::compat::SPEC_HASH, hashes.spec.clone()),
             (names::labels::VERSION, names::VERSION.to_owned()),
+            (names::labels::TOOL_VERSION, names::TOOL_VERSION.to_owned()),
             (
                 names::labels::WORKING_DIR,
                 project.working_dir().display().to_string(),
@@ -209,6 +331,13 @@ impl ContainerSpec {
     }
 }
 
+/// The two hashes of a service: ours over the full spec, and docker-compose 1.29's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hashes {
+    pub(crate) spec: String,
+    pub(crate) compose1: String,
+}
+
 fn bind(source: &str, target: &str, read_only: bool) -> String {
     if read_only {
         format!("{source}:{target}:ro")
@@ -219,7 +348,7 @@ fn bind(source: &str, target: &str, read_only: bool) -> String {
 
 /// Makes a bind source absolute: `~` is `$HOME`, a relative path is under `working_dir`;
 /// `.` components are dropped so the label-free spec (and its hash) is stable.
-fn resolve(working_dir: &Path, source: &Path) -> PathBuf {
+pub(crate) fn resolve(working_dir: &Path, source: &Path) -> PathBuf {
     let expanded = match source.strip_prefix("~") {
         Ok(rest) => std::env::var_os("HOME")
             .map(PathBuf::from)
@@ -280,12 +409,11 @@ mod tests {
         );
         assert_eq!(s.body.volumes.as_ref().unwrap(), &["/cache"]);
         assert_eq!(host.network_mode.as_deref(), Some("p_back"));
+        assert_eq!(s.extra_networks.len(), 1);
+        assert_eq!(s.extra_networks[0].0, "p_front");
         assert_eq!(
-            s.extra_networks,
-            [(
-                "p_front".to_owned(),
-                vec!["web".to_owned(), "www".to_owned()]
-            )]
+            s.extra_networks[0].1.aliases.as_deref(),
+            Some(&["web".to_owned(), "www".to_owned()][..])
         );
         let bindings = host.port_bindings.as_ref().unwrap();
         assert_eq!(
@@ -352,5 +480,127 @@ mod tests {
             .hash()
         );
         assert_eq!(h.len(), 64);
+    }
+}
+
+#[cfg(test)]
+mod working_dir_tests {
+    use super::*;
+    use crate::ComposeFile;
+
+    #[test]
+    fn a_relative_working_dir_keeps_binds_binds() {
+        let file =
+            ComposeFile::from_str("services: {web: {image: x, volumes: ['./site:/www']}}").unwrap();
+        let project = Project::new("p", ".", file).unwrap();
+        let s = ContainerSpec::new(&project, "web", project.file().service("web").unwrap(), "x");
+        let binds = s.body.host_config.unwrap().binds.unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(binds, [format!("{}/site:/www", cwd.display())]);
+    }
+}
+
+#[cfg(test)]
+mod feature_tests {
+    use super::*;
+
+    fn project(profiles: &[&str]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("app.env"), "FROM_FILE=f\n").unwrap();
+        let path = dir.path().join("compose.yaml");
+        std::fs::write(&path, crate::file::tests::FEATURES).unwrap();
+        let project = Project::builder(&path)
+            .name("p")
+            .profiles(profiles.iter().copied())
+            .build()
+            .unwrap();
+        (dir, project)
+    }
+
+    #[test]
+    fn profiles_select_services() {
+        let (_dir, none) = project(&[]);
+        assert!(none.file().service("app").is_none());
+        assert_eq!(none.disabled_services(), ["app"]);
+        let (_dir, all) = project(&["*"]);
+        assert!(all.file().service("app").is_some());
+    }
+
+    #[test]
+    fn renders_every_feature() {
+        let (dir, project) = project(&["web"]);
+        let app = project.file().service("app").unwrap();
+        let spec = ContainerSpec::new(&project, "app", app, "img");
+        let body = &spec.body;
+        let host = body.host_config.as_ref().unwrap();
+        assert_eq!(project.container_name("app", 1), "the-app");
+        let exposed = body.exposed_ports.as_ref().unwrap();
+        assert!(
+            exposed.contains(&"3000/tcp".to_owned()) && exposed.contains(&"5001/udp".to_owned())
+        );
+        assert!(
+            body.env
+                .as_ref()
+                .unwrap()
+                .contains(&"FROM_FILE=f".to_owned())
+        );
+        assert_eq!(spec.platform.as_deref(), Some("linux/amd64"));
+        let binds = host.binds.as_ref().unwrap();
+        let token = dir.path().join("token.txt");
+        assert!(
+            binds.contains(&format!("{}:/run/secrets/token:ro", token.display())),
+            "{binds:?}"
+        );
+        assert!(
+            binds.contains(&format!("{}:/etc/token:ro", token.display())),
+            "{binds:?}"
+        );
+        assert!(binds.contains(&format!(
+            "{}:/app.conf:ro",
+            dir.path().join("app.conf").display()
+        )));
+        assert_eq!(host.cap_add.as_deref(), Some(&["NET_ADMIN".to_owned()][..]));
+        assert_eq!(host.cap_drop.as_deref(), Some(&["MKNOD".to_owned()][..]));
+        assert_eq!(host.sysctls.as_ref().unwrap()["net.core.somaxconn"], "1024");
+        let log = host.log_config.as_ref().unwrap();
+        assert_eq!(log.typ.as_deref(), Some("json-file"));
+        assert_eq!(log.config.as_ref().unwrap()["max-size"], "10m");
+        assert_eq!(host.ipc_mode.as_deref(), Some("container:p-db-1"));
+        assert_eq!(
+            host.volumes_from.as_deref(),
+            Some(&["p-db-1:ro".to_owned()][..])
+        );
+        assert_eq!(host.nano_cpus, Some(500_000_000));
+        assert_eq!(host.memory, Some(64 << 20));
+        assert_eq!(host.pids_limit, Some(100));
+        assert_eq!(host.memory_reservation, Some(16 << 20));
+        let restart = host.restart_policy.as_ref().unwrap();
+        assert_eq!(restart.name, Some(RestartPolicyNameEnum::ON_FAILURE));
+        assert_eq!(restart.maximum_retry_count, Some(3));
+        let endpoint = &body
+            .networking_config
+            .as_ref()
+            .unwrap()
+            .endpoints_config
+            .as_ref()
+            .unwrap()["p_back"];
+        assert_eq!(
+            endpoint
+                .ipam_config
+                .as_ref()
+                .unwrap()
+                .ipv4_address
+                .as_deref(),
+            Some("172.28.5.4")
+        );
+        assert_eq!(
+            endpoint.links.as_deref(),
+            Some(&["p-db-1:database".to_owned()][..])
+        );
+        let db = project.file().service("db").unwrap();
+        let db_spec = ContainerSpec::new(&project, "db", db, "img");
+        let db_host = db_spec.body.host_config.unwrap();
+        assert_eq!(db_host.network_mode.as_deref(), Some("none"));
+        assert!(db_spec.body.networking_config.is_none());
     }
 }

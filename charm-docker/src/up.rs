@@ -4,14 +4,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use bollard::models::{
-    ContainerStateStatusEnum, ContainerSummary, ContainerSummaryStateEnum, EndpointSettings,
-    HealthStatusEnum, NetworkConnectRequest, NetworkCreateRequest, VolumeCreateRequest,
+    ContainerStateStatusEnum, ContainerSummary, ContainerSummaryStateEnum, HealthStatusEnum,
+    NetworkConnectRequest, NetworkCreateRequest, VolumeCreateRequest,
 };
 use bollard::query_parameters::{CreateContainerOptions, ListNetworksOptions, ListVolumesOptions};
 use futures_util::future::{join_all, try_join_all, try_join3};
 
 use crate::engine::{Ctx, container_name, label};
-use crate::file::{Condition, Service};
+use crate::error::ServiceFailure;
+use crate::file::{Condition, PullPolicy, Service};
 use crate::plan::{Existing, Step, plan};
 use crate::progress::Progress;
 use crate::report::{Action, ContainerReport, ServiceReport, UpReport};
@@ -24,7 +25,7 @@ pub(crate) async fn up(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<UpReport> {
     let mut report = UpReport::default();
-    let images = ensure_images(ctx, project, progress, &mut report).await?;
+    let (images, missing_images) = ensure_images(ctx, project, progress, &mut report).await?;
 
     let network_filter = ListNetworksOptions {
         filters: Some(Ctx::label_filter(names::labels::PROJECT, project.name())),
@@ -70,7 +71,10 @@ pub(crate) async fn up(
     // them.
     let orphans: Vec<(String, Vec<ContainerSummary>)> = by_service
         .iter()
-        .filter(|(service, _)| project.file().service(service).is_none())
+        .filter(|(service, _)| {
+            project.file().service(service).is_none()
+                && !project.disabled_services().contains(service)
+        })
         .map(|(s, c)| (s.clone(), c.clone()))
         .collect();
     for (service, containers) in orphans {
@@ -96,19 +100,67 @@ pub(crate) async fn up(
     }
 
     let mut orphan_reports = std::mem::take(&mut report.services);
+    // Every service that can be brought up is: a failure is recorded and the others go on,
+    // except those depending on a failed one (as Compose: "dependency failed to start").
+    let mut failures: Vec<ServiceFailure> = Vec::new();
     for name in project.file().order() {
         let Some(service) = project.file().service(name) else {
             continue;
         };
+        if let Some(failed) = service
+            .depends_on
+            .keys()
+            .find(|d| failures.iter().any(|f| f.service == **d))
+        {
+            failures.push(ServiceFailure {
+                service: name.clone(),
+                error: Error::Dependency {
+                    service: name.clone(),
+                    dependency: failed.clone(),
+                    reason: "failed to start".to_owned(),
+                },
+            });
+            continue;
+        }
         let image_ref = image::with_default_tag(&service.image);
+        if let Some(error) = missing_images.get(&image_ref) {
+            // Each service gets its own copy of the image's error.
+            let error = match error {
+                Error::ImageNotFound { image, reason } => Error::ImageNotFound {
+                    image: image.clone(),
+                    reason: reason.clone(),
+                },
+                other => Error::Engine {
+                    status: None,
+                    message: other.to_string(),
+                },
+            };
+            failures.push(ServiceFailure {
+                service: name.clone(),
+                error,
+            });
+            continue;
+        }
         let image_id = images.get(&image_ref).cloned().unwrap_or_default();
         let existing = by_service.remove(name).unwrap_or_default();
-        let service_report =
-            converge(ctx, project, name, service, &image_ref, &image_id, existing).await?;
-        report.services.push(service_report);
+        match converge(ctx, project, name, service, &image_ref, &image_id, existing).await {
+            Ok(service_report) => report.services.push(service_report),
+            Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+            Err(error) => failures.push(ServiceFailure {
+                service: name.clone(),
+                error,
+            }),
+        }
     }
     report.services.append(&mut orphan_reports);
-    Ok(report)
+    if failures.is_empty() {
+        Ok(report)
+    } else {
+        Err(Error::Services(Box::new(crate::error::PartialUp {
+            report,
+            failures,
+        })))
+    }
 }
 
 /// The id of every image the project uses, pulling those that are missing.
@@ -117,7 +169,7 @@ async fn ensure_images(
     project: &Project,
     progress: &mut dyn FnMut(&Progress),
     report: &mut UpReport,
-) -> Result<HashMap<String, String>> {
+) -> Result<(HashMap<String, String>, HashMap<String, Error>)> {
     let mut references: Vec<String> = project
         .file()
         .services()
@@ -133,18 +185,43 @@ async fn ensure_images(
     )
     .await?;
     let mut ids = HashMap::new();
+    // An image that cannot be had fails the services using it, not the whole `up`.
+    let mut missing = HashMap::new();
+    let policy = |reference: &str, wanted: PullPolicy| {
+        project.file().services().values().any(|s| {
+            image::with_default_tag(&s.image) == reference
+                && s.pull_policy.unwrap_or_default() == wanted
+        })
+    };
     for (reference, id) in references.into_iter().zip(found) {
+        let always = policy(&reference, PullPolicy::Always);
         let id = match id {
-            Some(id) => id,
-            None => {
-                let id = image::ensure(ctx.docker, ctx.host, &reference, progress).await?;
-                report.pulled.push(reference.clone());
-                id
+            Some(id) if !always => id,
+            None if policy(&reference, PullPolicy::Never) => {
+                missing.insert(
+                    reference.clone(),
+                    Error::ImageNotFound {
+                        image: reference,
+                        reason: "it is not present and pull_policy is never".to_owned(),
+                    },
+                );
+                continue;
             }
+            _ => match image::ensure(ctx.docker, ctx.host, &reference, progress, always).await {
+                Ok(id) => {
+                    report.pulled.push(reference.clone());
+                    id
+                }
+                Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+                Err(e) => {
+                    missing.insert(reference, e);
+                    continue;
+                }
+            },
         };
         ids.insert(reference, id);
     }
-    Ok(ids)
+    Ok((ids, missing))
 }
 
 async fn ensure_networks(
@@ -155,6 +232,8 @@ async fn ensure_networks(
 ) -> Result<()> {
     for (key, def) in project.used_networks() {
         let name = project.network_name(&key, &def);
+        let mut reattach = Vec::new();
+        let mut recreated = false;
         let conflict = |reason: String| Error::Resource {
             kind: "network",
             name: name.clone(),
@@ -189,7 +268,15 @@ async fn ensure_networks(
                 .as_ref()
                 .and_then(|l| l.get(names::labels::NETWORK));
             match owner {
-                Some(owner) if *owner == key => continue,
+                Some(owner) if *owner == key => match crate::changes::network_diff(found, &def) {
+                    None => continue,
+                    Some(what) => {
+                        reattach =
+                            crate::changes::take_down_network(ctx, project, &key, &name).await?;
+                        report.networks_recreated.push(format!("{name} ({what})"));
+                        recreated = true;
+                    }
+                },
                 Some(owner) => {
                     return Err(conflict(format!(
                         "exists for network {owner:?}, not {key:?}"
@@ -206,10 +293,30 @@ async fn ensure_networks(
             name: name.clone(),
             driver: def.driver.clone(),
             internal: def.internal.then_some(true),
+            attachable: def.attachable.then_some(true),
+            enable_ipv6: def.enable_ipv6.then_some(true),
+            options: (!def.driver_opts.is_empty())
+                .then(|| def.driver_opts.clone().into_iter().collect()),
+            ipam: def.ipam.as_ref().map(|ipam| bollard::models::Ipam {
+                driver: ipam.driver.clone(),
+                config: Some(
+                    ipam.config
+                        .iter()
+                        .map(|pool| bollard::models::IpamConfig {
+                            subnet: pool.subnet.clone(),
+                            gateway: pool.gateway.clone(),
+                            ip_range: pool.ip_range.clone(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
             labels: Some(labels),
             ..Default::default()
         };
         match ctx.docker.create_network(request).await {
+            Ok(_) if recreated => crate::changes::reconnect(ctx, &name, reattach).await?,
             Ok(_) => report.networks_created.push(name),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 409, ..
@@ -262,7 +369,10 @@ async fn ensure_volumes(
                 Err(e) => return Err(ctx.err(e)),
             }
         }
-        if existing.iter().any(|v| v.name == name) {
+        if let Some(found) = existing.iter().find(|v| v.name == name) {
+            if let Some(what) = crate::changes::volume_diff(found, def) {
+                return Err(crate::changes::volume_changed(&name, &what));
+            }
             continue;
         }
         let mut labels: HashMap<String, String> = def.labels.clone().into_iter().collect();
@@ -272,6 +382,8 @@ async fn ensure_volumes(
         let request = VolumeCreateRequest {
             name: Some(name.clone()),
             driver: def.driver.clone(),
+            driver_opts: (!def.driver_opts.is_empty())
+                .then(|| def.driver_opts.clone().into_iter().collect()),
             labels: Some(labels),
             ..Default::default()
         };
@@ -295,7 +407,15 @@ async fn converge(
     existing: Vec<ContainerSummary>,
 ) -> Result<ServiceReport> {
     let spec = ContainerSpec::new(project, name, service, image_ref);
-    let hash = spec.hash();
+    let hash = crate::spec::Hashes {
+        spec: spec.hash(),
+        compose1: crate::compat::compose1_hash(
+            project,
+            name,
+            project.file().raw_service(name),
+            image_id,
+        ),
+    };
     let existing: Vec<Existing> = existing
         .iter()
         .map(|c| Existing {
@@ -303,6 +423,7 @@ async fn converge(
             name: container_name(c),
             number: label(c, names::labels::CONTAINER_NUMBER).and_then(|n| n.parse().ok()),
             config_hash: label(c, names::labels::CONFIG_HASH).map(str::to_owned),
+            spec_hash: label(c, crate::compat::SPEC_HASH).map(str::to_owned),
             image_id: c.image_id.clone(),
             running: matches!(
                 c.state,
@@ -349,7 +470,7 @@ async fn converge(
     // Old containers go first: a recreated one frees its name and host ports.
     try_join_all(removals.iter().map(|id| ctx.stop_and_remove(id, false))).await?;
     for (number, action) in creations {
-        let cname = names::container(project.name(), name, number);
+        let cname = project.container_name(name, number);
         create(ctx, &spec, project, name, number, &hash, &cname).await?;
         to_start.push((cname, action));
     }
@@ -377,12 +498,12 @@ async fn create(
     project: &Project,
     service: &str,
     number: u32,
-    hash: &str,
+    hash: &crate::spec::Hashes,
     cname: &str,
 ) -> Result<()> {
     let options = CreateContainerOptions {
         name: Some(cname.to_owned()),
-        ..Default::default()
+        platform: spec.platform.clone().unwrap_or_default(),
     };
     let body = spec.body_for(project, service, number, hash);
     match ctx.docker.create_container(Some(options), body).await {
@@ -398,13 +519,10 @@ async fn create(
         }
         Err(e) => return Err(ctx.err(e)),
     }
-    for (network, aliases) in &spec.extra_networks {
+    for (network, endpoint) in &spec.extra_networks {
         let request = NetworkConnectRequest {
             container: cname.to_owned(),
-            endpoint_config: Some(EndpointSettings {
-                aliases: Some(aliases.clone()),
-                ..Default::default()
-            }),
+            endpoint_config: Some(endpoint.clone()),
         };
         ctx.docker
             .connect_network(network, request)
@@ -473,7 +591,7 @@ async fn wait_for_dependencies(
         };
         let budget = wait_budget(dep_service);
         let containers: Vec<String> = (1..=dep_service.replicas())
-            .map(|n| names::container(project.name(), dependency, n))
+            .map(|n| project.container_name(dependency, n))
             .collect();
         let fail = |reason: String| Error::Dependency {
             service: name.to_owned(),

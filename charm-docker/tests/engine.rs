@@ -288,6 +288,66 @@ fn five_services_converge_like_compose() {
     assert_eq!(inspect(&network, "{{.Id}}"), None);
 }
 
+/// The one service failure of a partly failed `up`.
+fn only_failure(err: &Error) -> &Error {
+    match err.failures() {
+        [only] => &only.error,
+        other => panic!("expected one failed service, got {other:?} ({err:?})"),
+    }
+}
+
+#[test]
+fn up_brings_up_what_it_can_and_reports_every_failure() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = listener.local_addr().unwrap().port();
+    let yaml = format!(
+        r#"
+services:
+  ok:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+  ghost:
+    image: charm-test/does-not-exist
+  haunted:
+    image: charm-test/busybox
+    depends_on: [ghost]
+  web:
+    image: charm-test/busybox
+    command: httpd -f -p 80 -h /www
+    init: true
+    ports: ["127.0.0.1:{taken}:80"]
+"#
+    );
+    let g = Guard::new("partial", &yaml);
+    let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
+    let failed: Vec<&str> = err.failures().iter().map(|f| f.service.as_str()).collect();
+    assert_eq!(failed, ["ghost", "haunted", "web"], "{err}");
+    let message = err.to_string();
+    assert!(message.starts_with("3 services failed: "), "{message}");
+    assert!(
+        message.contains("charm-test/does-not-exist:latest not found"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(":{taken} already allocated")),
+        "{message}"
+    );
+    assert!(
+        message.contains("dependency ghost failed to start"),
+        "{message}"
+    );
+    // The independent service is up, and the partial report says so.
+    let report = err.partial_report().unwrap();
+    assert_eq!(report.action("ok"), Some(Action::Created), "{report:?}");
+    assert_eq!(
+        inspect(&g.name("ok"), "{{.State.Status}}").as_deref(),
+        Some("running")
+    );
+    assert_eq!(inspect(&g.name("haunted"), "{{.Id}}"), None);
+    drop(listener);
+}
+
 #[test]
 fn missing_image_is_image_not_found() {
     let g = Guard::new(
@@ -299,13 +359,13 @@ fn missing_image_is_image_not_found() {
         .engine
         .up(&g.project, &mut |p| reports.push(p.clone()))
         .unwrap_err();
-    match &err {
+    match only_failure(&err) {
         Error::ImageNotFound { image, .. } => assert_eq!(image, "charm-test/does-not-exist:latest"),
         other => panic!("expected ImageNotFound, got {other:?}"),
     }
     assert!(
         err.to_string()
-            .starts_with("image charm-test/does-not-exist:latest not found"),
+            .starts_with("service ghost: image charm-test/does-not-exist:latest not found"),
         "{err}"
     );
     assert_eq!(
@@ -323,7 +383,7 @@ fn taken_port_is_port_allocated() {
     );
     let g = Guard::new("port", &yaml);
     let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
-    match &err {
+    match only_failure(&err) {
         Error::PortAllocated {
             service,
             port: taken,
@@ -439,11 +499,283 @@ services:
     let g = Guard::new("unhealthy", yaml);
     let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
     assert!(
-        matches!(&err, Error::Dependency { service, dependency, .. } if service == "web" && dependency == "db"),
+        matches!(only_failure(&err), Error::Dependency { service, dependency, .. } if service == "web" && dependency == "db"),
         "{err:?}"
     );
     assert_eq!(
         inspect(&g.name("web"), "{{.State.Status}}").as_deref(),
         Some("created")
     );
+}
+
+/// Three consecutive free ports.
+fn free_range() -> u16 {
+    for _ in 0..200 {
+        let [base] = free_ports::<1>();
+        if base > 65000 {
+            continue;
+        }
+        let held: Vec<_> = (base..base + 3)
+            .map(|p| TcpListener::bind(("127.0.0.1", p)))
+            .collect();
+        if held.iter().all(Result::is_ok) {
+            return base;
+        }
+    }
+    panic!("no three consecutive free ports");
+}
+
+#[test]
+fn interpolated_file_runs_as_compose_would() {
+    let lo = free_range();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("site")).unwrap();
+    std::fs::write(dir.path().join("site/index.html"), "from the bind mount\n").unwrap();
+    // .env gives defaults; the caller's variables win.
+    std::fs::write(dir.path().join(".env"), "MARKER_PATH=/nonexistent\n").unwrap();
+    let yaml = r#"
+x-common: &common
+  image: charm-test/busybox
+  init: true
+services:
+  web:
+    <<: *common
+    command: httpd -f -p 80 -h /www
+    ports: ["127.0.0.1:${LO}-${HI}:80"]
+    volumes: ["./site:/www:ro"]
+    environment:
+      MARKER: ${MARKER_PATH:-/bin/sh}
+    healthcheck:
+      test: ["CMD-SHELL", "test -f $$MARKER"]
+      interval: 200ms
+      retries: 50
+"#;
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let env = charm_docker::Environment::from_iter([
+        ("LO", lo.to_string()),
+        ("HI", (lo + 2).to_string()),
+        ("MARKER_PATH", "/www/index.html".to_owned()),
+    ]);
+    let project = Project::builder(&path)
+        .name(format!("cdt-interp-{}", std::process::id()))
+        .environment(env)
+        .build()
+        .unwrap();
+    let g = Guard {
+        engine: engine(),
+        project,
+    };
+    g.engine.up(&g.project, &mut |_| {}).unwrap();
+    let web = g.name("web");
+    // `$$MARKER` reached the container as `$MARKER`, which its shell expands.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let health = inspect(&web, "{{.State.Health.Status}}").unwrap_or_default();
+        if health == "healthy" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never healthy: {health}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        inspect(&web, "{{json .Config.Healthcheck.Test}}").as_deref(),
+        Some(r#"["CMD-SHELL","test -f $MARKER"]"#)
+    );
+    // One port of the range is bound, and serves the bind-mounted file.
+    let ps = g.engine.ps(&g.project).unwrap();
+    let port = ps[0].ports[0].host_port;
+    assert!(
+        (lo..=lo + 2).contains(&port),
+        "{port} not in {lo}-{}",
+        lo + 2
+    );
+    assert!(http_get(port).contains("from the bind mount"));
+    // Nothing changed: nothing recreated.
+    assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
+}
+
+#[test]
+fn a_changed_network_is_recreated_and_a_changed_volume_refused() {
+    let yaml = "services:\n  a:\n    image: charm-test/busybox\n    command: sleep 3600\n    init: true\n    networks: [back]\n    volumes: [\"data:/data\"]\n  b:\n    image: charm-test/busybox\n    command: sleep 3600\n    init: true\n    networks:\n      back:\n        aliases: [bee]\nnetworks:\n  back:\nvolumes:\n  data:\n";
+    let mut g = Guard::new("netchange", yaml);
+    g.engine.up(&g.project, &mut |_| {}).unwrap();
+    let network = format!("{}_back", g.project.name());
+    let ids = [
+        inspect(&g.name("a"), "{{.Id}}").unwrap(),
+        inspect(&g.name("b"), "{{.Id}}").unwrap(),
+    ];
+    assert_eq!(inspect(&network, "{{.Internal}}").as_deref(), Some("false"));
+
+    g.set_file(&yaml.replace("  back:\nvolumes", "  back:\n    internal: true\nvolumes"));
+    let report = g.engine.up(&g.project, &mut |_| {}).unwrap();
+    assert_eq!(report.networks_recreated.len(), 1, "{report:?}");
+    assert!(
+        report.networks_recreated[0].contains("internal false -> true"),
+        "{report:?}"
+    );
+    assert_eq!(inspect(&network, "{{.Internal}}").as_deref(), Some("true"));
+    // The containers are the same ones, connected again with their aliases.
+    assert_eq!(inspect(&g.name("a"), "{{.Id}}").unwrap(), ids[0]);
+    assert_eq!(inspect(&g.name("b"), "{{.Id}}").unwrap(), ids[1]);
+    let aliases = inspect(
+        &g.name("b"),
+        &format!("{{{{json (index .NetworkSettings.Networks \"{network}\").Aliases}}}}"),
+    )
+    .unwrap();
+    assert!(
+        aliases.contains("\"b\"") && aliases.contains("\"bee\""),
+        "{aliases}"
+    );
+    let out = Command::new("docker")
+        .args(["exec", &g.name("a"), "ping", "-c", "1", "-W", "2", "bee"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Nothing changed since: nothing recreated.
+    assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
+
+    // A changed volume is refused, with what to do.
+    g.set_file(&yaml.replace("  data:\n", "  data:\n    labels: {tier: db}\n"));
+    let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
+    assert!(
+        matches!(&err, Error::Resource { kind: "volume", .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("docker volume rm"), "{err}");
+    assert_eq!(inspect(&g.name("a"), "{{.Id}}").unwrap(), ids[0]);
+}
+
+#[test]
+fn the_features_real_files_use_reach_the_engine() {
+    let pid = std::process::id();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.env"), "FROM_FILE=yes\n").unwrap();
+    std::fs::write(dir.path().join("token.txt"), "s3cret\n").unwrap();
+    std::fs::write(dir.path().join("app.conf"), "conf=1\n").unwrap();
+    // A subnet of its own per run (10.213.N.0/24), so parallel runs do not collide.
+    let octet = pid % 250;
+    let app_name = format!("cdt-feat-{pid}-the-app");
+    let yaml = format!(
+        r#"
+services:
+  db:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    ipc: shareable
+    volumes: ["/shared"]
+    networks: [back]
+  app:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    container_name: {app_name}
+    profiles: [web]
+    expose: ["3000"]
+    env_file: app.env
+    pull_policy: never
+    platform: linux/amd64
+    secrets: [token]
+    configs: [{{source: conf, target: /etc/app.conf}}]
+    links: ["db:database"]
+    cap_add: [NET_ADMIN]
+    sysctls: {{net.core.somaxconn: 1024}}
+    logging: {{driver: json-file, options: {{max-size: 1m}}}}
+    ipc: "service:db"
+    volumes_from: ["db:ro"]
+    networks:
+      back:
+        ipv4_address: 10.213.{octet}.10
+    deploy:
+      resources: {{limits: {{cpus: "0.5", memory: 64M}}}}
+      restart_policy: {{condition: on-failure, max_attempts: 2}}
+  isolated:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    network_mode: none
+  debug:
+    image: charm-test/busybox
+    profiles: [debug]
+secrets:
+  token: {{file: ./token.txt}}
+configs:
+  conf: {{file: ./app.conf}}
+networks:
+  back:
+    ipam:
+      config: [{{subnet: 10.213.{octet}.0/24}}]
+"#
+    );
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let project = Project::builder(&path)
+        .name(format!("cdt-feat-{pid}"))
+        .profiles(["web"])
+        .build()
+        .unwrap();
+    let g = Guard {
+        engine: engine(),
+        project,
+    };
+    let report = g.engine.up(&g.project, &mut |_| {}).unwrap();
+    assert_eq!(report.action("app"), Some(Action::Created), "{report:?}");
+    assert_eq!(report.action("debug"), None, "a disabled profile's service");
+    let exec = |args: &[&str]| {
+        let out = Command::new("docker")
+            .arg("exec")
+            .arg(&app_name)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(exec(&["cat", "/run/secrets/token"]), "s3cret\n");
+    assert_eq!(exec(&["cat", "/etc/app.conf"]), "conf=1\n");
+    assert!(exec(&["env"]).contains("FROM_FILE=yes"));
+    exec(&["ping", "-c", "1", "-W", "2", "database"]);
+    exec(&["test", "-d", "/shared"]);
+    assert_eq!(
+        exec(&["cat", "/proc/sys/net/core/somaxconn"]).trim(),
+        "1024"
+    );
+    let field = |format: &str| inspect(&app_name, format).unwrap();
+    assert_eq!(field("{{.HostConfig.CapAdd}}"), "[NET_ADMIN]");
+    assert_eq!(
+        field("{{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config \"max-size\"}}"),
+        "json-file 1m"
+    );
+    let db = g.name("db");
+    // The engine records the namespace's container by id.
+    let db_id = inspect(&db, "{{.Id}}").unwrap();
+    assert_eq!(
+        field("{{.HostConfig.IpcMode}}"),
+        format!("container:{db_id}")
+    );
+    assert_eq!(field("{{.HostConfig.VolumesFrom}}"), format!("[{db}:ro]"));
+    assert_eq!(
+        field("{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}"),
+        "67108864 500000000"
+    );
+    assert_eq!(
+        field("{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}"),
+        "on-failure 2"
+    );
+    assert!(field("{{json .Config.ExposedPorts}}").contains("3000/tcp"));
+    let network = format!("{}_back", g.project.name());
+    assert_eq!(
+        field(&format!(
+            "{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}"
+        )),
+        format!("10.213.{octet}.10")
+    );
+    assert_eq!(
+        inspect(&g.name("isolated"), "{{.HostConfig.NetworkMode}}").as_deref(),
+        Some("none")
+    );
+    assert_eq!(inspect(&g.name("debug"), "{{.Id}}"), None);
+    // Nothing changed: nothing recreated.
+    assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
 }

@@ -88,6 +88,22 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, Error> {
     serde_yaml::from_str(src).map_err(Error::from)
 }
 
+/// Parses one YAML document through `seed`, for readers that carry state or adapt the
+/// deserializer (charm-docker's interpolation); errors carry their location as
+/// [`from_str`]'s do.
+///
+/// ```
+/// let n: u32 = charm_yaml::from_str_seed("7", std::marker::PhantomData::<u32>).unwrap();
+/// assert_eq!(n, 7);
+/// ```
+pub fn from_str_seed<'de, S: serde::de::DeserializeSeed<'de>>(
+    src: &'de str,
+    seed: S,
+) -> Result<S::Value, Error> {
+    seed.deserialize(serde_yaml::Deserializer::from_str(src))
+        .map_err(Error::from)
+}
+
 /// Converts an already parsed [`Value`] into `T`.
 pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
     serde_yaml::from_value(value).map_err(Error::from)

@@ -173,7 +173,13 @@ impl Deployed {
             None => Vec::new(),
             Some(env) => env
                 .iter()
-                .map(|(k, v)| (k.as_str().unwrap().into(), v.as_str().unwrap().into()))
+                // As Compose reads it: the escaper doubled every `$`.
+                .map(|(k, v)| {
+                    let meant = charm_core::docker::Environment::new()
+                        .interpolate(v.as_str().unwrap())
+                        .unwrap();
+                    (k.as_str().unwrap().into(), meant)
+                })
                 .collect(),
         }
     }

@@ -16,6 +16,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 /// assert_eq!(ports, [Port {
 ///     host_ip: Some("127.0.0.1".into()),
 ///     host_port: Some(9229),
+///     host_port_end: None,
 ///     container_port: 9229,
 ///     protocol: Protocol::Tcp,
 /// }]);
@@ -26,6 +27,9 @@ pub struct Port {
     pub host_ip: Option<String>,
     /// Host port; `None` lets the engine choose an ephemeral one.
     pub host_port: Option<u16>,
+    /// With `host_port`, a range of host ports the engine picks one from
+    /// (`"6005-6015:80"`): its last port.
+    pub host_port_end: Option<u16>,
     /// Port inside the container.
     pub container_port: u16,
     /// Transport protocol.
@@ -109,6 +113,19 @@ impl Port {
             None | Some("") => None,
             Some(host) => Some(range(host).map_err(|e| bad(format!("host port {e}")))?),
         };
+        // A host range for one container port: the engine binds one free port of it.
+        if let Some(hosts) = hosts
+            && containers.0 == containers.1
+            && hosts.0 != hosts.1
+        {
+            return Ok(vec![Port {
+                host_ip,
+                host_port: Some(hosts.0),
+                host_port_end: Some(hosts.1),
+                container_port: containers.0,
+                protocol,
+            }]);
+        }
         if let Some(hosts) = hosts
             && hosts.1 - hosts.0 != containers.1 - containers.0
         {
@@ -120,6 +137,7 @@ impl Port {
                 host_ip: host_ip.clone(),
                 // `i` is within the range checked above, so the addition stays in u16.
                 host_port: hosts.map(|h| h.0.saturating_add(i as u16)),
+                host_port_end: None,
                 container_port,
                 protocol,
             })
@@ -212,9 +230,13 @@ impl<'de> Deserialize<'de> for Entry {
                     Some(p) => Protocol::parse(p).map_err(de::Error::custom)?,
                     None => Protocol::Tcp,
                 };
-                let host_port = match long.published.and_then(|s| s.0) {
-                    None => None,
-                    Some(p) => Some(range(&p).map_err(de::Error::custom)?.0),
+                // A published range keeps all of it: the engine binds one free port of it.
+                let (host_port, host_port_end) = match long.published.and_then(|s| s.0) {
+                    None => (None, None),
+                    Some(p) => match range(&p).map_err(de::Error::custom)? {
+                        (lo, hi) if lo == hi => (Some(lo), None),
+                        (lo, hi) => (Some(lo), Some(hi)),
+                    },
                 };
                 if long.target == 0 {
                     return Err(de::Error::custom("target port 0 is not a port number"));
@@ -222,6 +244,7 @@ impl<'de> Deserialize<'de> for Entry {
                 Ok(Entry(vec![Port {
                     host_ip: long.host_ip,
                     host_port,
+                    host_port_end,
                     container_port: long.target,
                     protocol,
                 }]))
@@ -240,6 +263,7 @@ mod tests {
         Port {
             host_ip: ip.map(str::to_owned),
             host_port: host,
+            host_port_end: None,
             container_port: container,
             protocol: Protocol::Tcp,
         }
@@ -272,9 +296,29 @@ mod tests {
     }
 
     #[test]
+    fn host_ranges_for_one_container_port() {
+        let ranged = Port::parse("127.0.0.1:6005-6015:80").unwrap();
+        assert_eq!(
+            ranged,
+            [Port {
+                host_port_end: Some(6015),
+                ..port(Some("127.0.0.1"), Some(6005), 80)
+            }]
+        );
+        assert_eq!(Port::parse("6005-6015:6005-6015").unwrap().len(), 11);
+        let f = crate::ComposeFile::from_str(
+            "services: {a: {image: x, ports: [{target: 80, published: \"7000-7002\"}]}}",
+        )
+        .unwrap();
+        let p = &f.service("a").unwrap().ports[0];
+        assert_eq!((p.host_port, p.host_port_end), (Some(7000), Some(7002)));
+    }
+
+    #[test]
     fn bad_forms() {
         for bad in [
-            "", "x", "0", "70000", "5000:", "a:80", "80/tcpx", "1-2:3", "9-1", ":80:80", "1:2:3:4",
+            "", "x", "0", "70000", "5000:", "a:80", "80/tcpx", "1-3:4-5", "9-1", ":80:80",
+            "1:2:3:4",
         ] {
             assert!(Port::parse(bad).is_err(), "{bad:?} parsed");
         }

@@ -25,8 +25,8 @@ use super::{Mount, Port, duration, labels, port, refcheck, shell};
 /// assert_eq!(result.command.as_ref().unwrap().0, ["nodemon", "--debug", "server.js"]);
 /// assert_eq!(result.environment["DEBUG"].as_deref(), Some("true"));
 /// ```
+// Unknown keys are refused by the interpolating reader, which lets `x-` ones through.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Service {
     /// Image reference; no tag means `:latest`.
     pub image: String,
@@ -36,7 +36,8 @@ pub struct Service {
     /// Overrides the image's entrypoint.
     #[serde(default)]
     pub entrypoint: Option<Command>,
-    /// Environment; `None` values are taken from the caller's environment when set.
+    /// Environment; a `None` value is a variable the caller's [`Environment`](crate::Environment)
+    /// does not set, left out of the container's environment.
     #[serde(default, deserialize_with = "environment")]
     pub environment: BTreeMap<String, Option<String>>,
     /// Published ports.
@@ -87,9 +88,101 @@ pub struct Service {
     /// Number of containers (default 1).
     #[serde(default)]
     pub scale: Option<u32>,
-    /// `deploy.replicas`, the other spelling of `scale`.
+    /// `deploy.replicas` (the other spelling of `scale`), resources, restart policy.
     #[serde(default)]
     pub deploy: Option<Deploy>,
+    /// Profiles the service belongs to: with any, it runs only when one is enabled
+    /// ([`ProjectBuilder::profiles`](crate::ProjectBuilder::profiles)).
+    #[serde(default, deserialize_with = "super::extra::one_or_many")]
+    pub profiles: Vec<String>,
+    /// Ports exposed to the other containers, not published (`"3000"`, `"8000-8001/udp"`).
+    #[serde(default, deserialize_with = "expose")]
+    pub expose: Vec<String>,
+    /// A fixed container name (then only one container).
+    #[serde(default)]
+    pub container_name: Option<String>,
+    /// Files of `NAME=value` lines added to the environment (`environment:` wins), read
+    /// when the file is; relative to the project directory.
+    #[serde(default, deserialize_with = "super::extra::env_files")]
+    pub env_file: Vec<super::extra::EnvFile>,
+    /// When to pull the image.
+    #[serde(default)]
+    pub pull_policy: Option<super::extra::PullPolicy>,
+    /// Platform of the image (`linux/amd64`).
+    #[serde(default)]
+    pub platform: Option<String>,
+    /// `host`, `none`, `bridge`, `service:NAME` or `container:NAME`, instead of networks.
+    #[serde(default)]
+    pub network_mode: Option<String>,
+    /// File-based secrets, mounted read-only under `/run/secrets/`.
+    #[serde(default, deserialize_with = "super::extra::file_refs")]
+    pub secrets: Vec<super::extra::FileRef>,
+    /// File-based configs, mounted read-only (at `/<name>` by default).
+    #[serde(default, deserialize_with = "super::extra::file_refs")]
+    pub configs: Vec<super::extra::FileRef>,
+    /// `SERVICE` or `SERVICE:ALIAS`: extra names for other services on the network.
+    #[serde(default, deserialize_with = "nullable")]
+    pub links: Vec<String>,
+    /// Capabilities to add.
+    #[serde(default, deserialize_with = "nullable")]
+    pub cap_add: Vec<String>,
+    /// Capabilities to drop.
+    #[serde(default, deserialize_with = "nullable")]
+    pub cap_drop: Vec<String>,
+    /// Kernel parameters (`net.core.somaxconn: 1024`).
+    #[serde(default, deserialize_with = "labels")]
+    pub sysctls: BTreeMap<String, String>,
+    /// Log driver and options.
+    #[serde(default)]
+    pub logging: Option<super::extra::Logging>,
+    /// IPC namespace: `host`, `shareable`, `service:NAME`, ...
+    #[serde(default)]
+    pub ipc: Option<String>,
+    /// `SERVICE[:ro]` or `container:NAME[:ro]`: mount that one's volumes too.
+    #[serde(default, deserialize_with = "nullable")]
+    pub volumes_from: Vec<String>,
+    /// A fixed MAC address.
+    #[serde(default)]
+    pub mac_address: Option<String>,
+}
+
+fn expose<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct V;
+
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of ports such as 3000 or \"8000-8001/udp\"")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(super::de::Scalar(item)) = seq.next_element()? {
+                let item = item.unwrap_or_default();
+                // The container-port part of the short port syntax.
+                let ports = Port::parse(&item).map_err(de::Error::custom)?;
+                if ports
+                    .iter()
+                    .any(|p| p.host_port.is_some() || p.host_ip.is_some())
+                {
+                    return Err(de::Error::custom(format!(
+                        "expose {item:?} names a host port: use ports: to publish it"
+                    )));
+                }
+                out.extend(
+                    ports
+                        .iter()
+                        .map(|p| format!("{}/{}", p.container_port, p.protocol)),
+                );
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_any(V)
 }
 
 impl Service {
@@ -107,12 +200,33 @@ impl Service {
 /// let f = charm_docker::ComposeFile::from_str("services: {a: {image: x, deploy: {replicas: 2}}}").unwrap();
 /// assert_eq!(f.service("a").unwrap().replicas(), 2);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Deploy {
     /// Number of containers.
     #[serde(default)]
     pub replicas: Option<u32>,
+    /// CPU and memory limits and reservations.
+    #[serde(default)]
+    pub resources: Option<super::extra::Resources>,
+    /// Restart policy (`restart:` wins when both are set).
+    #[serde(default)]
+    pub restart_policy: Option<super::extra::RestartPolicySpec>,
+    /// Swarm only: accepted, not applied.
+    #[serde(default)]
+    #[allow(dead_code)]
+    mode: Option<String>,
+    /// Swarm only: accepted, not applied.
+    #[serde(default)]
+    #[allow(dead_code)]
+    placement: Option<serde::de::IgnoredAny>,
+    /// Swarm only: accepted, not applied.
+    #[serde(default)]
+    #[allow(dead_code)]
+    update_config: Option<serde::de::IgnoredAny>,
+    /// Swarm only: accepted, not applied.
+    #[serde(default)]
+    #[allow(dead_code)]
+    labels: Option<serde::de::IgnoredAny>,
 }
 
 /// A command or entrypoint: a list as written, or a string split like a shell would.
@@ -165,12 +279,32 @@ fn environment<'de, D: Deserializer<'de>>(
 /// "#).unwrap();
 /// assert_eq!(f.service("web").unwrap().depends_on["db"].condition, Condition::ServiceHealthy);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Dependency {
     /// What to wait for before starting the dependent service.
     #[serde(default)]
     pub condition: Condition,
+    /// When false, a dependency that is not in the file (or not enabled) is skipped.
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Restart the dependent when the dependency is updated (Compose's `up` does so on
+    /// recreation); accepted.
+    #[serde(default)]
+    pub restart: bool,
+}
+
+impl Default for Dependency {
+    fn default() -> Dependency {
+        Dependency {
+            condition: Condition::default(),
+            required: true,
+            restart: false,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What a dependent service waits for.
@@ -220,11 +354,16 @@ fn depends_on<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Depend
 
 /// Per-network settings of a service.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ServiceNetwork {
     /// Extra names this service answers to on that network (its name always is one).
     #[serde(default, deserialize_with = "nullable")]
     pub aliases: Vec<String>,
+    /// A fixed IPv4 address on that network (its `ipam` must have a subnet).
+    #[serde(default)]
+    pub ipv4_address: Option<String>,
+    /// A fixed IPv6 address on that network.
+    #[serde(default)]
+    pub ipv6_address: Option<String>,
 }
 
 struct DeclaredNetwork;
@@ -318,7 +457,6 @@ impl<'de> Deserialize<'de> for Restart {
 /// assert_eq!(hc.interval, Some(Duration::from_secs(90)));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Healthcheck {
     /// The engine's form: `["CMD-SHELL", "..."]`, `["CMD", ...]` or `["NONE"]`.
     #[serde(default, deserialize_with = "health_test")]
@@ -332,6 +470,10 @@ pub struct Healthcheck {
     /// Grace period during which failures do not count.
     #[serde(default, deserialize_with = "duration::optional")]
     pub start_period: Option<Duration>,
+    /// Time between checks during the start period (engines from API 1.44; older ones
+    /// ignore it).
+    #[serde(default, deserialize_with = "duration::optional")]
+    pub start_interval: Option<Duration>,
     /// Consecutive failures before unhealthy.
     #[serde(default)]
     pub retries: Option<u32>,

@@ -2,7 +2,7 @@
 //! hostile input.
 
 use super::*;
-use crate::Error;
+use crate::{Environment, Error, file::PullPolicy};
 
 fn parse(src: &str) -> ComposeFile {
     match ComposeFile::from_str(src) {
@@ -400,4 +400,365 @@ fn hostile_inputs_never_panic() {
     long_ports.push('\n');
     let file = ComposeFile::from_str(&long_ports).unwrap();
     assert_eq!(file.service("a").unwrap().ports.len(), 65535);
+}
+
+fn parse_with(src: &str, vars: &[(&str, &str)]) -> ComposeFile {
+    let env = Environment::from_iter(vars.iter().copied());
+    ComposeFile::from_str_with(src, &env).unwrap_or_else(|e| panic!("{e}\n---\n{src}"))
+}
+
+#[test]
+fn values_are_interpolated_from_the_callers_environment_only() {
+    let src = r#"
+services:
+  web:
+    image: "charm-test/busybox:${TAG:-latest}"
+    command: sh -c "echo $$HOME ${GREETING-hi} $UNSET"
+    ports: ["127.0.0.1:${PORT}:80", "${RANGE}:90-91"]
+    environment:
+      - LEVEL=${LEVEL:?set LEVEL}
+      - PASSTHROUGH
+      - HOME
+    scale: ${N}
+    init: ${INIT}
+    healthcheck:
+      test: ["CMD-SHELL", "test -f $${MARKER}"]
+      interval: ${EVERY:-1s}
+    labels: {"${KEY}": "${VALUE:+set}"}
+"#;
+    let file = parse_with(
+        src,
+        &[
+            ("PORT", "8080"),
+            ("RANGE", "9000-9001"),
+            ("LEVEL", "debug"),
+            ("PASSTHROUGH", "p"),
+            ("N", "2"),
+            ("INIT", "true"),
+            ("VALUE", "v"),
+        ],
+    );
+    let web = file.service("web").unwrap();
+    assert_eq!(web.image, "charm-test/busybox:latest");
+    assert_eq!(
+        web.command.as_ref().unwrap().0,
+        ["sh", "-c", "echo $HOME hi "]
+    );
+    assert_eq!(web.ports[0].host_port, Some(8080));
+    assert_eq!(web.ports[1].host_port, Some(9000));
+    assert_eq!(web.ports[2].container_port, 91);
+    assert_eq!(web.environment["LEVEL"].as_deref(), Some("debug"));
+    assert_eq!(web.environment["PASSTHROUGH"].as_deref(), Some("p"));
+    assert_eq!(web.environment["HOME"], None, "not from the process");
+    assert_eq!(web.replicas(), 2);
+    assert_eq!(web.init, Some(true));
+    let hc = web.healthcheck.as_ref().unwrap();
+    assert_eq!(hc.test.as_ref().unwrap()[1], "test -f ${MARKER}");
+    assert_eq!(hc.interval, Some(std::time::Duration::from_secs(1)));
+    // Keys are not interpolated; values are.
+    assert_eq!(web.labels["${KEY}"], "set");
+}
+
+#[test]
+fn interpolation_errors_name_variable_key_and_line() {
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "services:\n  db:\n    image: x\n    environment:\n      - PASSWORD=${DB_PASSWORD:?set db-password}\n",
+            5,
+            "services.db.environment[0]: required variable DB_PASSWORD is missing a value: set db-password",
+        ),
+        (
+            "services:\n  db:\n    image: ${IMAGE?}\n",
+            3,
+            "services.db.image: required variable IMAGE is missing a value",
+        ),
+        (
+            "services:\n  db:\n    image: x\n    command: echo $1\n",
+            4,
+            "services.db.command: invalid interpolation format in \"echo $1\"",
+        ),
+        (
+            "services:\n  db:\n    image: x\n    healthcheck:\n      test: \"cat ${FILE\"\n",
+            5,
+            "unclosed",
+        ),
+        (
+            "services:\n  db:\n    image: x\n    scale: ${N:-two}\n",
+            4,
+            "services.db.scale: invalid type: string \"two\"",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (src, line, needle) in cases {
+        let (got_line, message) = invalid(src);
+        if got_line != Some(*line) || !message.contains(needle) {
+            failures.push(format!(
+                "line {got_line:?} (want {line}): {message:?} (want {needle:?})\n{src}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
+
+#[test]
+fn extension_fields_are_accepted_where_the_specification_allows_them() {
+    let file = parse(
+        r#"
+x-common: &common
+  image: charm-test/busybox
+  init: true
+x-unused: {deep: [1, "$not interpolated"]}
+services:
+  web:
+    <<: *common
+    x-notes: ignored
+  db:
+    image: x
+    networks: [back]
+    volumes: ["data:/data"]
+networks:
+  back:
+    x-owner: me
+volumes:
+  data:
+    x-backup: daily
+"#,
+    );
+    assert_eq!(file.service("web").unwrap().image, "charm-test/busybox");
+    assert_eq!(file.service("web").unwrap().init, Some(true));
+    assert!(file.networks().contains_key("back"));
+    // In any structure, as the specification says; other unknown keys are still refused.
+    let file = parse("services:\n  a:\n    image: x\n    healthcheck:\n      x-a: 1\n");
+    assert!(file.service("a").unwrap().healthcheck.is_some());
+    let (line, message) =
+        invalid("services:\n  a:\n    image: x\n    healthcheck:\n      y-a: 1\n");
+    assert_eq!(line, Some(5));
+    assert!(message.contains("unknown field `y-a`"), "{message}");
+}
+
+#[test]
+fn a_file_without_services_is_accepted() {
+    let file = parse("networks:\n  front:\nvolumes:\n  data:\n");
+    assert!(file.services().is_empty());
+    assert!(file.networks().contains_key("front"));
+    assert!(parse("").services().is_empty());
+    assert!(parse("x-only: 1\n").services().is_empty());
+}
+
+#[test]
+fn dotenv_beside_the_file_is_read_and_the_caller_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "TAG=from-file\nPORT=1234\n").unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "services:\n  a:\n    image: x:${TAG}\n    ports: [\"${PORT}:80\"]\n",
+    )
+    .unwrap();
+    let file = ComposeFile::from_path(&path).unwrap();
+    assert_eq!(file.service("a").unwrap().image, "x:from-file");
+    let env = Environment::from_iter([("TAG", "mine")]);
+    let file = ComposeFile::from_path_with(&path, &env).unwrap();
+    assert_eq!(file.service("a").unwrap().image, "x:mine");
+    assert_eq!(file.service("a").unwrap().ports[0].host_port, Some(1234));
+    std::fs::write(dir.path().join(".env"), "TAG=1\nbroken\n").unwrap();
+    let err = ComposeFile::from_path(&path).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidFile { line: Some(2), file, .. } if file.ends_with(".env")),
+        "{err:?}"
+    );
+}
+
+pub(crate) const FEATURES: &str = r#"
+services:
+  app:
+    image: charm-test/busybox
+    container_name: the-app
+    profiles: [web]
+    expose: ["3000", 4000, "5000-5001/udp"]
+    env_file: [app.env, {path: missing.env, required: false}]
+    environment: {FROM_BOTH: environment}
+    pull_policy: never
+    platform: linux/amd64
+    secrets: [token, {source: token, target: /etc/token}]
+    configs: [{source: conf, target: app.conf}]
+    links: ["db:database"]
+    cap_add: [NET_ADMIN]
+    cap_drop: [MKNOD]
+    sysctls: {net.core.somaxconn: 1024}
+    logging: {driver: json-file, options: {max-size: 10m, max-file: 3}}
+    ipc: "service:db"
+    volumes_from: ["db:ro"]
+    networks:
+      back:
+        ipv4_address: 172.28.5.4
+    depends_on:
+      db: {condition: service_started, required: true, restart: true}
+      optional: {condition: service_started, required: false}
+    deploy:
+      resources:
+        limits: {cpus: "0.5", memory: 64M, pids: 100}
+        reservations: {memory: 16m}
+      restart_policy: {condition: on-failure, max_attempts: 3}
+  db:
+    image: charm-test/busybox
+    network_mode: "none"
+secrets:
+  token: {file: ./token.txt}
+configs:
+  conf: {file: ./app.conf}
+networks:
+  back:
+    ipam:
+      config: [{subnet: 172.28.0.0/16}]
+"#;
+
+#[test]
+fn the_features_real_files_use() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.env"), "FROM_FILE=f\nFROM_BOTH=file\n").unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, FEATURES).unwrap();
+    let file = ComposeFile::from_path(&path).unwrap();
+    let app = file.service("app").unwrap();
+    assert_eq!(app.container_name.as_deref(), Some("the-app"));
+    assert_eq!(app.profiles, ["web"]);
+    assert_eq!(app.expose, ["3000/tcp", "4000/tcp", "5000/udp", "5001/udp"]);
+    assert_eq!(app.environment["FROM_FILE"].as_deref(), Some("f"));
+    assert_eq!(
+        app.environment["FROM_BOTH"].as_deref(),
+        Some("environment"),
+        "environment wins over env_file"
+    );
+    assert_eq!(app.pull_policy, Some(PullPolicy::Never));
+    assert_eq!(app.platform.as_deref(), Some("linux/amd64"));
+    assert_eq!(app.secrets.len(), 2);
+    assert_eq!(app.secrets[1].target.as_deref(), Some("/etc/token"));
+    assert_eq!(file.secrets()["token"], dir.path().join("token.txt"));
+    assert_eq!(file.configs()["conf"], dir.path().join("app.conf"));
+    assert_eq!(app.links, ["db:database"]);
+    assert_eq!((app.cap_add.len(), app.cap_drop.len()), (1, 1));
+    assert_eq!(app.sysctls["net.core.somaxconn"], "1024");
+    let logging = app.logging.as_ref().unwrap();
+    assert_eq!(logging.driver.as_deref(), Some("json-file"));
+    assert_eq!(logging.options["max-file"], "3");
+    assert_eq!(app.ipc.as_deref(), Some("service:db"));
+    assert_eq!(app.volumes_from, ["db:ro"]);
+    assert_eq!(
+        app.networks["back"].ipv4_address.as_deref(),
+        Some("172.28.5.4")
+    );
+    assert!(app.depends_on["db"].restart);
+    assert!(
+        !app.depends_on.contains_key("optional"),
+        "an absent dependency that is not required is dropped"
+    );
+    let deploy = app.deploy.as_ref().unwrap();
+    let limits = deploy.resources.as_ref().unwrap().limits.as_ref().unwrap();
+    assert_eq!(
+        (limits.cpus, limits.memory, limits.pids),
+        (Some(0.5), Some(64 << 20), Some(100))
+    );
+    assert_eq!(
+        deploy.restart_policy.as_ref().unwrap().max_attempts,
+        Some(3)
+    );
+    assert_eq!(
+        file.service("db").unwrap().network_mode.as_deref(),
+        Some("none")
+    );
+    let ipam = file.networks()["back"].ipam.as_ref().unwrap();
+    assert_eq!(ipam.config[0].subnet.as_deref(), Some("172.28.0.0/16"));
+    // ipc, links and volumes_from order db first.
+    assert_eq!(file.order(), ["db", "app"]);
+}
+
+#[test]
+fn unsupported_keys_are_refused_with_the_reason() {
+    let cases: &[(&str, usize, &str)] = &[
+        (
+            "services:\n  a:\n    build: .\n",
+            3,
+            "build is not supported: a charm runs prebuilt images and has no image builder",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    extends: {service: b}\n",
+            4,
+            "extends is not supported",
+        ),
+        (
+            "include: [other.yaml]\nservices: {}\n",
+            1,
+            "include is not supported",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    post_start: [{command: x}]\n",
+            4,
+            "lifecycle hooks",
+        ),
+    ];
+    for (src, line, needle) in cases {
+        let (got, message) = invalid(src);
+        assert_eq!(got, Some(*line), "{message}");
+        assert!(message.contains(needle), "{message}");
+    }
+    for (src, needle) in [
+        (
+            "services:\n  a: {image: x, pull_policy: build}\n",
+            "build is not supported",
+        ),
+        (
+            "services:\n  a: {image: x, secrets: [s]}\nsecrets: {s: {environment: S}}\n",
+            "only file-based secrets",
+        ),
+        (
+            "services:\n  a: {image: x, configs: [c]}\nconfigs: {c: {content: hi}}\n",
+            "only file-based configs",
+        ),
+        (
+            "services:\n  a: {image: x, secrets: [nope]}\n",
+            "secret \"nope\" is not declared",
+        ),
+        (
+            "services:\n  a: {image: x, network_mode: host, networks: [n]}\nnetworks: {n: }\n",
+            "cannot both be set",
+        ),
+        (
+            "services:\n  a: {image: x, container_name: c, scale: 2}\n",
+            "container_name",
+        ),
+        (
+            "services:\n  a: {image: x, links: [nope]}\n",
+            "service \"nope\" is not declared",
+        ),
+        (
+            "services:\n  a: {image: x, env_file: absent.env}\n",
+            "cannot read",
+        ),
+        (
+            "services:\n  a: {image: x, expose: [\"80:80\"]}\n",
+            "use ports:",
+        ),
+        (
+            "services:\n  a: {image: x, deploy: {resources: {limits: {memory: lots}}}}\n",
+            "invalid size",
+        ),
+    ] {
+        let (_, message) = invalid(src);
+        assert!(message.contains(needle), "{message}");
+    }
+}
+
+#[test]
+fn newer_small_keys() {
+    let file = parse(
+        "services:\n  a:\n    image: x\n    mac_address: 02:42:ac:11:65:43\n    healthcheck: {test: \"true\", start_interval: 1s}\n    volumes: [\"data:/d\"]\nvolumes:\n  data:\n    driver_opts: {type: none, o: bind, device: /srv}\n",
+    );
+    let a = file.service("a").unwrap();
+    assert_eq!(a.mac_address.as_deref(), Some("02:42:ac:11:65:43"));
+    assert_eq!(
+        a.healthcheck.as_ref().unwrap().start_interval,
+        Some(std::time::Duration::from_secs(1))
+    );
+    assert_eq!(file.volumes()["data"].driver_opts["o"], "bind");
 }

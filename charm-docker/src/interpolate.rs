@@ -1,0 +1,440 @@
+//! Variable interpolation, as the Compose specification defines it
+//! (compose-spec `interpolation.md`; behaviour mirrored from compose-go `template/template.go`
+//! at v2.4.x, and checked against docker-compose 1.29 by the differential tests).
+//!
+//! | written | value |
+//! |---|---|
+//! | `$VAR`, `${VAR}` | the value of `VAR`, empty when unset |
+//! | `${VAR:-default}` | `default` when `VAR` is unset **or empty** |
+//! | `${VAR-default}` | `default` when `VAR` is unset |
+//! | `${VAR:?message}` | an error when `VAR` is unset or empty |
+//! | `${VAR?message}` | an error when `VAR` is unset |
+//! | `${VAR:+replacement}` | `replacement` when `VAR` is set and not empty, else empty |
+//! | `${VAR+replacement}` | `replacement` when `VAR` is set, else empty |
+//! | `$$` | a literal `$` |
+//!
+//! Defaults and replacements are themselves interpolated (`${A:-${B}}`). Any other `$` (a
+//! lone `$`, `$1`, `${}`, `${A`) is an error: write `$$` for a literal dollar.
+//!
+//! The variables come from an explicit [`Environment`] the caller passes, plus a `.env` file
+//! beside the compose file; never from the process environment, so a charm cannot leak its
+//! own (`JUJU_*`, credentials) into a workload by accident.
+//!
+//! ```
+//! use charm_docker::Environment;
+//! let env = Environment::from_iter([("TAG", "7"), ("EMPTY", "")]);
+//! assert_eq!(env.interpolate("redis:${TAG:-latest}").unwrap(), "redis:7");
+//! assert_eq!(env.interpolate("${EMPTY:-x} ${EMPTY-x} $$HOME").unwrap(), "x  $HOME");
+//! let err = env.interpolate("${PASSWORD:?set a password}").unwrap_err();
+//! assert_eq!(err.to_string(), "required variable PASSWORD is missing a value: set a password");
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// The variables a compose file is interpolated from (and `environment: [NAME]` entries
+/// without a value are resolved from).
+///
+/// ```
+/// let mut env = charm_docker::Environment::new();
+/// env.set("PORT", "5000");
+/// assert_eq!(env.get("PORT"), Some("5000"));
+/// assert_eq!(env.get("HOME"), None, "nothing comes from the process environment");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    vars: BTreeMap<String, String>,
+}
+
+/// Why a string could not be interpolated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterpolationError {
+    /// A `$` that starts no valid substitution.
+    Syntax {
+        /// The text that was being interpolated.
+        text: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// `${VAR:?message}` or `${VAR?message}` with `VAR` missing.
+    Required {
+        /// The variable.
+        variable: String,
+        /// The message written after `?` (may be empty).
+        message: String,
+    },
+}
+
+impl fmt::Display for InterpolationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InterpolationError::Syntax { text, reason } => write!(
+                f,
+                "invalid interpolation format in {text:?}: {reason} (write \"$$\" for a literal \"$\")"
+            ),
+            InterpolationError::Required { variable, message } if message.is_empty() => {
+                write!(f, "required variable {variable} is missing a value")
+            }
+            InterpolationError::Required { variable, message } => {
+                write!(
+                    f,
+                    "required variable {variable} is missing a value: {message}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for InterpolationError {}
+
+impl Environment {
+    /// An empty environment: every variable is unset.
+    pub fn new() -> Environment {
+        Environment::default()
+    }
+
+    /// Sets `name` to `value`, replacing any earlier value.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.vars.insert(name.into(), value.into());
+    }
+
+    /// The value of `name`, if set (possibly empty).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// The variables, by name.
+    pub fn vars(&self) -> &BTreeMap<String, String> {
+        &self.vars
+    }
+
+    /// Adds the variables of the `.env` file at `path` that are not already set (the
+    /// caller's values win, as the shell's do over `.env` in Compose). A missing file adds
+    /// nothing. See [`parse_dotenv`] for the format.
+    pub fn with_dotenv_file(mut self, path: &Path) -> Result<Environment, DotenvError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(self),
+            Err(e) => return Err((None, e.to_string())),
+        };
+        for (name, value) in parse_dotenv(&text)? {
+            self.vars.entry(name).or_insert(value);
+        }
+        Ok(self)
+    }
+
+    /// Interpolates `text` (see the [module documentation](self)).
+    pub fn interpolate(&self, text: &str) -> Result<String, InterpolationError> {
+        substitute(text, self)
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Environment {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Environment {
+        Environment {
+            vars: iter
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+}
+
+/// A `.env` file's error: the 1-based line when known, and what is wrong.
+pub type DotenvError = (Option<usize>, String);
+
+/// Parses the text of a `.env` file: `NAME=value` lines, blank lines and `#` comments
+/// ignored, an optional `export ` prefix; a value in single quotes is literal, one in double
+/// quotes takes `\n`, `\t`, `\"` and `\\` escapes, an unquoted one is trimmed and ends at
+/// ` #`. Errors carry the 1-based line.
+///
+/// ```
+/// let vars = charm_docker::interpolate::parse_dotenv("# ports\nexport PORT=5000\nNAME='a b'\nX=\"1\\n2\" # c\n").unwrap();
+/// assert_eq!(vars, [("PORT".into(), "5000".into()), ("NAME".into(), "a b".into()), ("X".into(), "1\n2".into())]);
+/// ```
+pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").map_or(line, str::trim_start);
+        let Some((name, value)) = line.split_once('=') else {
+            return Err((
+                Some(line_no),
+                format!("expected NAME=value, found {line:?}"),
+            ));
+        };
+        let name = name.trim();
+        if !valid_name(name) {
+            return Err((Some(line_no), format!("invalid variable name {name:?}")));
+        }
+        let value = value.trim_start();
+        let value = if let Some(rest) = value.strip_prefix('\'') {
+            match rest.find('\'') {
+                Some(end) => rest[..end].to_owned(),
+                None => return Err((Some(line_no), format!("unterminated quote in {name}"))),
+            }
+        } else if let Some(rest) = value.strip_prefix('"') {
+            let mut out = String::new();
+            let mut chars = rest.chars();
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some('n') => out.push('\n'),
+                        Some('t') => out.push('\t'),
+                        Some(c @ ('"' | '\\')) => out.push(c),
+                        Some(c) => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        None => {
+                            return Err((Some(line_no), format!("unterminated quote in {name}")));
+                        }
+                    },
+                    Some(c) => out.push(c),
+                    None => return Err((Some(line_no), format!("unterminated quote in {name}"))),
+                }
+            }
+            out
+        } else {
+            let end = value.find(" #").unwrap_or(value.len());
+            value[..end].trim_end().to_owned()
+        };
+        out.push((name.to_owned(), value));
+    }
+    Ok(out)
+}
+
+/// A variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+fn valid_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The length of the name at the start of `s` (0 when none).
+fn name_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    match bytes.first() {
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {}
+        _ => return 0,
+    }
+    bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .unwrap_or(bytes.len())
+}
+
+/// The index in `s` (which starts just after a `${`) of the `}` closing it: nested `${`
+/// open further levels, as compose-go counts them.
+fn closing_brace(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut depth = 1usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'}' {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
+            }
+        } else if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            depth += 1;
+            i += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+fn substitute(text: &str, env: &Environment) -> Result<String, InterpolationError> {
+    let lookup = |name: &str| env.get(name);
+    let syntax = |reason| InterpolationError::Syntax {
+        text: text.to_owned(),
+        reason,
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(inner_and_tail) = after.strip_prefix('{') {
+            let end = closing_brace(inner_and_tail).ok_or_else(|| syntax("an unclosed \"${\""))?;
+            let inner = &inner_and_tail[..end];
+            rest = &inner_and_tail[end + 1..];
+            let len = name_len(inner);
+            if len == 0 {
+                return Err(syntax("\"${\" not followed by a variable name"));
+            }
+            let (name, modifier) = inner.split_at(len);
+            let value = lookup(name);
+            let set_nonempty = value.is_some_and(|v| !v.is_empty());
+            let arg = |m: &str| &modifier[m.len()..];
+            let nested = |m: &str| substitute(arg(m), env);
+            let required = |m: &str| InterpolationError::Required {
+                variable: name.to_owned(),
+                message: arg(m).to_owned(),
+            };
+            match modifier {
+                "" => out.push_str(value.unwrap_or_default()),
+                m if m.starts_with(":-") => match value {
+                    Some(v) if !v.is_empty() => out.push_str(v),
+                    _ => out.push_str(&nested(":-")?),
+                },
+                m if m.starts_with('-') => match value {
+                    Some(v) => out.push_str(v),
+                    None => out.push_str(&nested("-")?),
+                },
+                m if m.starts_with(":?") => match value {
+                    Some(v) if !v.is_empty() => out.push_str(v),
+                    _ => return Err(required(":?")),
+                },
+                m if m.starts_with('?') => match value {
+                    Some(v) => out.push_str(v),
+                    None => return Err(required("?")),
+                },
+                m if m.starts_with(":+") => {
+                    if set_nonempty {
+                        out.push_str(&nested(":+")?);
+                    }
+                }
+                m if m.starts_with('+') => {
+                    if value.is_some() {
+                        out.push_str(&nested("+")?);
+                    }
+                }
+                _ => {
+                    return Err(syntax(
+                        "a variable name followed by something other than :-, -, :?, ?, :+, + or }",
+                    ));
+                }
+            }
+        } else {
+            let len = name_len(after);
+            if len == 0 {
+                return Err(syntax(
+                    "a \"$\" not followed by a variable name, \"{\" or \"$\"",
+                ));
+            }
+            out.push_str(lookup(&after[..len]).unwrap_or_default());
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Environment {
+        Environment::from_iter([("SET", "v"), ("EMPTY", ""), ("B", "bee")])
+    }
+
+    fn ok(text: &str) -> String {
+        env()
+            .interpolate(text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn every_form_of_the_specification() {
+        assert_eq!(ok("$SET ${SET} x${SET}y $SET.x"), "v v xvy v.x");
+        assert_eq!(ok("[$UNSET] [${UNSET}]"), "[] []");
+        assert_eq!(ok("${SET:-d} ${EMPTY:-d} ${UNSET:-d}"), "v d d");
+        assert_eq!(ok("${SET-d} [${EMPTY-d}] ${UNSET-d}"), "v [] d");
+        assert_eq!(ok("${SET:?e} ${SET?e} [${EMPTY?e}]"), "v v []");
+        assert_eq!(ok("${SET:+r} [${EMPTY:+r}] [${UNSET:+r}]"), "r [] []");
+        assert_eq!(ok("${SET+r} ${EMPTY+r} [${UNSET+r}]"), "r r []");
+        assert_eq!(ok("$$ $$SET $${SET} $$$$"), "$ $SET ${SET} $$");
+        assert_eq!(ok("${UNSET:-a b:c-d}"), "a b:c-d");
+        assert_eq!(ok("${UNSET:-}"), "");
+        assert_eq!(ok("no dollars"), "no dollars");
+        assert_eq!(ok("${_x1}$_x1"), "");
+    }
+
+    #[test]
+    fn nested_defaults_are_interpolated() {
+        assert_eq!(ok("${UNSET:-${B}}"), "bee");
+        assert_eq!(ok("${UNSET:-${ALSO:-x}-y}"), "x-y");
+        assert_eq!(ok("${SET:+[${B}]}"), "[bee]");
+        assert_eq!(
+            ok("${SET:-${NEVER:?unused}}"),
+            "v",
+            "an unused default is not evaluated"
+        );
+    }
+
+    #[test]
+    fn required_variables_fail_with_their_message() {
+        let err = env().interpolate("a ${EMPTY:?must be set} b").unwrap_err();
+        assert_eq!(
+            err,
+            InterpolationError::Required {
+                variable: "EMPTY".into(),
+                message: "must be set".into()
+            }
+        );
+        let err = env().interpolate("${UNSET?}").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "required variable UNSET is missing a value"
+        );
+    }
+
+    #[test]
+    fn malformed_dollars_are_refused() {
+        for bad in [
+            "$", "a $", "$1", "${}", "${SET", "${ SET}", "${SET x}", "${1A}", "$-", "${SET:x}",
+        ] {
+            let err = env().interpolate(bad).unwrap_err();
+            assert!(
+                matches!(err, InterpolationError::Syntax { .. }),
+                "{bad}: {err:?}"
+            );
+            assert!(err.to_string().contains("\"$$\""), "{err}");
+        }
+    }
+
+    #[test]
+    fn dotenv_lines() {
+        let parsed =
+            parse_dotenv("A=1\n\n  # c\nB = two words \nC=\"q \\\"x\\\"\"\nD='$$'\nE=\n").unwrap();
+        let expect: Vec<(String, String)> = [
+            ("A", "1"),
+            ("B", "two words"),
+            ("C", "q \"x\""),
+            ("D", "$$"),
+            ("E", ""),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(parsed, expect);
+        assert_eq!(parse_dotenv("A=1\nnot a line\n").unwrap_err().0, Some(2));
+        assert_eq!(parse_dotenv("1A=1\n").unwrap_err().0, Some(1));
+        assert_eq!(parse_dotenv("A='x\n").unwrap_err().0, Some(1));
+    }
+
+    #[test]
+    fn the_callers_values_win_over_dotenv() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "SET=from-file\nNEW=n\n").unwrap();
+        let env = env().with_dotenv_file(&path).unwrap();
+        assert_eq!(env.get("SET"), Some("v"));
+        assert_eq!(env.get("NEW"), Some("n"));
+        let missing = Environment::new()
+            .with_dotenv_file(&dir.path().join("absent"))
+            .unwrap();
+        assert!(missing.vars().is_empty());
+    }
+}

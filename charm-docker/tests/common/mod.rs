@@ -1,0 +1,63 @@
+//! Shared by the integration tests that drive docker-compose 1.29.
+
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The docker-compose 1.29.2 executable, installed by `scripts/venv-compose.sh` on first use
+/// (a no-op in well under a second once the venv exists). Panics, loudly, when it cannot be.
+pub fn compose1_exe() -> &'static Path {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let out = Command::new(root.join("scripts/venv-compose.sh"))
+            .output()
+            .expect("cannot run scripts/venv-compose.sh");
+        assert!(
+            out.status.success(),
+            "scripts/venv-compose.sh failed (docker-compose 1.29 is needed by these tests):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    })
+}
+
+/// Runs docker-compose 1.29 in `dir` with only `vars` in its environment (as charm-docker
+/// sees only the variables it is given): `docker-compose -p PROJECT ARGS`.
+pub fn compose1_with(
+    dir: &Path,
+    project: Option<&str>,
+    args: &[&str],
+    vars: &[(&str, &str)],
+) -> Output {
+    let mut cmd = Command::new(compose1_exe());
+    cmd.current_dir(dir).env_clear();
+    for key in ["PATH", "DOCKER_HOST"] {
+        if let Some(value) = std::env::var_os(key) {
+            cmd.env(key, value);
+        }
+    }
+    // The docker SDK reads ~/.docker; keep it away from the user's.
+    cmd.env("HOME", dir);
+    cmd.envs(vars.iter().copied());
+    if let Some(project) = project {
+        cmd.args(["-p", project]);
+    }
+    cmd.args(args).output().expect("cannot run docker-compose")
+}
+
+/// `docker-compose -p PROJECT ARGS` in `dir` with an empty environment.
+pub fn compose1(dir: &Path, project: &str, args: &[&str]) -> Output {
+    compose1_with(dir, Some(project), args, &[])
+}
+
+/// `N` distinct free ports: all listeners stay open until every port is chosen.
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let listeners: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    std::array::from_fn(|i| listeners[i].local_addr().unwrap().port())
+}

@@ -1,0 +1,216 @@
+//! Interoperation with docker-compose 1.29 (the Python implementation, from PyPI, in the venv
+//! `scripts/venv-compose.sh` makes; the tests run the script themselves): on the seed's
+//! five-service project, each tool `ps`, `up` and `down`s what the other created, and an `up`
+//! with nothing changed recreates nothing, either way.
+//!
+//! Needs the engine and the offline test images, as tests/engine.rs; fails loudly without.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use charm_docker::{Action, DownOptions, Engine, Project};
+use common::{compose1, free_ports};
+
+const SERVICES: [&str; 5] = ["vote", "redis", "worker", "db", "result"];
+
+fn five_services(vote: u16, result: u16, debug: u16) -> String {
+    format!(
+        r#"version: "2"
+services:
+  vote:
+    image: charm-test/busybox
+    command: httpd -f -p 80 -h /www
+    init: true
+    ports:
+      - "127.0.0.1:{vote}:80"
+    depends_on: [redis]
+  redis:
+    image: charm-test/redis
+    init: true
+    ports: ["127.0.0.1::6379"]
+  worker:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    depends_on: [redis, db]
+  db:
+    image: charm-test/busybox
+    command: ["sleep", "3600"]
+    init: true
+  result:
+    image: charm-test/busybox
+    command: httpd -f -p 80 -h /www
+    init: true
+    ports:
+      - "127.0.0.1:{result}:80"
+      - "127.0.0.1:{debug}:5858"
+    depends_on: [db]
+"#
+    )
+}
+
+/// A project directory with the five-service file, and the name both tools use.
+struct Fixture {
+    dir: tempfile::TempDir,
+    name: String,
+    engine: Engine,
+}
+
+impl Fixture {
+    fn new(test: &str) -> Fixture {
+        let [vote, result, debug] = free_ports();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("docker-compose.yml"),
+            five_services(vote, result, debug),
+        )
+        .unwrap();
+        Fixture {
+            dir,
+            name: format!("cdc1-{test}-{}", std::process::id()),
+            engine: Engine::connect().expect("a Docker engine: run scripts/docker-up.sh"),
+        }
+    }
+
+    fn project(&self) -> Project {
+        Project::builder(self.dir.path().join("docker-compose.yml"))
+            .name(&self.name)
+            .build()
+            .unwrap()
+    }
+
+    /// `docker-compose -p NAME ARGS` in the project directory; panics on failure.
+    fn theirs(&self, args: &[&str]) -> String {
+        let out = compose1(self.dir.path(), &self.name, args);
+        assert!(
+            out.status.success(),
+            "docker-compose {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Service -> container id, as the engine lists them by project label.
+    fn ids(&self) -> BTreeMap<String, String> {
+        let label = format!("label=com.docker.compose.project={}", self.name);
+        let out = Command::new("docker")
+            .args(["ps", "-a", "--filter", &label])
+            .args([
+                "--format",
+                "{{.Label \"com.docker.compose.service\"}} {{.ID}} {{.State}}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let mut parts = l.split(' ');
+                let (service, id, state) = (parts.next()?, parts.next()?, parts.next()?);
+                assert_eq!(state, "running", "{l}");
+                Some((service.to_owned(), id.to_owned()))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = compose1(self.dir.path(), &self.name, &["down", "-v", "-t", "1"]);
+        if let Ok(project) = Project::builder(self.dir.path().join("docker-compose.yml"))
+            .name(&self.name)
+            .build()
+        {
+            let _ = self.engine.down(&project, DownOptions { volumes: true });
+        }
+    }
+}
+
+#[test]
+fn theirs_then_ours() {
+    let f = Fixture::new("theirs");
+    f.theirs(&["up", "-d"]);
+    let before = f.ids();
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    // ps sees their containers; up adopts them without touching any.
+    let ps = f.engine.ps(&f.project()).unwrap();
+    assert_eq!(ps.len(), 5, "{ps:?}");
+    assert!(ps.iter().all(|s| s.state == "running"), "{ps:?}");
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    for s in SERVICES {
+        assert_eq!(report.action(s), Some(Action::Unchanged), "{s}: {report:?}");
+    }
+    assert!(!report.changed(), "{report:?}");
+    assert_eq!(f.ids(), before, "a container was recreated");
+
+    // down removes what they made, network included.
+    let down = f.engine.down(&f.project(), DownOptions::default()).unwrap();
+    assert_eq!(down.containers.len(), 5, "{down:?}");
+    assert_eq!(down.networks, [format!("{}_default", f.name)]);
+    assert!(f.ids().is_empty());
+    assert!(f.theirs(&["ps", "-q"]).trim().is_empty());
+}
+
+#[test]
+fn ours_then_theirs() {
+    let f = Fixture::new("ours");
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    assert_eq!(report.action("vote"), Some(Action::Created));
+    let before = f.ids();
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    // Their ps lists ours (it used to fail with a TypeError on our version label).
+    let ps = f.theirs(&["ps", "-q"]);
+    assert_eq!(ps.lines().count(), 5, "{ps}");
+    // Their up keeps every one of ours: same config hash.
+    f.theirs(&["up", "-d"]);
+    assert_eq!(f.ids(), before, "docker-compose recreated a container");
+    // And ours after theirs still changes nothing.
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    assert!(!report.changed(), "{report:?}");
+    assert_eq!(f.ids(), before);
+
+    // Their down removes everything we made.
+    f.theirs(&["down", "-t", "1"]);
+    assert!(f.ids().is_empty());
+    assert!(f.engine.ps(&f.project()).unwrap().is_empty());
+    let label = format!("label=com.docker.compose.project={}", f.name);
+    let networks = Command::new("docker")
+        .args(["network", "ls", "-q", "--filter", &label])
+        .output()
+        .unwrap();
+    assert!(networks.stdout.is_empty(), "a network is left");
+}
+
+#[test]
+fn a_change_recreates_only_the_changed_service_across_tools() {
+    let f = Fixture::new("change");
+    f.theirs(&["up", "-d"]);
+    let before = f.ids();
+    let path = f.dir.path().join("docker-compose.yml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("command: sleep 3600", "command: sleep 3601"),
+    )
+    .unwrap();
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    assert_eq!(
+        report.action("worker"),
+        Some(Action::Recreated),
+        "{report:?}"
+    );
+    let after = f.ids();
+    for s in SERVICES {
+        assert_eq!(
+            before[s] == after[s],
+            s != "worker",
+            "{s}: {before:?} {after:?}"
+        );
+    }
+    // Theirs agrees that nothing else needs recreating.
+    f.theirs(&["up", "-d"]);
+    assert_eq!(f.ids(), after);
+}
