@@ -77,8 +77,7 @@ pub trait DockerUnit {
     ///   hook tries again.
     ///
     /// ```no_run
-    /// # #[derive(askama::Template)]
-    /// # #[template(source = "services: {}\n", ext = "txt")]
+    /// # #[charm_core::template(source = "services: {}\n", ext = "yml")]
     /// # struct Compose;
     /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
     /// use charm_core::{Converged, DockerUnit};
@@ -92,7 +91,7 @@ pub trait DockerUnit {
         &mut self,
         project: &str,
         file: &str,
-        template: &impl askama::Template,
+        template: &impl crate::render::YamlTemplate,
         activity: &str,
     ) -> Result<Converged>;
 
@@ -154,7 +153,7 @@ impl DockerUnit for Unit {
         &mut self,
         project: &str,
         file: &str,
-        template: &impl askama::Template,
+        template: &impl crate::render::YamlTemplate,
         activity: &str,
     ) -> Result<Converged> {
         let rendered = crate::render::render(template)?;

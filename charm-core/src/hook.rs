@@ -128,7 +128,7 @@ pub fn is_restricted(hook: &str) -> bool {
 }
 
 /// The relation hook kinds, as in `<endpoint>-relation-<kind>`.
-pub const RELATION_KINDS: &[&str] = &["created", "joined", "changed", "departed", "broken"];
+pub const RELATION_KINDS: &[&str] = charm_hooks::RELATION_KINDS;
 
 /// If `hook` is a relation hook of one of the charm's endpoints, its endpoint and kind.
 pub fn relation_hook<'a>(charm: &Charm, hook: &'a str) -> Option<(&'a str, &'a str)> {
@@ -143,44 +143,24 @@ pub fn matches(pattern: &str, hook: &str, charm: &Charm) -> bool {
     expand(pattern, charm).iter().any(|p| p == hook)
 }
 
-/// Every concrete hook name `pattern` stands for.
+/// Every concrete hook name `pattern` stands for: `charm_hooks::expand`, the expansion the
+/// `#[hook]` macro checked at compile time. A malformed pattern (which the macro rejects)
+/// stands for no hook.
 pub fn expand(pattern: &str, charm: &Charm) -> Vec<String> {
-    let Some(open) = pattern.find('{') else {
-        return vec![pattern.to_owned()];
-    };
-    let Some(close) = pattern[open..].find('}').map(|i| open + i) else {
-        return vec![pattern.to_owned()];
-    };
-    let (head, group, tail) = (
-        &pattern[..open],
-        &pattern[open + 1..close],
-        &pattern[close + 1..],
-    );
-    let choices: Vec<String> = match group.split_once(':') {
-        Some((role, interface)) if !group.contains(',') => {
-            let role = match role {
-                "provides" => Some(Role::Provides),
-                "requires" => Some(Role::Requires),
-                "peers" => Some(Role::Peers),
-                _ => None,
-            };
-            charm
-                .endpoints
-                .iter()
-                .filter(|ep| Some(ep.role) == role && ep.interface == interface)
-                .map(|ep| ep.name.to_owned())
-                .collect()
-        }
-        _ => group.split(',').map(|s| s.trim().to_owned()).collect(),
-    };
-    let rest = expand(tail, charm);
-    let mut out = Vec::new();
-    for choice in choices {
-        for r in &rest {
-            out.push(format!("{head}{choice}{r}"));
-        }
-    }
-    out
+    charm_hooks::expand(pattern, |role, interface| {
+        let role = match role {
+            "provides" => Role::Provides,
+            "requires" => Role::Requires,
+            _ => Role::Peers,
+        };
+        charm
+            .endpoints
+            .iter()
+            .filter(|ep| ep.role == role && ep.interface == interface)
+            .map(|ep| ep.name.to_owned())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -226,6 +206,14 @@ mod tests {
             &CHARM
         ));
         assert_eq!(expand("{requires:redis}-relation-broken", &CHARM).len(), 2);
+        // Several endpoint groups in one `{...}`: the macro accepted this before the runtime
+        // understood it; both now use `charm_hooks::expand`.
+        assert!(matches(
+            "{requires:redis,requires:pgsql}-relation-joined",
+            "cache-relation-joined",
+            &CHARM
+        ));
+        assert!(matches("{requires:redis,stop}", "stop", &CHARM));
     }
 
     #[test]

@@ -57,8 +57,8 @@ mod trace;
 mod unit;
 
 pub use charm_macros::{
-    charm, hook, layer, only_once, when, when_all, when_any, when_file_changed, when_none,
-    when_not, when_not_all,
+    charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
+    when_none, when_not, when_not_all,
 };
 pub use config::{ConfigValue, TypedConfig};
 pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation};
@@ -193,6 +193,7 @@ pub mod __private {
         TriggerWhen,
     };
     pub use crate::unit::Unit;
+    pub use askama;
 
     /// Reads endpoint `name` as interface `I` for an injected handler parameter.
     pub fn endpoint<I: Interface>(unit: &mut Unit, name: &str) -> Result<I> {

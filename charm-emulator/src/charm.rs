@@ -69,9 +69,11 @@ impl CharmInfo {
                 let ep_name = key_str(ep_name).ok_or_else(|| {
                     charm_err(format!("`{section}`: endpoint names must be strings"))
                 })?;
+                // Juju's short form `redis: redis` names the interface (juju/charm
+                // `meta.go` @ a0900e0a, `ifaceExpander`).
                 let interface = spec
-                    .get("interface")
-                    .and_then(Yaml::as_str)
+                    .as_str()
+                    .or_else(|| spec.get("interface").and_then(Yaml::as_str))
                     .ok_or_else(|| {
                         charm_err(format!("`{section}.{ep_name}.interface` is required"))
                     })?;

@@ -40,7 +40,9 @@ pub(crate) fn stray(name: &str, item: TokenStream) -> TokenStream {
     let ident = &func.sig.ident;
     let msg = format!(
         "`#[{name}]` on `{ident}` outside a `#[charm]` or `#[layer]` module: this handler is in no registry \
-         and would never run; move `{ident}` into the module that carries `#[charm_core::charm(...)]`"
+         and would never run; move `{ident}` into the module that carries `#[charm_core::charm(...)]`, \
+         as a `fn` written there (a method of an `impl` block or a `fn` a `macro_rules!` macro \
+         makes is not seen by the module's macro either)"
     );
     let err = syn::Error::new(ident.span(), msg).into_compile_error();
     quote! { #err #func }
@@ -91,6 +93,10 @@ pub(crate) fn module(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         }
         Kind::Layer => (Metadata::default(), Vec::new()),
     };
+    match kind {
+        Kind::Charm => crate::crate_scan::check_charm(&module.ident, &mut errors),
+        Kind::Layer => crate::crate_scan::check_layer(&module.ident, &mut errors),
+    }
     let handlers = parse::handlers(&mut module, &mut errors);
     let known = Known::new(kind, &args, &metadata, &config, complete);
     let checked = validate::check(&known, &args, &handlers, &mut errors);
@@ -164,7 +170,7 @@ fn load_files(
                 errors.push(syn::Error::new(meta_span, msg));
                 Metadata {
                     name: "unknown".to_owned(),
-                    endpoints: Vec::new(),
+                    ..Metadata::default()
                 }
             }
         }
@@ -179,10 +185,21 @@ fn load_files(
     let config = match files::resolve(&config_path, config_span) {
         Ok(p) => {
             tracked.push(p.display().to_string());
-            files::config(&p).unwrap_or_else(|msg| {
-                errors.push(syn::Error::new(config_span, msg));
-                Vec::new()
-            })
+            match files::config(&p) {
+                // One error per bad option; the good ones stay typed and checked.
+                Ok((options, option_errors)) => {
+                    errors.extend(
+                        option_errors
+                            .into_iter()
+                            .map(|m| syn::Error::new(config_span, m)),
+                    );
+                    options
+                }
+                Err(msg) => {
+                    errors.push(syn::Error::new(config_span, msg));
+                    Vec::new()
+                }
+            }
         }
         // config.yaml is optional unless named.
         Err(msg) if explicit => {
@@ -206,7 +223,7 @@ fn generate(
     let p = quote!(::charm_core::__private);
     let mut shims = Vec::new();
     let mut defs = Vec::new();
-    for (handler, injections) in handlers.iter().zip(&checked.injections) {
+    for (index, (handler, injections)) in handlers.iter().zip(&checked.injections).enumerate() {
         let Some(injections) = injections else {
             continue;
         };
@@ -231,11 +248,19 @@ fn generate(
             syn::ReturnType::Type(_, ty) => ty.span(),
             syn::ReturnType::Default => ident.span(),
         };
-        let call = quote_spanned! {ret_span=>
-            ::core::result::Result::map_err(#ident(unit #(, #call_args)*), ::core::convert::Into::into)
+        let takes_unit = checked.takes_unit.get(index).copied();
+        let call = if takes_unit == Some(false) {
+            quote_spanned! {ret_span=>
+                ::core::result::Result::map_err(#ident(), ::core::convert::Into::into)
+            }
+        } else {
+            quote_spanned! {ret_span=>
+                ::core::result::Result::map_err(#ident(unit #(, #call_args)*), ::core::convert::Into::into)
+            }
         };
         shims.push(quote! {
             #[doc(hidden)]
+            #[allow(unused_variables)]
             fn #shim(unit: &mut #p::Unit) -> #p::Result<()> {
                 #(#lets)*
                 #call
@@ -290,10 +315,10 @@ fn generate(
     };
     // Flags the macro could not see: const-checked against the layers' declarations, with the
     // error on the user's literal.
-    let deferred = checked.deferred.iter().map(|lit| {
+    let deferred = checked.deferred.iter().map(|(lit, msg)| {
         quote_spanned! {lit.span()=>
             const _: () = if let ::core::option::Option::Some(msg) =
-                #p::unknown_layer_flag(&[#(#layer_refs),*], #lit)
+                #p::unknown_layer_flag(&[#(#layer_refs),*], #lit, #msg)
             {
                 ::core::panic!("{}", msg.as_str())
             };
@@ -364,7 +389,7 @@ fn generate(
                     };
                 }
             });
-            let options = config.iter().map(|o| {
+            let options = config.iter().filter(|o| !o.broken).map(|o| {
                 let n = &o.name;
                 let kind = option_kind(o.kind);
                 let default = match &o.default {
@@ -412,7 +437,7 @@ fn config_struct(config: &[ConfigOption]) -> TokenStream {
     let p = quote!(::charm_core::__private);
     let mut fields = Vec::new();
     let mut inits = Vec::new();
-    for opt in config {
+    for opt in config.iter().filter(|o| !o.broken) {
         let ident = field_ident(&opt.name);
         let base = match opt.kind {
             OptionType::String => quote!(::std::string::String),

@@ -35,6 +35,10 @@ impl Role {
 pub(crate) struct Metadata {
     pub name: String,
     pub endpoints: Vec<EndpointSpec>,
+    /// `storage:` names: Juju runs `<name>-storage-attached` / `-detaching`.
+    pub storage: Vec<String>,
+    /// `containers:` names: Juju runs `<name>-pebble-ready` and the other workload hooks.
+    pub containers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +57,9 @@ pub(crate) struct ConfigOption {
     /// The default as JSON text.
     pub default: Option<String>,
     pub description: Option<String>,
+    /// The option is malformed (already reported): its flags are known, so they raise no
+    /// second error, but it gets no field in `Config`.
+    pub broken: bool,
 }
 
 /// Finds `relative` next to the crate root, else next to the file holding the attribute.
@@ -143,6 +150,7 @@ pub(crate) fn metadata(path: &Path) -> Result<Metadata, String> {
         }
         _ => return Err(format!("{file}: `name` is required and must be a string")),
     };
+    let subordinate = matches!(get(&map, "subordinate"), Some(Value::Bool(true)));
     let mut endpoints: Vec<EndpointSpec> = Vec::new();
     for role in [Role::Provides, Role::Requires, Role::Peers] {
         let Some(section) = get(&map, role.as_str()) else {
@@ -161,25 +169,42 @@ pub(crate) fn metadata(path: &Path) -> Result<Metadata, String> {
                     role.as_str()
                 ));
             };
-            if ep == "juju" || ep.starts_with("juju-") {
+            // The short form `redis: redis` names the interface; the long form is a mapping
+            // with `interface` and optional `scope`, `limit`, `optional` (juju/charm
+            // `meta.go` @ a0900e0a, `ifaceExpander`).
+            let (interface, scope) = match spec {
+                Value::String(i) => (i.clone(), None),
+                Value::Mapping(m) => match get(m, "interface") {
+                    Some(Value::String(i)) => (
+                        i.clone(),
+                        match get(m, "scope") {
+                            Some(Value::String(s)) => Some(s.clone()),
+                            _ => None,
+                        },
+                    ),
+                    _ => return Err(format!("{file}: endpoint `{ep}` needs `interface: <name>`")),
+                },
+                _ => {
+                    return Err(format!(
+                        "{file}: endpoint `{ep}` must be an interface name (`{ep}: <interface>`) \
+                         or a mapping with `interface`"
+                    ));
+                }
+            };
+            // `juju` and `juju-*` are Juju's, except for a subordinate's container-scoped
+            // `requires` (juju/charm `meta.go` @ a0900e0a, `Meta.Check`).
+            let reserved = ep == "juju" || ep.starts_with("juju-");
+            let allowed =
+                subordinate && role == Role::Requires && scope.as_deref() == Some("container");
+            if reserved && !allowed {
                 return Err(format!(
-                    "{file}: endpoint `{ep}`: names `juju` and `juju-*` are reserved"
+                    "{file}: endpoint `{ep}`: names `juju` and `juju-*` are reserved (only a \
+                     subordinate's `requires` endpoint with `scope: container` may use them)"
                 ));
             }
             if endpoints.iter().any(|e| &e.name == ep) {
                 return Err(format!("{file}: endpoint `{ep}` is declared twice"));
             }
-            let interface = match spec {
-                Value::Mapping(m) => match get(m, "interface") {
-                    Some(Value::String(i)) => i.clone(),
-                    _ => return Err(format!("{file}: endpoint `{ep}` needs `interface: <name>`")),
-                },
-                _ => {
-                    return Err(format!(
-                        "{file}: endpoint `{ep}` must be a mapping with `interface`"
-                    ));
-                }
-            };
             endpoints.push(EndpointSpec {
                 name: ep.clone(),
                 role,
@@ -187,10 +212,30 @@ pub(crate) fn metadata(path: &Path) -> Result<Metadata, String> {
             });
         }
     }
-    Ok(Metadata { name, endpoints })
+    let names = |key: &str| -> Result<Vec<String>, String> {
+        match get(&map, key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Mapping(m)) => m
+                .keys()
+                .map(|k| match k {
+                    Value::String(s) => Ok(s.clone()),
+                    _ => Err(format!("{file}: names under `{key}` must be strings")),
+                })
+                .collect(),
+            Some(_) => Err(format!("{file}: `{key}` must be a mapping of names")),
+        }
+    };
+    Ok(Metadata {
+        name,
+        endpoints,
+        storage: names("storage")?,
+        containers: names("containers")?,
+    })
 }
 
-pub(crate) fn config(path: &Path) -> Result<Vec<ConfigOption>, String> {
+/// The options of config.yaml, and one message per malformed option: one bad option does
+/// not hide the others (their flags and `Config` fields stay checked).
+pub(crate) fn config(path: &Path) -> Result<(Vec<ConfigOption>, Vec<String>), String> {
     let file = path.display();
     let map = crate::charmcraft::config_part(path, read(path)?)?;
     let options = match get(&map, "options") {
@@ -203,51 +248,72 @@ pub(crate) fn config(path: &Path) -> Result<Vec<ConfigOption>, String> {
         }
     };
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for (key, spec) in options {
         let Value::String(name) = key else {
-            return Err(format!("{file}: option names must be strings"));
+            errors.push(format!("{file}: option names must be strings"));
+            continue;
         };
-        if !valid_option_name(&name) {
-            return Err(format!(
-                "{file}: option `{name}`: names are lower-case letters, digits, `_` and `-`"
-            ));
+        match option(&name, &spec) {
+            Ok(opt) => out.push(opt),
+            Err(msg) => {
+                errors.push(format!("{file}: {msg}"));
+                out.push(ConfigOption {
+                    name,
+                    kind: OptionType::String,
+                    default: None,
+                    description: None,
+                    broken: true,
+                });
+            }
         }
-        let Value::Mapping(spec) = spec else {
-            return Err(format!(
-                "{file}: option `{name}` must be a mapping with `type`"
-            ));
-        };
-        let kind = match get(&spec, "type") {
-            None => OptionType::String,
-            Some(Value::String(t)) => match t.as_str() {
-                "string" | "secret" => OptionType::String,
-                "int" => OptionType::Int,
-                "float" => OptionType::Float,
-                "boolean" => OptionType::Boolean,
-                other => {
-                    return Err(format!(
-                        "{file}: option `{name}`: unknown type `{other}` (string, int, float, boolean, secret)"
-                    ));
-                }
-            },
-            Some(_) => return Err(format!("{file}: option `{name}`: `type` must be a string")),
-        };
-        let default = match get(&spec, "default") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(default_json(&name, kind, v).map_err(|m| format!("{file}: {m}"))?),
-        };
-        let description = match get(&spec, "description") {
-            Some(Value::String(d)) => Some(d.clone()),
-            _ => None,
-        };
-        out.push(ConfigOption {
-            name,
-            kind,
-            default,
-            description,
-        });
     }
-    Ok(out)
+    Ok((out, errors))
+}
+
+fn option(name: &str, spec: &Value) -> Result<ConfigOption, String> {
+    if !valid_option_name(name) {
+        return Err(format!(
+            "option `{name}`: names are lower-case letters, digits, `_` and `-`"
+        ));
+    }
+    let Value::Mapping(spec) = spec else {
+        return Err(format!("option `{name}` must be a mapping with `type`"));
+    };
+    let kind = match get(spec, "type") {
+        None => OptionType::String,
+        Some(Value::String(t)) => match t.as_str() {
+            "string" | "secret" => OptionType::String,
+            "int" => OptionType::Int,
+            "float" => OptionType::Float,
+            "boolean" => OptionType::Boolean,
+            other => {
+                return Err(format!(
+                    "option `{name}`: unknown type `{other}`; Juju's types are `string`, `int`, \
+                     `float`, `boolean` and `secret`{}",
+                    crate::suggest::nearest(other, ["string", "int", "float", "boolean", "secret"])
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default()
+                ));
+            }
+        },
+        Some(_) => return Err(format!("option `{name}`: `type` must be a string")),
+    };
+    let default = match get(spec, "default") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(default_json(name, kind, v)?),
+    };
+    let description = match get(spec, "description") {
+        Some(Value::String(d)) => Some(d.clone()),
+        _ => None,
+    };
+    Ok(ConfigOption {
+        name: name.to_owned(),
+        kind,
+        default,
+        description,
+        broken: false,
+    })
 }
 
 fn valid_option_name(name: &str) -> bool {

@@ -31,13 +31,33 @@
 //! come the endpoints its `#[when]` flags name (`"redis.available"` names endpoint
 //! `redis`), in flag order, each typed by its interface (`Redis`, `Postgres`, `Http`, or the
 //! untyped `Endpoint`), by value or by `&`.
+//!
+//! A handler that needs nothing from the hook may take no parameter at all: `fn tick() ->
+//! Result<()>`.
+//!
+//! # Config: from config.yaml keys to `Config` fields
+//!
+//! Each option of config.yaml becomes one field of the generated `Config`:
+//!
+//! - the key with every `-` replaced by `_` (`vote-port` -> `vote_port`); a key starting
+//!   with a digit gets a leading `_` (`2fa` -> `_2fa`); a key that is a Rust keyword is a
+//!   raw identifier (`type` -> `r#type`);
+//! - typed by the option's `type`: `string` and `secret` -> `String`, `int` -> `i64`,
+//!   `float` -> `f64`, `boolean` -> `bool`; an option without a default is `Option<T>`.
+//!
+//! Juju's `int` is 64-bit: convert it with `u16::try_from(config.vote_port)` (or `u32::`,
+//! ...) and handle the error, **never** with `as u16`, which silently wraps (70000 becomes
+//! 4464). Flags keep the key as written: `config.changed.vote-port`.
 
 mod charmcraft;
+mod crate_scan;
 mod expand;
 mod files;
+mod logic;
 mod names;
 mod parse;
 mod suggest;
+mod template;
 mod validate;
 
 use proc_macro::TokenStream;
@@ -90,9 +110,12 @@ use proc_macro::TokenStream;
 ///     #[when("app.configured", "redis.available", "postgres.database.available")]
 ///     #[when_not("app.running")]
 ///     fn start(unit: &mut Unit, redis: Redis, db: &Postgres) -> Result<()> {
-///         let port = unit.config()?.vote_port; // i64, from `type: int`
+///         // `vote_port` is an i64 (`type: int`): convert with `try_from`, never `as u16`
+///         // (70000 would silently become 4464).
+///         let port = u16::try_from(unit.config()?.vote_port)
+///             .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
 ///         let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
-///         unit.open_port(port as u16);
+///         unit.open_port(port);
 ///         unit.status_active(format!("redis {} db user {user}", redis.host_list()))?;
 ///         unit.set_flag(flags::APP_RUNNING);
 ///         Ok(())
@@ -297,6 +320,43 @@ pub fn layer(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::module(parse::Kind::Layer, args.into(), item.into()).into()
 }
 
+/// A template of a file the charm writes: `askama::Template` with the escaper fixed by the
+/// file's format, so no config or relation value can change the file's structure.
+///
+/// - `.yml` / `.yaml` (compose files): every `{{ value }}` is written as one double-quoted
+///   YAML scalar (`charm_core::render::Yaml`); write it unquoted in the template.
+/// - `.env`: every `{{ value }}` is one double-quoted .env value
+///   (`charm_core::render::DotEnv`): a newline in a value cannot add a variable.
+///
+/// Raw output does not compile in these formats: `|safe`, `|json`, `|escape("...")` and
+/// `{% filter safe %}` are errors on the `path` (or `source`) literal, naming the template
+/// line. Integers have their own filter, `|int`, which accepts only integer types and writes
+/// their digits bare (`"{{ port|int }}:80"`); a `String` through `|int` is a type error.
+///
+/// Arguments are askama's (`path = "..."` in the crate's `templates/`, or
+/// `source = "...", ext = "yml"`), except `escape`, `config` and `askama`, which this
+/// attribute decides. A charm's `askama.toml` is not read. The struct implements
+/// `askama::Template`, `charm_core::render::SafeTemplate` and, for YAML,
+/// `charm_core::render::YamlTemplate`, which `Unit::compose_converge` requires.
+///
+/// ```ignore
+/// #[charm_core::template(path = "docker-compose.yml")]
+/// struct Compose<'a> {
+///     image: &'a str,
+///     port: u16,
+/// }
+/// // templates/docker-compose.yml:
+/// //   services:
+/// //     app:
+/// //       image: {{ image }}
+/// //       ports:
+/// //         - "{{ port|int }}:80"
+/// ```
+#[proc_macro_attribute]
+pub fn template(args: TokenStream, item: TokenStream) -> TokenStream {
+    template::template(args.into(), item.into()).into()
+}
+
 macro_rules! handler_attributes {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
         $(#[$doc])*
@@ -333,8 +393,9 @@ handler_attributes! {
     /// ```ignore
     /// #[when_all("app.configured", "config.changed.vote_port")]
     /// fn reopen(unit: &mut Unit) -> Result<()> {
-    ///     let port = unit.config()?.vote_port;
-    ///     unit.set_ports([Port::Tcp(port as u16)]);
+    ///     let port = u16::try_from(unit.config()?.vote_port)
+    ///         .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
+    ///     unit.set_ports([Port::Tcp(port)]);
     ///     Ok(())
     /// }
     /// ```

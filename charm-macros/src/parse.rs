@@ -3,6 +3,7 @@
 use proc_macro2::Span;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
+use syn::visit::Visit;
 use syn::{Attribute, Ident, Item, ItemFn, ItemMod, LitStr, Token};
 
 /// `#[charm]` or `#[layer]`.
@@ -239,6 +240,7 @@ pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Ve
         ));
         return out;
     };
+    let mut unattributed: Vec<Ident> = Vec::new();
     for item in items.iter_mut() {
         match item {
             Item::Fn(func) => {
@@ -258,6 +260,12 @@ pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Ve
                     false
                 });
                 if conds.is_empty() {
+                    if !broken
+                        && looks_like_handler(&func.sig)
+                        && !matches!(func.vis, syn::Visibility::Public(_))
+                    {
+                        unattributed.push(func.sig.ident.clone());
+                    }
                     if broken {
                         // Its only attribute was malformed: that error is enough, no
                         // "never used" warning on top.
@@ -269,6 +277,48 @@ pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Ve
                     func: func.clone(),
                     conds,
                 });
+            }
+            Item::Impl(block) => {
+                for impl_item in &mut block.items {
+                    let syn::ImplItem::Fn(method) = impl_item else {
+                        continue;
+                    };
+                    let ident = method.sig.ident.clone();
+                    method.attrs.retain(|attr| match our_attribute(attr) {
+                        Some(name) => {
+                            errors.push(syn::Error::new_spanned(
+                                attr.path(),
+                                format!(
+                                    "`#[{name}]` on method `{ident}`: a handler is a free `fn` of \
+                                     the module, because the registry calls it without a value \
+                                     of the `impl`'s type; move `{ident}` out of the `impl` block \
+                                     (it can call the method)"
+                                ),
+                            ));
+                            false
+                        }
+                        None => true,
+                    });
+                }
+            }
+            Item::Macro(mac) if mac.mac.path.is_ident("macro_rules") => {
+                let text = mac.mac.tokens.to_string().replace(' ', "");
+                // The attributes are reported here once; taken out of the macro's body, they
+                // add no "outside a module" error where the macro expands.
+                mac.mac.tokens = strip_our_attributes(mac.mac.tokens.clone());
+                if let Some(name) = ATTRIBUTES.iter().find(|a| {
+                    text.contains(&format!("#[{a}(")) || text.contains(&format!("#[{a}]"))
+                }) {
+                    errors.push(syn::Error::new_spanned(
+                        &mac.mac.path,
+                        format!(
+                            "this `macro_rules!` makes `#[{name}]` handlers, but the module's macro \
+                             reads its functions before any macro in it expands, so they would be \
+                             in no registry; write each handler as a `fn` in the module (a macro \
+                             can make the body it calls)"
+                        ),
+                    ));
+                }
             }
             other => {
                 if let Some(attrs) = item_attrs(other) {
@@ -289,7 +339,118 @@ pub(crate) fn handlers(module: &mut ItemMod, errors: &mut Vec<syn::Error>) -> Ve
             }
         }
     }
+    if !unattributed.is_empty() {
+        let mut used = UsedNames::default();
+        for item in items.iter() {
+            used.visit_item(item);
+        }
+        for ident in unattributed {
+            if used.names.contains(&ident.to_string()) {
+                continue; // a helper the handlers call
+            }
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!(
+                    "`{ident}` has a handler's signature but no condition attribute, and nothing \
+                     calls it: it would never run; add the condition it waits for (e.g. \
+                     `#[when(\"...\")]`, `#[hook(\"install\")]`, `#[only_once]`), or make it \
+                     `pub` if it is called from outside the module"
+                ),
+            ));
+        }
+    }
     out
+}
+
+/// `Unit`, `&Unit` or `&mut Unit` (any path ending in `Unit`).
+fn is_unit_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => is_unit_type(&r.elem),
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Unit"),
+        _ => false,
+    }
+}
+
+/// `fn name(unit: &mut Unit) -> Result<...>`: what a handler looks like.
+fn looks_like_handler(sig: &syn::Signature) -> bool {
+    let first_is_unit = match sig.inputs.first() {
+        Some(syn::FnArg::Typed(pt)) => {
+            matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some() && is_unit_type(&r.elem))
+        }
+        _ => false,
+    };
+    let returns_result = match &sig.output {
+        syn::ReturnType::Type(_, ty) => match &**ty {
+            syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Result"),
+            _ => false,
+        },
+        syn::ReturnType::Default => false,
+    };
+    first_is_unit && returns_result && sig.inputs.len() == 1
+}
+
+/// Every single identifier used as a path or inside a macro call, to tell called helpers
+/// from forgotten handlers.
+#[derive(Default)]
+struct UsedNames {
+    names: Vec<String>,
+}
+
+impl<'ast> Visit<'ast> for UsedNames {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(last) = p.path.segments.last() {
+            self.names.push(last.ident.to_string());
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        for tt in mac.tokens.clone() {
+            collect_idents(tt, &mut self.names);
+        }
+        syn::visit::visit_macro(self, mac);
+    }
+}
+
+fn collect_idents(tt: proc_macro2::TokenTree, out: &mut Vec<String>) {
+    match tt {
+        proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+        proc_macro2::TokenTree::Group(g) => {
+            g.stream().into_iter().for_each(|t| collect_idents(t, out))
+        }
+        _ => {}
+    }
+}
+
+/// `tokens` without `#[when(...)]`-style attributes (each becomes `#[allow(dead_code)]`).
+fn strip_our_attributes(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        if let TokenTree::Punct(p) = &tt
+            && p.as_char() == '#'
+            && let Some(TokenTree::Group(g)) = iter.peek()
+            && g.delimiter() == Delimiter::Bracket
+            && g.stream().into_iter().any(|t| {
+                matches!(&t, TokenTree::Ident(i) if ATTRIBUTES.contains(&i.to_string().as_str()))
+            })
+        {
+            iter.next();
+            out.push(tt);
+            let allow: proc_macro2::TokenStream = quote::quote!(allow(dead_code));
+            out.push(TokenTree::Group(Group::new(Delimiter::Bracket, allow)));
+            continue;
+        }
+        out.push(match tt {
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), strip_our_attributes(g.stream()));
+                ng.set_span(g.span());
+                TokenTree::Group(ng)
+            }
+            other => other,
+        });
+    }
+    out.into_iter().collect()
 }
 
 fn item_attrs(item: &mut Item) -> Option<&mut Vec<Attribute>> {

@@ -9,28 +9,6 @@ use crate::files::{ConfigOption, EndpointSpec, Metadata, Role};
 use crate::parse::{Args, CondKind, HandlerFn, Kind};
 use crate::suggest::hint;
 
-/// Hooks Juju runs on a machine charm, besides relation and storage hooks.
-const HOOKS: &[&str] = &[
-    "install",
-    "start",
-    "stop",
-    "remove",
-    "config-changed",
-    "upgrade-charm",
-    "update-status",
-    "leader-elected",
-    "leader-settings-changed",
-    "collect-metrics",
-    "pre-series-upgrade",
-    "post-series-upgrade",
-    "secret-changed",
-    "secret-expired",
-    "secret-remove",
-    "secret-rotate",
-];
-
-const RELATION_KINDS: &[&str] = &["created", "joined", "changed", "departed", "broken"];
-
 /// Flags of the layers charm-core ships, known here so typos get a suggestion at once.
 /// (A const check in the expansion keeps this list honest against the real layer.)
 pub(crate) fn builtin_layer_flags(path: &syn::Path) -> Option<&'static [&'static str]> {
@@ -107,6 +85,9 @@ pub(crate) struct Known<'a> {
     pub patterns: Vec<(String, String)>,
     pub config: &'a [ConfigOption],
     pub endpoints: &'a [EndpointSpec],
+    /// metadata.yaml's `storage:` and `containers:` names (for hook names).
+    pub storage: &'a [String],
+    pub containers: &'a [String],
     /// Layers whose flags this macro cannot see: unknown flags are checked in const code.
     pub opaque_layers: bool,
     /// False when the arguments or the charm's files could not be read: a flag, endpoint or
@@ -118,8 +99,9 @@ pub(crate) struct Known<'a> {
 /// What checking a flag found.
 pub(crate) enum FlagCheck {
     Known,
-    /// To check against the layers' `FLAGS` at compile time, in const code.
-    Deferred,
+    /// To check against the layers' `flags(...)` at compile time, in const code; the message
+    /// if no layer declares it (the const check names a near layer flag first).
+    Deferred(String),
 }
 
 impl<'a> Known<'a> {
@@ -170,6 +152,8 @@ impl<'a> Known<'a> {
             patterns,
             config,
             endpoints: &metadata.endpoints,
+            storage: &metadata.storage,
+            containers: &metadata.containers,
             opaque_layers,
             complete,
         }
@@ -183,7 +167,10 @@ impl<'a> Known<'a> {
     pub fn check_flag(&self, lit: &LitStr) -> Result<FlagCheck, syn::Error> {
         let name = lit.value();
         let err = |msg: String| Err(syn::Error::new(lit.span(), msg));
-        if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if name.is_empty() {
+            return err("this flag is empty: write a flag name, e.g. `\"app.running\"`".to_owned());
+        }
+        if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return err(format!("`{name}` is not a flag name: flags have no spaces"));
         }
         let of_pattern = self.patterns.iter().any(|(a, b)| {
@@ -194,6 +181,21 @@ impl<'a> Known<'a> {
         if self.flags.contains(&name) || of_pattern || !self.complete {
             return Ok(FlagCheck::Known);
         }
+        // A layer the macro cannot see may declare any name, even one near a known flag or
+        // under an endpoint's prefix: those go to the const check, with this check's message.
+        if self.opaque_layers {
+            return Ok(FlagCheck::Deferred(match self.check_known_flag(lit) {
+                Err(e) => format!("{e} (no layer of `layers(...)` declares it either)"),
+                Ok(_) => format!("unknown flag `{name}`"),
+            }));
+        }
+        self.check_known_flag(lit)
+    }
+
+    /// The error for a flag that is not declared, as if every layer were visible.
+    fn check_known_flag(&self, lit: &LitStr) -> Result<FlagCheck, syn::Error> {
+        let name = lit.value();
+        let err = |msg: String| Err(syn::Error::new(lit.span(), msg));
         if let Some(rest) = name.strip_prefix("config.") {
             let keys = self.config.iter().map(|o| o.name.as_str());
             return match rest.split_once('.') {
@@ -295,15 +297,17 @@ impl<'a> Known<'a> {
             });
         }
         let nearest = crate::suggest::nearest(&name, self.flags.iter().map(String::as_str));
-        if self.opaque_layers && nearest.is_none() {
-            return Ok(FlagCheck::Deferred);
-        }
         let declare = match self.kind {
             Kind::Charm => "declare the charm's own flags in `#[charm(flags(...))]`",
             Kind::Layer => "declare the layer's own flags in `#[layer(flags(...))]`",
         };
         match nearest {
             Some(best) => err(format!("unknown flag `{name}`; did you mean `{best}`?")),
+            None if self.opaque_layers => err(format!(
+                "unknown flag `{name}`: neither this module's `flags(...)`, a config option nor an \
+                 endpoint provides it; check the spelling against the layers' `flags(...)`, or \
+                 {declare}"
+            )),
             None => err(format!(
                 "unknown flag `{name}`: no declaration, layer, config option or endpoint provides it; {declare}"
             )),
@@ -320,7 +324,10 @@ pub(crate) struct Injection {
 
 /// Validation results the expansion needs.
 pub(crate) struct Checked {
-    pub deferred: Vec<LitStr>,
+    /// Flags for the layers' const check, with the message if no layer declares them.
+    pub deferred: Vec<(LitStr, String)>,
+    /// Per handler: whether it takes the unit (`fn f()` needs none).
+    pub takes_unit: Vec<bool>,
     /// Per handler: `Some(injections)` when its signature is usable.
     pub injections: Vec<Option<Vec<Injection>>>,
 }
@@ -335,7 +342,7 @@ pub(crate) fn check(
     let mut deferred = Vec::new();
     let mut check_flag = |lit: &LitStr, errors: &mut Vec<syn::Error>| match known.check_flag(lit) {
         Ok(FlagCheck::Known) => {}
-        Ok(FlagCheck::Deferred) => deferred.push(lit.clone()),
+        Ok(FlagCheck::Deferred(msg)) => deferred.push((lit.clone(), msg)),
         Err(e) => errors.push(e),
     };
 
@@ -347,7 +354,7 @@ pub(crate) fn check(
                 layer,
                 format!(
                     "layer `{text}` is listed twice; its handlers would register twice; \
-                     remove this one"
+                     remove this duplicate"
                 ),
             ));
         }
@@ -359,7 +366,7 @@ pub(crate) fn check(
         if seen_flags.contains(&name) {
             errors.push(syn::Error::new(
                 flag.span(),
-                format!("flag `{name}` is declared twice; remove this one"),
+                format!("flag `{name}` is declared twice; remove this duplicate"),
             ));
         } else if name.contains('*')
             && (name.matches('*').count() > 1 || name.trim_matches(['*', '.', '-', '_']).is_empty())
@@ -371,7 +378,12 @@ pub(crate) fn check(
                      has at run time) and a fixed part, e.g. `worker.*`"
                 ),
             ));
-        } else if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        } else if name.is_empty() {
+            errors.push(syn::Error::new(
+                flag.span(),
+                "this flag is empty: declare a flag name, e.g. `\"app.running\"`, or remove it",
+            ));
+        } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             errors.push(syn::Error::new(
                 flag.span(),
                 format!(
@@ -383,6 +395,7 @@ pub(crate) fn check(
         seen_flags.push(name);
     }
     for trigger in &args.triggers {
+        crate::logic::check_trigger(trigger, errors);
         for lit in std::iter::once(&trigger.when)
             .chain(&trigger.set)
             .chain(&trigger.clear)
@@ -392,6 +405,7 @@ pub(crate) fn check(
     }
 
     let mut injections = Vec::new();
+    let mut takes_unit = Vec::new();
     for handler in handlers {
         // A flag listed twice among the handler's conditions of one family (`when` and
         // `when_all` are one family, `when_not` and `when_none` another).
@@ -406,7 +420,7 @@ pub(crate) fn check(
                             errors.push(syn::Error::new(
                                 lit.span(),
                                 format!(
-                                    "flag `{}` is listed twice in this handler's `#[{}]` conditions; remove one",
+                                    "flag `{}` is listed twice in this handler's `#[{}]` conditions; remove this duplicate",
                                     lit.value(),
                                     cond.name
                                 ),
@@ -436,10 +450,15 @@ pub(crate) fn check(
             }
         }
         check_combination(handler, errors);
+        if !condition_errors {
+            crate::logic::check_implications(known, handler, errors);
+        }
+        takes_unit.push(!handler.func.sig.inputs.is_empty());
         injections.push(check_signature(known, handler, condition_errors, errors));
     }
     Checked {
         deferred,
+        takes_unit,
         injections,
     }
 }
@@ -467,7 +486,7 @@ fn check_combination(handler: &HandlerFn, errors: &mut Vec<syn::Error>) {
     for extra in of(CondKind::OnlyOnce).skip(1) {
         errors.push(syn::Error::new(
             extra.name.span(),
-            "`#[only_once]` is given twice; remove this one",
+            "`#[only_once]` is given twice; remove this duplicate",
         ));
     }
     let hooks: Vec<_> = of(CondKind::Hook).collect();
@@ -582,13 +601,8 @@ fn check_signature(
             "a handler's first parameter is the hook context: write `unit: &mut Unit` first; \
              endpoint parameters follow it",
         )),
-        None => errors.push(syn::Error::new(
-            sig.ident.span(),
-            format!(
-                "handler `{}` takes no parameters; add the hook context: `fn {}(unit: &mut Unit)`",
-                sig.ident, sig.ident
-            ),
-        )),
+        // A handler that needs nothing from the hook (it logs, or only its condition matters).
+        None => {}
     }
     // Endpoints named by the handler's `when` flags, in flag order (charms.reactive's rule).
     let mut available: Vec<&EndpointSpec> = Vec::new();
@@ -721,106 +735,83 @@ fn check_path(lit: &LitStr) -> Result<(), syn::Error> {
     Ok(())
 }
 
-/// Splits `a{b,c}d` into literal parts and groups; errors on unbalanced braces.
-fn pattern_groups(pattern: &str) -> Result<Vec<Vec<String>>, String> {
-    let mut parts: Vec<Vec<String>> = Vec::new();
-    let mut rest = pattern;
-    while !rest.is_empty() {
-        match rest.find(['{', '}']) {
-            None => {
-                parts.push(vec![rest.to_owned()]);
-                break;
-            }
-            Some(i) if rest.as_bytes()[i] == b'}' => return Err("a `}` without its `{`".to_owned()),
-            Some(i) => {
-                if i > 0 {
-                    parts.push(vec![rest[..i].to_owned()]);
-                }
-                let after = &rest[i + 1..];
-                let close = after.find('}').ok_or("a `{` without its `}`")?;
-                let group = &after[..close];
-                if group.contains('{') {
-                    return Err("groups cannot nest".to_owned());
-                }
-                let choices: Vec<String> = group.split(',').map(|s| s.trim().to_owned()).collect();
-                if choices.iter().any(String::is_empty) {
-                    return Err("an empty alternative in `{...}`".to_owned());
-                }
-                parts.push(choices);
-                rest = &after[close + 1..];
-            }
-        }
-    }
-    Ok(parts)
-}
-
+/// Checks a `#[hook]` pattern with the expansion the runtime uses (`charm_hooks::expand`):
+/// every name it can produce must be a hook Juju runs for this charm.
 fn check_hook_pattern(known: &Known, lit: &LitStr) -> Result<(), syn::Error> {
     let pattern = lit.value();
     let err = |m: String| syn::Error::new(lit.span(), m);
-    let groups = pattern_groups(&pattern)
+    let parts = charm_hooks::parse(&pattern)
         .map_err(|m| err(format!("malformed hook pattern `{pattern}`: {m}")))?;
-    // Expand `{role:interface}` groups against metadata.yaml.
-    let mut expanded: Vec<Vec<String>> = Vec::new();
-    let mut opaque = false;
-    for group in groups {
-        let mut choices = Vec::new();
-        for choice in group {
-            match choice.split_once(':') {
-                Some((role, interface)) => {
-                    if !["provides", "requires", "peers"].contains(&role) {
-                        return Err(err(format!(
-                            "malformed hook pattern `{pattern}`: `{role}` is not a role; use `provides`, `requires` or `peers`"
-                        )));
-                    }
-                    if known.kind == Kind::Layer {
-                        opaque = true; // a layer does not know the charm's endpoints
-                        continue;
-                    }
-                    let eps: Vec<&EndpointSpec> = known
-                        .endpoints
-                        .iter()
-                        .filter(|e| e.role.as_str() == role && e.interface == interface)
-                        .collect();
-                    if eps.is_empty() {
-                        return Err(err(format!(
-                            "`{{{choice}}}` in hook pattern `{pattern}` matches no endpoint: metadata.yaml has no `{role}` endpoint with interface `{interface}`"
-                        )));
-                    }
-                    choices.extend(eps.iter().map(|e| e.name.clone()));
-                }
-                None => choices.push(choice),
-            }
+    let has_groups = parts
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, charm_hooks::Choice::Endpoints { .. }));
+    if known.kind == Kind::Layer && has_groups {
+        return Ok(()); // a layer does not know the charm's endpoints
+    }
+    for choice in parts.iter().flatten() {
+        if let charm_hooks::Choice::Endpoints { role, interface } = choice
+            && !known
+                .endpoints
+                .iter()
+                .any(|e| e.role.as_str() == role && &e.interface == interface)
+        {
+            return Err(err(format!(
+                "`{{{role}:{interface}}}` in hook pattern `{pattern}` matches no endpoint: metadata.yaml has no `{role}` endpoint with interface `{interface}`"
+            )));
         }
-        expanded.push(choices);
     }
-    if opaque {
-        return Ok(());
-    }
-    let mut names = vec![String::new()];
-    for group in &expanded {
-        names = names
+    let names = charm_hooks::expand(&pattern, |role, interface| {
+        known
+            .endpoints
             .iter()
-            .flat_map(|head| group.iter().map(move |c| format!("{head}{c}")))
-            .collect();
-    }
-    let mut valid: Vec<String> = HOOKS.iter().map(|s| (*s).to_owned()).collect();
-    for ep in known.endpoints {
-        for kind in RELATION_KINDS {
-            valid.push(format!("{}-relation-{kind}", ep.name));
-        }
-    }
+            .filter(|e| e.role.as_str() == role && e.interface == interface)
+            .map(|e| e.name.clone())
+            .collect()
+    })
+    .map_err(|m| err(format!("malformed hook pattern `{pattern}`: {m}")))?;
+    let endpoint_names: Vec<&str> = known.endpoints.iter().map(|e| e.name.as_str()).collect();
+    let storage: Vec<&str> = known.storage.iter().map(String::as_str).collect();
+    let containers: Vec<&str> = known.containers.iter().map(String::as_str).collect();
+    let valid = charm_hooks::valid_hooks(charm_hooks::Declared {
+        endpoints: &endpoint_names,
+        storage: &storage,
+        containers: &containers,
+    });
     for name in names {
-        if valid.contains(&name) || (known.kind == Kind::Layer && name.contains("-relation-")) {
+        if valid.contains(&name) {
+            continue;
+        }
+        // A layer's own hooks: unit hooks are checked; prefixed ones belong to the charm.
+        if known.kind == Kind::Layer
+            && ["-relation-", "-storage-", "-pebble-"]
+                .iter()
+                .any(|k| name.contains(k))
+        {
             continue;
         }
         if let Some((ep, kind)) = name.rsplit_once("-relation-")
-            && known.kind == Kind::Charm
-            && RELATION_KINDS.contains(&kind)
-            && known.endpoint(ep).is_none()
+            && charm_hooks::RELATION_KINDS.contains(&kind)
         {
             return Err(err(format!(
                 "Juju never runs `{name}`: metadata.yaml declares no endpoint `{ep}`{}",
-                hint(ep, known.endpoints.iter().map(|e| e.name.as_str()))
+                hint(ep, endpoint_names.iter().copied())
+            )));
+        }
+        if let Some((store, kind)) = name.rsplit_once("-storage-")
+            && charm_hooks::STORAGE_KINDS.contains(&kind)
+        {
+            return Err(err(format!(
+                "Juju never runs `{name}`: metadata.yaml declares no storage `{store}` (under `storage:`){}",
+                hint(store, storage.iter().copied())
+            )));
+        }
+        if let Some((container, kind)) = name.split_once("-pebble-")
+            && charm_hooks::WORKLOAD_KINDS.contains(&kind)
+        {
+            return Err(err(format!(
+                "Juju never runs `{name}`: metadata.yaml declares no container `{container}` (under `containers:`){}",
+                hint(container, containers.iter().copied())
             )));
         }
         return Err(err(format!(

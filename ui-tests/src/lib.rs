@@ -1,5 +1,9 @@
 #![doc = include_str!("../README.md")]
 
+/// The fixtures directory (`tests/fixtures`), for pass cases that load a charm's files at run
+/// time (`charm_testing::Harness`).
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -16,6 +16,8 @@ fn ui() {
         "duplicates",
         "files",
         "multi",
+        "logic",
+        "messages",
     ] {
         t.compile_fail(format!("tests/ui/{area}/*.rs"));
     }

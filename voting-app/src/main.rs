@@ -16,8 +16,7 @@ const COMPOSE_FILE: &str = "files/voting-app/docker-compose.yml";
 
 // ANCHOR: context
 /// The template's context: every value is quoted by `charm_core::render::Yaml`.
-#[derive(askama::Template)]
-#[template(path = "docker-compose.yml")]
+#[charm_core::template(path = "docker-compose.yml")]
 struct Compose<'a> {
     config: &'a voting_app::Config,
     vote_port: u16,
@@ -29,7 +28,9 @@ struct Compose<'a> {
 }
 // ANCHOR_END: context
 
-/// The configured ports, or why they cannot be used.
+// ANCHOR: ports
+/// The configured ports, or why they cannot be used. Juju's `int` is an `i64`:
+/// `u16::try_from`, never `as u16` (70000 would silently become 4464).
 fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
     let port = |key: &str, value: i64| {
         u16::try_from(value)
@@ -46,6 +47,7 @@ fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
     }
     Ok((vote, result))
 }
+// ANCHOR_END: ports
 
 // ANCHOR: charm
 #[charm_core::charm(flags("voting-app.running"), layers(charm_core::docker))]

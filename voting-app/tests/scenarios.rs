@@ -12,7 +12,8 @@ use charm_emulator::{Hook, RemoteUnitSpec, Runner};
 use charm_yaml::Value;
 
 const CHARM: &str = env!("CARGO_BIN_EXE_voting-app");
-const PASSWORD: &str = "pg-s3cret-never-logged";
+/// Holds `$` forms Compose would interpolate: it must reach the containers as written.
+const PASSWORD: &str = "pg-s3cret-$never-$$logged-${HOME}";
 
 /// The body of `GET /` on 127.0.0.1:`port`, retried for a few seconds while the container
 /// starts; `None` if nothing answers.
@@ -172,7 +173,13 @@ impl Deployed {
             None => Vec::new(),
             Some(env) => env
                 .iter()
-                .map(|(k, v)| (k.as_str().unwrap().into(), v.as_str().unwrap().into()))
+                // As Compose reads it: the escaper doubled every `$`.
+                .map(|(k, v)| {
+                    let meant = charm_core::docker::Environment::new()
+                        .interpolate(v.as_str().unwrap())
+                        .unwrap();
+                    (k.as_str().unwrap().into(), meant)
+                })
                 .collect(),
         }
     }
@@ -440,6 +447,15 @@ fn external_postgres_replaces_the_db_and_breaking_falls_back() {
     let env = with_db(pg_env(), "va_pg");
     assert_eq!(unit.env("worker"), env);
     assert_eq!(unit.env("result"), env);
+    // What the engine runs: the password exactly, `$` and all.
+    for service in ["worker", "result"] {
+        let pass = format!("PG_PASS={PASSWORD}");
+        assert!(
+            unit.container_env(service).contains(&pass),
+            "{service}: {:?}",
+            unit.container_env(service)
+        );
+    }
     assert!(unit.env("vote").is_empty());
     unit.assert_ready();
     assert!(!unit.model().unit_status.message.contains(PASSWORD));

@@ -1,0 +1,98 @@
+//! The examples of charm-macros' documentation, verbatim but for the fixture paths: a
+//! proc-macro crate cannot run its own macros in doc tests, so they are compiled and run
+//! here. Keep the two in sync. (One charm per crate: one file per example.)
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ui_tests::{Model, handlers_run, run_hook};
+
+/// The handler attributes' examples, in one charm.
+#[charm_core::charm(
+    metadata = "../fixtures/metadata.yaml",
+    config = "../fixtures/config.yaml",
+    flags("app.configured", "app.running", "app.installed", "app.reload"),
+)]
+mod attributes {
+    use charm_core::prelude::*;
+
+    #[when("app.configured", "redis.available")]
+    fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
+        unit.status_active(format!("redis at {}", redis.host_list()))
+    }
+
+    #[when_all("app.configured", "config.changed.vote_port")]
+    fn reopen(unit: &mut Unit) -> Result<()> {
+        let port = u16::try_from(unit.config()?.vote_port)
+            .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
+        unit.set_ports([Port::Tcp(port)]);
+        Ok(())
+    }
+
+    #[when_not("app.configured")]
+    fn configure(unit: &mut Unit) -> Result<()> {
+        unit.set_flag(flags::APP_CONFIGURED);
+        Ok(())
+    }
+
+    #[when_none("redis.available", "app.running")]
+    fn wait(unit: &mut Unit) -> Result<()> {
+        unit.status_waiting("waiting for redis")
+    }
+
+    #[when_any("config.changed.vote_image", "config.changed.vote_port")]
+    fn restart(unit: &mut Unit) -> Result<()> {
+        unit.clear_flag(flags::APP_RUNNING);
+        Ok(())
+    }
+
+    #[when_not_all("redis.available", "postgres.database.available")]
+    fn blocked(unit: &mut Unit) -> Result<()> {
+        unit.status_blocked("relate redis and postgres")
+    }
+
+    #[hook("{install,upgrade-charm}")]
+    fn install(unit: &mut Unit) -> Result<()> {
+        unit.set_flag(flags::APP_INSTALLED);
+        Ok(())
+    }
+
+    #[hook("{requires:redis}-relation-{joined,changed}")]
+    fn redis_changed(unit: &mut Unit) -> Result<()> {
+        unit.log(LogLevel::Info, "redis changed");
+        Ok(())
+    }
+
+    #[when("app.installed")]
+    #[only_once]
+    fn render(unit: &mut Unit) -> Result<()> {
+        std::fs::write(unit.charm_path("app.env"), "VOTE_PORT=5000\n")
+            .map_err(|e| Error::Message(e.to_string()))
+    }
+
+    #[when_file_changed("app.env")]
+    fn reload(unit: &mut Unit) -> Result<()> {
+        unit.set_flag(flags::APP_RELOAD);
+        Ok(())
+    }
+}
+
+fn short(report: &charm_core::HookReport) -> Vec<String> {
+    handlers_run(report)
+        .iter()
+        .map(|n| n.rsplit("::").next().unwrap().to_owned())
+        .collect()
+}
+
+fn main() {
+    // The attributes: no relation, first hook.
+    let model = Rc::new(RefCell::new(Model::with_default_config()));
+    let dir = tempfile::tempdir().unwrap();
+    let report = run_hook(&attributes::CHARM, dir.path(), "install", &model);
+    report.result.as_ref().unwrap();
+    assert_eq!(
+        short(&report),
+        ["install", "configure", "wait", "restart", "blocked", "render", "reopen", "reload"],
+    );
+    assert_eq!(attributes::CHARM.layer.handlers.len(), 10);
+}

@@ -1,0 +1,21 @@
+// A function with a handler's signature, no condition and no caller: it would never run.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    fn start(unit: &mut Unit) -> Result<()> {
+        unit.set_flag(flags::APP_RUNNING);
+        Ok(())
+    }
+
+    #[when("app.running")]
+    fn report(unit: &mut Unit) -> Result<()> {
+        unit.status_active("running")
+    }
+}
+
+fn main() {}
