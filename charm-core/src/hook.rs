@@ -107,6 +107,13 @@ fn hook_from_dispatch_path(path: &str) -> Result<String> {
     )))
 }
 
+/// Whether `hook` runs in charms.reactive's restricted mode (`collect-metrics`,
+/// `meter-status-changed`): no config or relation start-up, only the hooks phase, since most
+/// hook tools are unavailable there (charms.reactive `main`, __init__.py@1.5.3).
+pub fn is_restricted(hook: &str) -> bool {
+    matches!(hook, "collect-metrics" | "meter-status-changed")
+}
+
 /// The relation hook kinds, as in `<endpoint>-relation-<kind>`.
 pub const RELATION_KINDS: &[&str] = &["created", "joined", "changed", "departed", "broken"];
 

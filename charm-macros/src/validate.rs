@@ -21,6 +21,7 @@ const HOOKS: &[&str] = &[
     "leader-elected",
     "leader-settings-changed",
     "collect-metrics",
+    "meter-status-changed",
     "pre-series-upgrade",
     "post-series-upgrade",
     "secret-changed",
@@ -105,6 +106,8 @@ impl<'a> Known<'a> {
         if !config.is_empty() {
             flags.insert("config.changed".to_owned());
         }
+        // Raised by the framework in pre-series-upgrade, cleared in post-series-upgrade.
+        flags.insert("upgrade.series.in-progress".to_owned());
         for opt in config {
             for family in ["changed", "set", "default"] {
                 flags.insert(format!("config.{family}.{}", opt.name));

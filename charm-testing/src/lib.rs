@@ -187,6 +187,7 @@ fn not_in_relation(id: u64, unit: &str) -> Output {
         ))),
         trace: Trace::default(),
         calls: Vec::new(),
+        flags: Vec::new(),
     }
 }
 
@@ -201,6 +202,8 @@ pub struct Output {
     pub trace: Trace,
     /// The hook-tool calls it made, in order.
     pub calls: Vec<ToolCall>,
+    /// The flags persisted once it ended (unchanged by a failed hook), sorted.
+    pub flags: Vec<String>,
 }
 
 impl Output {
@@ -508,6 +511,7 @@ impl Harness {
                 ))),
                 trace: Trace::default(),
                 calls: Vec::new(),
+                flags: self.flags(),
             };
         };
         let output = self.run_relation(&format!("{endpoint}-relation-departed"), id, Some(unit));
@@ -574,6 +578,7 @@ impl Harness {
                     ))),
                     trace: Trace::default(),
                     calls: Vec::new(),
+                    flags: self.flags(),
                 };
             }
         };
@@ -607,6 +612,7 @@ impl Harness {
             result: result.result,
             trace: result.trace,
             calls: finished.map(|f| f.calls).unwrap_or_default(),
+            flags: self.flags(),
         }
     }
 

@@ -65,7 +65,12 @@ pub struct Python {
 
 /// Runs `scenario` through charms.reactive.
 pub fn run_python(s: &Scenario, py: &Python) -> Result<Vec<HookResult>, String> {
-    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    if std::env::var_os("CONFORMANCE_KEEP").is_some() {
+        // Debugging a scenario: keep the Python charm and its model.
+        tmp.disable_cleanup(true);
+        eprintln!("{}: kept {}", s.id, tmp.path().display());
+    }
     let charm_dir = tmp.path().join("charm");
     let flags_dir = tmp.path().join("flags");
     let log = tmp.path().join("invoked.log");
@@ -333,7 +338,7 @@ pub fn run_rust(
                 hook: o.hook.clone(),
                 ok: o.result.is_ok(),
                 invoked,
-                flags: h.flags().into_iter().filter(|f| s.owns_flag(f)).collect(),
+                flags: o.flags.iter().filter(|f| s.owns_flag(f)).cloned().collect(),
                 error: o.result.err().map(|e| e.to_string()).unwrap_or_default(),
             });
         }

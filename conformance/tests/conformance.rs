@@ -36,7 +36,7 @@ fn outcome(s: &Scenario, py: &Python, source: &Path) -> (bool, String) {
         (None, None) => (true, String::new()),
         (None, Some(diff)) => (false, diff),
         (Some(d), _) => match (d.check)(&python, &rust) {
-            Ok(()) => (true, format!("(deliberate difference: {})", d.what)),
+            Ok(()) => (true, format!("(deliberate difference: {})", d.short)),
             Err(e) => (
                 false,
                 format!(
