@@ -15,12 +15,20 @@ use std::fmt::Write;
 
 use crate::scenario::{Action, Cond, Handler, Scenario, Trigger};
 
-/// The ONE place that writes flag-changing Rust code, so a typed flag API changes one
-/// function.
+/// The ONE place that writes a flag argument of Rust code (`unit.set_flag(..)`,
+/// `clear_flag`, `toggle_flag`, `is_flag_set`), so a typed flag API changes one function:
+/// with generated flag constants this becomes `flags::<NAME>` (the name upper-cased, every
+/// character that is not a letter or digit written `_`).
+fn flag_expr(flag: &str) -> String {
+    format!("{flag:?}")
+}
+
+/// A flag method call, e.g. `unit.set_flag("s01.a");`.
 fn flag_call(op: &str, flag: &str, on: Option<bool>) -> String {
+    let flag = flag_expr(flag);
     match on {
-        Some(on) => format!("unit.{op}({flag:?}, {on});"),
-        None => format!("unit.{op}({flag:?});"),
+        Some(on) => format!("unit.{op}({flag}, {on});"),
+        None => format!("unit.{op}({flag});"),
     }
 }
 
@@ -77,7 +85,7 @@ fn actions(s: &Scenario, list: &[Action], out: &mut String) {
                 out.push('}');
             }
             Action::IsSet(f, then, other) => {
-                let _ = write!(out, "if unit.is_flag_set({:?}) {{", s.flag(f));
+                let _ = write!(out, "if unit.is_flag_set({}) {{", flag_expr(&s.flag(f)));
                 actions(s, then, out);
                 out.push_str("} else {");
                 actions(s, other, out);
