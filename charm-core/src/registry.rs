@@ -26,7 +26,8 @@ pub enum Cond {
     Hook(&'static [&'static str]),
     /// `#[only_once]`: never ran on this unit before.
     OnlyOnce,
-    /// `#[when_file_changed]`: one of the files' content changed since last tested.
+    /// `#[when_file_changed]`: one of the files' content differs from the one this handler
+    /// last ran with (recorded when it runs, committed with the hook).
     FileChanged(&'static [&'static str]),
 }
 

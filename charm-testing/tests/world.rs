@@ -58,6 +58,7 @@ fn stored(h: &Harness, key: &str) -> serde_json::Value {
         .unwrap_or_default()
 }
 
+// ANCHOR: world
 #[test]
 fn a_unit_starts_from_given_flags_and_stored_data() {
     let h = &mut harness();
@@ -74,6 +75,7 @@ fn a_unit_starts_from_given_flags_and_stored_data() {
     assert_eq!(out.flags, ["app.ready", "app.seen"]);
     assert_eq!(h.flags(), out.flags);
 }
+// ANCHOR_END: world
 
 #[test]
 fn config_takes_typed_values_checked_against_config_yaml() {
