@@ -5,7 +5,8 @@
 # `--ip 127.0.0.1` so published ports stay on loopback; the offline test images), then runs
 # the formatting and lint gates and `cargo test --workspace`, which includes the trybuild
 # compile-fail suite (ui-tests), the emulator's hook-tool tests, and the Docker integration
-# tests against the real engine; then builds the book (installing mdbook with cargo when it
+# tests against the real engine, and the conformance suite of the dispatch bus against the real
+# charms.reactive 1.5.3 (its venv made by scripts/venv-reactive.sh); then builds the book (installing mdbook with cargo when it
 # is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ scripts/docker-up.sh
 scripts/build-test-images.sh
 # charmcraft (PyPI, in target/venvs/charmcraft) for cargo-charm's test of the packed voting-app.
 scripts/venv-charmcraft.sh >/dev/null
+# The real charms.reactive 1.5.3 for the conformance suite (run by cargo test --workspace).
+scripts/venv-reactive.sh
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings

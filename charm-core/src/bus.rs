@@ -1,30 +1,43 @@
-//! The dispatch bus: charms.reactive's algorithm, with its silent 100-iteration cap replaced
-//! by cycle detection.
+//! The dispatch bus: charms.reactive 1.5.3's algorithm (bus.py `dispatch`), with its silent
+//! 100-iteration cap replaced by an honest failure and cycle detection.
 //!
-//! 1. Phase "hooks": every `#[hook]` handler is tested once; those that match run.
+//! 1. Phase "hooks": every `#[hook]` handler and every handler guarded only by
+//!    `#[only_once]` / `#[when_file_changed]` is tested once; those that match run (in
+//!    charms.reactive every handler is tested in this phase and only the flag conditions
+//!    look at the phase). In the restricted hooks `collect-metrics` and
+//!    `meter-status-changed` this is the whole dispatch, as in charms.reactive's restricted
+//!    mode.
 //! 2. Phase "other", iteration 0: every other handler is tested; the matching ones run in
 //!    registration order.
 //! 3. Iteration n > 0: a handler is tested again only if a flag its conditions mention
 //!    changed (set or cleared) during iteration n-1. Handlers without flags (only_once,
 //!    when_file_changed) are tested every time.
-//! 4. Inside an iteration a set flag only queues handlers for the next iteration; a cleared
-//!    flag re-tests the rest of the current queue at once, so nothing runs after its flag was
-//!    removed.
-//! 5. It stops when no handler matches. If the flag state at the start of an iteration
-//!    repeats an earlier one, the handlers would loop forever: the hook fails with an error
-//!    naming the handlers and flags of the cycle.
+//! 4. Inside an iteration a set flag only queues handlers for the next iteration; any clear
+//!    (even of a flag that was not set) re-tests the rest of the current queue at once, so
+//!    nothing runs after its flag was removed.
+//! 5. It stops when no handler matches. If the whole state handlers can observe (flags and
+//!    their values, the flags changed in the last iteration, stored data with its
+//!    `data_changed` and file hashes and only_once marks, the contents of watched files,
+//!    relation data to publish, ports) at the start of an iteration repeats an earlier one,
+//!    the handlers would loop forever: the hook fails naming the handlers and flags of the
+//!    cycle. A dispatch that still runs handlers after 100 iterations without repeating
+//!    fails too ("did not settle within 100 iterations"), where charms.reactive would stop
+//!    silently with handlers left unrun.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::error::{Error, Result};
-use crate::registry::{CompiledCond, FlagId, Handler, Registry};
+use crate::registry::{CompiledCond, Handler, Registry};
 use crate::trace::Trace;
 use crate::unit::Unit;
 
-/// Iterations after which we give up even without a repeated state (flags with values that
-/// keep changing could otherwise run forever).
+/// Iterations after which a dispatch that never repeats a state fails: charms.reactive's
+/// bound (bus.py@1.5.3 `range(100)`), where it stops silently instead.
 const MAX_ITERATIONS: usize = 100;
+
+/// Iterations the "did not settle" error names.
+const LAST_SHOWN: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -34,7 +47,7 @@ pub(crate) enum Phase {
 
 fn test(reg: &Registry, h: &Handler, unit: &mut Unit, phase: Phase) -> bool {
     match phase {
-        Phase::Hooks if !h.is_hook => return false,
+        Phase::Hooks if !(h.is_hook || h.is_free) => return false,
         Phase::Other(_) if h.is_hook => return false,
         Phase::Other(i)
             if i > 0 && !h.watches.is_empty() && !unit.flags.any_changed(&h.watches) =>
@@ -52,7 +65,7 @@ fn test(reg: &Registry, h: &Handler, unit: &mut Unit, phase: Phase) -> bool {
             .iter()
             .any(|p| crate::hook::matches(p, unit.hook_name(), reg.charm)),
         CompiledCond::OnlyOnce => !unit.only_once_ran(h.def.name),
-        CompiledCond::FileChanged(paths) => unit.files_changed(paths),
+        CompiledCond::FileChanged(paths) => unit.files_changed(h.def.name, paths),
     })
 }
 
@@ -90,12 +103,13 @@ fn invoke(
                 });
             }
         }
-        if handler
-            .conditions
-            .iter()
-            .any(|c| matches!(c, CompiledCond::OnlyOnce))
-        {
-            unit.mark_only_once(handler.def.name);
+        for cond in &handler.conditions {
+            match cond {
+                CompiledCond::OnlyOnce => unit.mark_only_once(handler.def.name),
+                // The handler saw these contents: record them for its next test.
+                CompiledCond::FileChanged(paths) => unit.record_files(handler.def.name, paths),
+                _ => {}
+            }
         }
         if unit.flags.cleared {
             // A clear may have invalidated what is still queued: test it again, now.
@@ -115,25 +129,36 @@ pub(crate) fn dispatch(reg: &Registry, unit: &mut Unit, trace: &mut Trace) -> Re
     };
     let hooks = matching(unit, Phase::Hooks);
     invoke(reg, unit, hooks, Phase::Hooks, trace)?;
+    if crate::hook::is_restricted(unit.hook_name()) {
+        return Ok(());
+    }
 
-    // Flag state (set flags, flags that changed) at the start of each iteration: a repeat
-    // means a cycle.
-    let mut seen: HashMap<(Vec<FlagId>, Vec<FlagId>), usize> = HashMap::new();
+    let mut files: Vec<&'static str> = Vec::new();
+    for h in &reg.handlers {
+        for c in &h.conditions {
+            if let CompiledCond::FileChanged(paths) = c {
+                for path in paths.iter() {
+                    if !files.contains(path) {
+                        files.push(path);
+                    }
+                }
+            }
+        }
+    }
+    // The observable state at the start of each iteration: a repeat means a cycle.
+    let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
     for i in 0.. {
         let phase = Phase::Other(i);
         let queue = matching(unit, phase);
         if queue.is_empty() {
             return Ok(());
         }
-        let mut changes = unit.flags.changes.clone();
-        changes.sort_unstable();
-        changes.dedup();
-        let state = (set_ids(unit), changes);
+        let state = unit.observable_state(&files)?;
         if let Some(&first) = seen.get(&state) {
             return Err(cycle_error(unit, trace, first, i));
         }
         if i >= MAX_ITERATIONS {
-            return Err(cycle_error(unit, trace, i.saturating_sub(10), i));
+            return Err(unsettled_error(unit, trace, i));
         }
         seen.insert(state, i);
         invoke(reg, unit, queue, phase, trace)?;
@@ -141,17 +166,24 @@ pub(crate) fn dispatch(reg: &Registry, unit: &mut Unit, trace: &mut Trace) -> Re
     Ok(())
 }
 
-fn set_ids(unit: &Unit) -> Vec<FlagId> {
-    (0..unit.flags.names.len())
-        .filter(|&id| unit.flags.is_set_id(id))
-        .collect()
-}
-
 fn cycle_error(unit: &Unit, trace: &Trace, first: usize, now: usize) -> Error {
     let (handlers, flags) = trace.cycle(first, now, unit);
     Error::Cycle(format!(
-        "dispatch does not settle: iterations {first} to {} repeat forever; handlers in the \
-         cycle: {}; flags they keep changing: {}",
+        "dispatch does not settle: iteration {now} starts in the state of iteration {first} \
+         (same flags, stored data and files), so iterations {first} to {} repeat forever; \
+         handlers in the cycle: {}; flags they keep changing: {}",
+        now - 1,
+        handlers.join(", "),
+        flags.join(", ")
+    ))
+}
+
+fn unsettled_error(unit: &Unit, trace: &Trace, now: usize) -> Error {
+    let first = now.saturating_sub(LAST_SHOWN);
+    let (handlers, flags) = trace.cycle(first, now, unit);
+    Error::Cycle(format!(
+        "dispatch did not settle within {MAX_ITERATIONS} iterations (no state repeated, so \
+         this is no cycle); last iterations ({first} to {}) ran: {}; flags they changed: {}",
         now - 1,
         handlers.join(", "),
         flags.join(", ")

@@ -84,9 +84,21 @@ impl FlagState {
     }
 
     fn clear_id(&mut self, id: FlagId) {
+        // Any clear re-tests the rest of the queue, even of a flag that was not set, as
+        // charms.reactive's clear_flag does (flags.py@1.5.3 sets `removed_state` always).
+        self.cleared = true;
         if self.values[id].take().is_some() {
-            self.cleared = true;
             self.changed(id, false);
+        }
+    }
+
+    /// Clears `name` at hook end: no trigger fires and nothing is re-tested (charms.reactive
+    /// drops its triggers at exit before layer-basic clears the config flags).
+    pub fn clear_quietly(&mut self, name: &str) {
+        if let Some(id) = self.names.get(name)
+            && let Some(slot) = self.values.get_mut(id)
+        {
+            *slot = None;
         }
     }
 
@@ -95,19 +107,31 @@ impl FlagState {
         self.log.push((id, set));
         // Triggers apply synchronously, inside the change that fires them. Collect first:
         // firing borrows self mutably.
-        let fired: Vec<(Vec<FlagId>, Vec<FlagId>)> = self
+        // Every trigger on this change applies its sets before any clear, as charms.reactive
+        // merges the triggers of one flag into one record (flags.py@1.5.3, `_get_trigger`).
+        let mut to_set: Vec<FlagId> = Vec::new();
+        let mut to_clear: Vec<FlagId> = Vec::new();
+        for t in self
             .triggers
             .iter()
             .filter(|t| t.flag == id && t.on_set == set)
-            .map(|t| (t.set.clone(), t.clear.clone()))
-            .collect();
-        for (to_set, to_clear) in fired {
-            for flag in to_set {
-                self.set_id(flag, Value::Null);
+        {
+            for f in &t.set {
+                if !to_set.contains(f) {
+                    to_set.push(*f);
+                }
             }
-            for flag in to_clear {
-                self.clear_id(flag);
+            for f in &t.clear {
+                if !to_clear.contains(f) {
+                    to_clear.push(*f);
+                }
             }
+        }
+        for flag in to_set {
+            self.set_id(flag, Value::Null);
+        }
+        for flag in to_clear {
+            self.clear_id(flag);
         }
     }
 

@@ -112,15 +112,19 @@ fn hook_from_dispatch_path(path: &str) -> Result<String> {
     )))
 }
 
-/// Hooks Juju runs in a restricted context, where only `juju-log` and `add-metric` work
-/// (juju/juju `internal/worker/uniter/runner/jujuc/restricted.go@12baae6d`
-/// `ErrRestrictedContext`; ops skips its config and relation calls there too).
-pub const RESTRICTED_HOOKS: &[&str] = &["collect-metrics"];
+/// Hooks that run restricted: Juju runs `collect-metrics` in a restricted context, where
+/// only `juju-log` and `add-metric` work (juju/juju
+/// `internal/worker/uniter/runner/jujuc/restricted.go@12baae6d` `ErrRestrictedContext`; ops
+/// skips its config and relation calls there too), and charms.reactive runs both in its
+/// restricted mode: no config or relation start-up, only the hooks phase, no exit work
+/// (charms.reactive `main`, __init__.py@1.5.3).
+pub const RESTRICTED_HOOKS: &[&str] = &["collect-metrics", "meter-status-changed"];
 
-/// Whether `hook` runs in a restricted context.
+/// Whether `hook` runs restricted (see [`RESTRICTED_HOOKS`]).
 ///
 /// ```
 /// assert!(charm_core::hook::is_restricted("collect-metrics"));
+/// assert!(charm_core::hook::is_restricted("meter-status-changed"));
 /// assert!(!charm_core::hook::is_restricted("config-changed"));
 /// ```
 pub fn is_restricted(hook: &str) -> bool {

@@ -26,7 +26,8 @@ pub enum Cond {
     Hook(&'static [&'static str]),
     /// `#[only_once]`: never ran on this unit before.
     OnlyOnce,
-    /// `#[when_file_changed]`: one of the files' content changed since last tested.
+    /// `#[when_file_changed]`: one of the files' content differs from the one this handler
+    /// last ran with (recorded when it runs, committed with the hook).
     FileChanged(&'static [&'static str]),
 }
 
@@ -171,6 +172,10 @@ pub(crate) struct Handler {
     /// Flags its conditions mention: it is re-tested after iteration 0 only when one changed.
     pub watches: Vec<FlagId>,
     pub is_hook: bool,
+    /// Guarded only by `only_once` / `when_file_changed`: tested in the hooks phase and in
+    /// every iteration, as charms.reactive tests every handler in each phase and these two
+    /// predicates do not look at the phase (decorators.py@1.5.3).
+    pub is_free: bool,
 }
 
 /// A trigger with its flags interned.
@@ -236,6 +241,7 @@ impl Registry {
         for name in crate::config::flag_names(charm) {
             flags.intern(&name);
         }
+        flags.intern(crate::unit::UPGRADE_SERIES_FLAG);
         for ep in charm.endpoints {
             for name in crate::endpoint::flag_names(ep) {
                 flags.intern(&name);
@@ -314,6 +320,7 @@ fn compile_handler(def: &'static HandlerDef, flags: &mut Interner) -> Handler {
         .collect();
     Handler {
         def,
+        is_free: !is_hook && watches.is_empty(),
         conditions,
         watches,
         is_hook,

@@ -28,6 +28,9 @@ const KV_PUBLISHED: &str = "published";
 const KV_ONLY_ONCE: &str = "only_once.";
 const KV_FILE_HASH: &str = "file_hash.";
 const KV_DATA_CHANGED: &str = "data_changed.";
+/// The flag set in `pre-series-upgrade` and cleared in `post-series-upgrade`, as
+/// charms.reactive does (flags.py@1.5.3 `_manage_upgrade_flags`).
+pub const UPGRADE_SERIES_FLAG: &str = "upgrade.series.in-progress";
 /// Environment variable: the address to publish ports on when the compose file names none.
 pub const HOST_IP_ENV: &str = "CHARM_DOCKER_HOST_IP";
 
@@ -121,13 +124,19 @@ impl Unit {
             docker: None,
         };
         if crate::hook::is_restricted(&unit.env.hook) {
-            // No config-get, relation or port tools here: the last committed config and the
-            // endpoint snapshot stand in, and nothing is flushed but logs.
+            // Juju's restricted context (no config-get, relation or port tools) and
+            // charms.reactive's restricted mode: the last committed config and the endpoint
+            // snapshot stand in, and nothing is flushed but logs.
             unit.config = unit.previous_config.clone().unwrap_or_default();
             return Ok(unit);
         }
         unit.load_config()?;
         unit.refresh_endpoints()?;
+        match unit.hook_name() {
+            "pre-series-upgrade" => unit.flags.set(UPGRADE_SERIES_FLAG, Value::Null),
+            "post-series-upgrade" => unit.flags.clear(UPGRADE_SERIES_FLAG),
+            _ => {}
+        }
         Ok(unit)
     }
 
@@ -161,6 +170,12 @@ impl Unit {
                 .get(def.name)
                 .is_some_and(crate::redact::has_redacted);
             if !(this_hook || resync || redacted || !self.endpoints.contains_key(def.name)) {
+                // Not re-read, but its flags are managed in every hook as charms.reactive
+                // does (endpoints.py@1.5.3 `_manage_flags`): `joined` follows the units,
+                // `departed` is cleared while joined.
+                if let Some(stored) = self.endpoints.get(def.name).cloned() {
+                    self.apply_endpoint(def, stored, None);
+                }
                 continue;
             }
             let mut endpoint = Endpoint::new(def.name, def.interface);
@@ -221,9 +236,11 @@ impl Unit {
         } else {
             self.flags.clear(&joined);
         }
+        let departed = format!("endpoint.{name}.departed");
         if kind == Some("departed") {
-            self.flags
-                .set(&format!("endpoint.{name}.departed"), Value::Null);
+            self.flags.set(&departed, Value::Null);
+        } else if endpoint.is_joined() {
+            self.flags.clear(&departed);
         }
         // The pgsql client asks for its database; default to the application's name.
         if def.interface == "pgsql" && def.role == Role::Requires {
@@ -350,22 +367,54 @@ impl Unit {
             .insert(format!("{KV_ONLY_ONCE}{handler}"), Value::Bool(true));
     }
 
-    /// Tests `when_file_changed`: true if a file's hash differs from the stored one; the stored
-    /// hash updates as it is tested (charms.reactive's semantics).
-    pub(crate) fn files_changed(&mut self, paths: &[&str]) -> bool {
-        let mut changed = false;
+    /// Tests `when_file_changed` for `handler`: true if a file's content differs from the
+    /// one this handler last ran with (a missing file has no content). Testing changes
+    /// nothing; [`Unit::record_files`] records the contents when the handler runs.
+    pub(crate) fn files_changed(&self, handler: &str, paths: &[&str]) -> bool {
+        paths.iter().any(|path| {
+            let slot = format!("{KV_FILE_HASH}{handler}:{path}");
+            self.kv.get(&slot).unwrap_or(&Value::Null) != &self.file_hash(path)
+        })
+    }
+
+    /// Records the contents `handler` ran with, committed with the hook.
+    pub(crate) fn record_files(&mut self, handler: &str, paths: &[&str]) {
         for path in paths {
-            let full = self.env.charm_dir.join(path);
-            let hash = std::fs::read(&full)
-                .map(|bytes| Value::String(hex(&Sha256::digest(bytes))))
-                .unwrap_or(Value::Null);
-            let slot = format!("{KV_FILE_HASH}{path}");
-            if self.kv.get(&slot).unwrap_or(&Value::Null) != &hash {
-                changed = true;
-            }
-            self.kv.insert(slot, hash);
+            let hash = self.file_hash(path);
+            self.kv
+                .insert(format!("{KV_FILE_HASH}{handler}:{path}"), hash);
         }
-        changed
+    }
+
+    fn file_hash(&self, path: &str) -> Value {
+        std::fs::read(self.env.charm_dir.join(path))
+            .map(|bytes| Value::String(hex(&Sha256::digest(bytes))))
+            .unwrap_or(Value::Null)
+    }
+
+    /// Everything a handler can observe through the framework, as bytes: set flags and their
+    /// values, the flags changed in the last iteration, stored data (with `data_changed`
+    /// and file hashes and only_once marks), the contents of `files`, the relation data to
+    /// publish and the ports. Two iterations that start from equal states run the same.
+    pub(crate) fn observable_state(&self, files: &[&str]) -> Result<Vec<u8>> {
+        let mut changes: Vec<&str> = self
+            .flags
+            .changes
+            .iter()
+            .map(|id| self.flags.name(*id))
+            .collect();
+        changes.sort_unstable();
+        changes.dedup();
+        let contents: Vec<Value> = files.iter().map(|f| self.file_hash(f)).collect();
+        let ports: Vec<String> = self.ports.iter().map(Port::to_string).collect();
+        Ok(serde_json::to_vec(&(
+            self.flags.to_map(),
+            changes,
+            &self.kv,
+            &contents,
+            &self.publish,
+            ports,
+        ))?)
     }
 
     // ----- config -----
@@ -583,12 +632,23 @@ impl Unit {
     /// Sends the buffered writes (relation data, ports), then returns the snapshot to commit.
     /// Only called when every handler succeeded.
     pub(crate) fn flush(&mut self) -> Result<Snapshot> {
-        if !crate::hook::is_restricted(&self.env.hook) {
-            self.flush_relation_data()?;
-            self.flush_ports()?;
+        if crate::hook::is_restricted(&self.env.hook) {
+            // No relation or port tool here, and charms.reactive's restricted mode runs no
+            // exit work: only the data is kept.
+            return Ok(Snapshot {
+                version: 0,
+                flags: self.flags.to_map(),
+                kv: self.kv.clone(),
+            });
         }
-        for flag in std::mem::take(&mut self.config_flags) {
-            self.flags.clear(&flag);
+        self.flush_relation_data()?;
+        self.flush_ports()?;
+        // layer-basic clears every config flag of every option at a successful hook's end,
+        // whoever set it (lib/charms/layer/basic.py `clear_config_states`), after
+        // charms.reactive dropped its triggers: no trigger fires.
+        self.config_flags.clear();
+        for flag in crate::config::flag_names(self.charm) {
+            self.flags.clear_quietly(&flag);
         }
         if !self.charm.config.is_empty() {
             self.kv

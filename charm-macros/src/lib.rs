@@ -485,8 +485,9 @@ handler_attributes! {
     ///
     /// Registry entry: `Cond::OnlyOnce`.
     only_once,
-    /// Runs the handler when a file of the charm changed since it was last tested. Paths
-    /// are relative to the charm directory; absolute paths and `..` are compile errors.
+    /// Runs the handler when a file of the charm differs from the content this handler last
+    /// ran with (a missing file has no content; the hash is recorded when the handler runs).
+    /// Paths are relative to the charm directory; absolute paths and `..` are compile errors.
     ///
     /// ```ignore
     /// #[when_file_changed("app.env")]

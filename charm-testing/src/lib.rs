@@ -195,15 +195,31 @@ impl Drop for ProjectCleanup {
     }
 }
 
+fn not_in_relation(id: u64, unit: &str) -> Output {
+    Output {
+        hook: "relation-changed".to_owned(),
+        result: Err(charm_core::Error::msg(format!(
+            "unit {unit} is not in relation {id}"
+        ))),
+        trace: Trace::default(),
+        calls: Vec::new(),
+        flags: Vec::new(),
+    }
+}
+
 /// What one hook did.
 #[derive(Debug)]
 pub struct Output {
+    /// The hook that ran (`install`, `db-relation-changed`, ...).
+    pub hook: String,
     /// Whether every handler succeeded (then the state was committed).
     pub result: charm_core::Result<()>,
     /// Which handlers ran, and why.
     pub trace: Trace,
     /// The hook-tool calls it made, in order.
     pub calls: Vec<ToolCall>,
+    /// The flags persisted once it ended (unchanged by a failed hook), sorted.
+    pub flags: Vec<String>,
 }
 
 impl Output {
@@ -312,6 +328,127 @@ impl Harness {
         self.with_model(|m| m.set_config(key, value))
     }
 
+    /// Sets a config option from a typed value (`json!(8080)`, `true`, `"text"`), checked
+    /// against its type in config.yaml; `Value::Null` resets it to its default.
+    ///
+    /// ```no_run
+    /// # fn f(h: &charm_testing::Harness) {
+    /// h.set_config_value("port", 9000).unwrap();
+    /// h.set_config_value("debug", true).unwrap();
+    /// # }
+    /// ```
+    pub fn set_config_value(
+        &self,
+        key: &str,
+        value: impl Into<serde_json::Value>,
+    ) -> charm_emulator::Result<()> {
+        let value = value.into();
+        self.with_model(|m| {
+            let option = m.config.get(key).ok_or_else(|| {
+                charm_emulator::Error::invalid(format!(
+                    "unknown config option {key:?} (the charm declares: {})",
+                    m.config.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+            if value.is_null() {
+                m.config_values.remove(key);
+                return Ok(());
+            }
+            if !option.kind.accepts(&value) {
+                return Err(charm_emulator::Error::invalid(format!(
+                    "config option {key:?} is a {}, not {value}",
+                    option.kind.name()
+                )));
+            }
+            m.config_values.insert(key.to_owned(), value);
+            Ok(())
+        })
+    }
+
+    /// Starts the unit from given flags: each is set in the persisted state, as if an earlier
+    /// hook had set it (call before the hook that should see them).
+    pub fn set_flags(&self, flags: &[&str]) -> charm_core::Result<()> {
+        self.edit_state(|snapshot| {
+            for flag in flags {
+                snapshot
+                    .flags
+                    .insert((*flag).to_owned(), serde_json::Value::Null);
+            }
+        })
+    }
+
+    /// Stores a value the charm reads with `unit.kv_get(key)`, as if an earlier hook had
+    /// stored it with `unit.kv_set(key, value)`.
+    pub fn set_data(&self, key: &str, value: impl serde::Serialize) -> charm_core::Result<()> {
+        let value = serde_json::to_value(value)?;
+        self.edit_state(|snapshot| {
+            snapshot.kv.insert(format!("charm.{key}"), value);
+        })
+    }
+
+    /// Changes the persisted unit state between hooks.
+    fn edit_state(&self, edit: impl FnOnce(&mut charm_core::Snapshot)) -> charm_core::Result<()> {
+        let mut store = charm_core::Store::in_dir(self.charm_dir.path());
+        let mut snapshot = store.load()?;
+        edit(&mut snapshot);
+        store.commit(&snapshot).map(drop)
+    }
+
+    /// Changes one remote unit's data on relation `id` (an empty value deletes the key) and
+    /// runs `-relation-changed` for that unit, as Juju does.
+    pub fn change_unit_data(&mut self, id: u64, unit: &str, data: &[(&str, &str)]) -> Output {
+        let endpoint = self.with_model(|m| {
+            let rel = m.relations.get_mut(&id)?;
+            let remote = rel.remote_units.get_mut(unit)?;
+            for (k, v) in data {
+                if v.is_empty() {
+                    remote.data.remove(*k);
+                } else {
+                    remote.data.insert((*k).to_owned(), (*v).to_owned());
+                }
+            }
+            Some(rel.endpoint.clone())
+        });
+        match endpoint {
+            Some(ep) => self.run_relation(&format!("{ep}-relation-changed"), id, Some(unit)),
+            None => not_in_relation(id, unit),
+        }
+    }
+
+    /// One more remote unit joins relation `id` with `data`: `-relation-joined`, then
+    /// `-relation-changed` if the first succeeded (Juju halts on a failed hook).
+    pub fn add_unit(&mut self, id: u64, unit: &str, data: &[(&str, &str)]) -> Vec<Output> {
+        let endpoint = self.with_model(|m| {
+            let rel = m.relations.get_mut(&id)?;
+            let bag = data
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            rel.remote_units.insert(
+                unit.to_owned(),
+                charm_emulator::RemoteUnit {
+                    data: bag,
+                    departing: false,
+                },
+            );
+            Some(rel.endpoint.clone())
+        });
+        let Some(endpoint) = endpoint else {
+            return vec![not_in_relation(id, unit)];
+        };
+        let joined = self.run_relation(&format!("{endpoint}-relation-joined"), id, Some(unit));
+        if joined.result.is_err() {
+            return vec![joined];
+        }
+        let changed = self.run_relation(&format!("{endpoint}-relation-changed"), id, Some(unit));
+        vec![joined, changed]
+    }
+
+    /// One remote unit leaves relation `id` (`-relation-departed`; see [`Harness::depart`]).
+    pub fn remove_unit(&mut self, id: u64, unit: &str) -> Output {
+        self.depart(id, unit)
+    }
+
     /// Adds a variable to the environment of every hook (e.g. `CHARM_DOCKER_HOST_IP`), as
     /// the emulator's runner does with `with_env`; the contract's own variables win.
     pub fn set_env(&mut self, key: &str, value: &str) {
@@ -399,11 +536,13 @@ impl Harness {
         });
         let Some(endpoint) = endpoint else {
             return Output {
+                hook: "relation-departed".to_owned(),
                 result: Err(charm_core::Error::msg(format!(
                     "unit {unit} is not in relation {id}"
                 ))),
                 trace: Trace::default(),
                 calls: Vec::new(),
+                flags: self.flags(),
             };
         };
         let output = self.run_relation(&format!("{endpoint}-relation-departed"), id, Some(unit));
@@ -466,15 +605,22 @@ impl Harness {
     }
 
     fn run_hook_ending(&mut self, hook: Hook, exit_code: Option<i32>) -> Output {
+        let name = hook
+            .dispatch_path()
+            .strip_prefix("hooks/")
+            .map(str::to_owned)
+            .unwrap_or_else(|| hook.dispatch_path());
         let context = match self.emulator.borrow_mut().open_context(hook) {
             Ok(ctx) => ctx,
             Err(err) => {
                 return Output {
+                    hook: name,
                     result: Err(charm_core::Error::msg(format!(
                         "cannot start the hook: {err}"
                     ))),
                     trace: Trace::default(),
                     calls: Vec::new(),
+                    flags: self.flags(),
                 };
             }
         };
@@ -513,9 +659,11 @@ impl Harness {
             .borrow_mut()
             .finish_with_code(&context.id, code);
         Output {
+            hook: name,
             result: result.result,
             trace: result.trace,
             calls: finished.map(|f| f.calls).unwrap_or_default(),
+            flags: self.flags(),
         }
     }
 
