@@ -340,6 +340,8 @@ impl ComposeFile {
             services: raw.services.keys().cloned().collect(),
             networks: raw.networks.keys().cloned().collect(),
             volumes: raw.volumes.keys().cloned().collect(),
+            secrets: raw.secrets.keys().cloned().collect(),
+            configs: raw.configs.keys().cloned().collect(),
         };
         match Self::validate(raw, env, base) {
             Ok(mut file) => {

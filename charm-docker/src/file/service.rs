@@ -115,10 +115,10 @@ pub struct Service {
     #[serde(default)]
     pub network_mode: Option<String>,
     /// File-based secrets, mounted read-only under `/run/secrets/`.
-    #[serde(default, deserialize_with = "super::extra::file_refs")]
+    #[serde(default, deserialize_with = "super::extra::secret_refs")]
     pub secrets: Vec<super::extra::FileRef>,
     /// File-based configs, mounted read-only (at `/<name>` by default).
-    #[serde(default, deserialize_with = "super::extra::file_refs")]
+    #[serde(default, deserialize_with = "super::extra::config_refs")]
     pub configs: Vec<super::extra::FileRef>,
     /// `SERVICE` or `SERVICE:ALIAS`: extra names for other services on the network.
     #[serde(default, deserialize_with = "nullable")]

@@ -717,7 +717,7 @@ fn unsupported_keys_are_refused_with_the_reason() {
         ),
         (
             "services:\n  a: {image: x, secrets: [nope]}\n",
-            "secret \"nope\" is not declared",
+            "services.a.secrets[0]: secret \"nope\" is not declared",
         ),
         (
             "services:\n  a: {image: x, network_mode: host, networks: [n]}\nnetworks: {n: }\n",
@@ -747,6 +747,20 @@ fn unsupported_keys_are_refused_with_the_reason() {
         let (_, message) = invalid(src);
         assert!(message.contains(needle), "{message}");
     }
+}
+
+#[test]
+fn undeclared_secrets_and_configs_are_located() {
+    let (line, message) = invalid(
+        "services:\n  a:\n    image: x\n    configs:\n      - ok\n      - {source: nope}\nconfigs:\n  ok: {file: ./x}\n",
+    );
+    assert_eq!(line, Some(6), "{message}");
+    assert!(
+        message.contains("config \"nope\" is not declared (declared: ok)"),
+        "{message}"
+    );
+    let (line, _) = invalid("services:\n  a:\n    image: x\n    secrets: [nope]\n");
+    assert_eq!(line, Some(4));
 }
 
 #[test]
