@@ -53,6 +53,7 @@ mod engine;
 pub mod error;
 pub mod file;
 mod hash;
+mod hooks;
 pub mod image;
 pub mod interpolate;
 pub mod names;

@@ -41,7 +41,9 @@ pub use extra::{
 };
 pub use mount::Mount;
 pub use port::{Port, Protocol};
-pub use service::{Command, Condition, Dependency, Healthcheck, Restart, Service, ServiceNetwork};
+pub use service::{
+    Command, Condition, Dependency, Healthcheck, Hook, Restart, Service, ServiceNetwork,
+};
 pub use shell::split as shell_split;
 
 /// A parsed and validated compose file.

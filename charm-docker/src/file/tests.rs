@@ -692,9 +692,9 @@ fn unsupported_keys_are_refused_with_the_reason() {
             "include is not supported",
         ),
         (
-            "services:\n  a:\n    image: x\n    post_start: [{command: x}]\n",
+            "services:\n  a:\n    image: x\n    pre_start: [{command: x}]\n",
             4,
-            "lifecycle hooks",
+            "pre_start hooks are not supported",
         ),
     ];
     for (src, line, needle) in cases {
@@ -775,4 +775,18 @@ fn newer_small_keys() {
         Some(std::time::Duration::from_secs(1))
     );
     assert_eq!(file.volumes()["data"].driver_opts["o"], "bind");
+}
+
+#[test]
+fn lifecycle_hooks() {
+    let file = parse(
+        "services:\n  a:\n    image: x\n    post_start:\n      - command: echo hi\n        user: root\n        environment: [A=1]\n    pre_stop:\n      - command: [\"sh\", \"-c\", \"true\"]\n        privileged: true\n",
+    );
+    let a = file.service("a").unwrap();
+    assert_eq!(a.post_start[0].command.0, ["echo", "hi"]);
+    assert_eq!(a.post_start[0].user.as_deref(), Some("root"));
+    assert_eq!(a.post_start[0].environment["A"].as_deref(), Some("1"));
+    assert!(a.pre_stop[0].privileged);
+    let (_, message) = invalid("services:\n  a:\n    image: x\n    post_start: [{user: root}]\n");
+    assert!(message.contains("missing field `command`"), "{message}");
 }
