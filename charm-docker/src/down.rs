@@ -35,6 +35,13 @@ pub(crate) async fn down(
         let Some(containers) = by_service.remove(&service) else {
             continue;
         };
+        // pre_stop hooks first, best effort (a stopped container cannot run them).
+        if let Some(hooks) = project.file().service(&service).map(|s| &s.pre_stop) {
+            for c in &containers {
+                let id = c.id.as_deref().unwrap_or_default();
+                let _ = crate::hooks::run(ctx, id, "pre_stop", hooks).await;
+            }
+        }
         try_join_all(
             containers
                 .iter()

@@ -21,6 +21,30 @@
 //! What `up` and `down` do mirrors Docker Compose v2 (names, labels, convergence by config
 //! hash, dependency order, orphans); every error is a typed [`Error`] whose message is fit
 //! for a Juju `blocked` status.
+//!
+//! # Variables
+//!
+//! A file is interpolated as the Compose specification says ([`interpolate`]: `$VAR`,
+//! `${VAR:-default}`, `${VAR:?message}`, `$$` for a literal `$`, ...) from the variables the
+//! caller passes and the `.env` file beside the compose file, never from the process
+//! environment, so a charm's own (`JUJU_*`, credentials) cannot reach a workload by accident:
+//!
+//! ```no_run
+//! use charm_docker::{Environment, Project};
+//! let project = Project::builder("files/app/docker-compose.yml")
+//!     .name("app")
+//!     .environment(Environment::from_iter([("VOTE_PORT", "5000")]))
+//!     .build()?;
+//! # Ok::<(), charm_docker::Error>(())
+//! ```
+//!
+//! # Other Compose implementations
+//!
+//! Containers carry labels docker-compose 1.29 and `docker compose` v2 read: both `ps` and
+//! `down` a project charm-docker brought up. docker-compose 1.29's config hash is
+//! reproduced, so its `up` keeps our containers and our `up` keeps its (tests/compose1.rs);
+//! v2 hashes its own Go structures and recreates ours once. See the crate's README for the
+//! supported keys, what is refused and why, and the measured acceptance of real files.
 
 mod changes;
 mod compat;
@@ -29,6 +53,7 @@ mod engine;
 pub mod error;
 pub mod file;
 mod hash;
+mod hooks;
 pub mod image;
 pub mod interpolate;
 pub mod names;

@@ -28,7 +28,8 @@ pub struct Project {
 impl Project {
     /// A project named `name` (normalised as Compose does), resolving relative bind mounts
     /// against `working_dir` (itself made absolute against the current directory, so that
-    /// `Project::new(.., ".", ..)` keeps `./site:/www` a bind mount).
+    /// `Project::new(.., ".", ..)` keeps `./site:/www` a bind mount). Services with
+    /// `profiles:` are left out (no profile is enabled; [`Project::builder`] enables some).
     ///
     /// ```
     /// let file: charm_docker::ComposeFile = "services: {web: {image: x, volumes: ['./site:/www']}}".parse()?;

@@ -467,7 +467,11 @@ async fn converge(
             Step::Create { number } => creations.push((number, Action::Created)),
         }
     }
-    // Old containers go first: a recreated one frees its name and host ports.
+    // Old containers go first: a recreated one frees its name and host ports. Their
+    // pre_stop hooks run first, best effort (a stopped container has nothing to run them in).
+    for id in &removals {
+        let _ = crate::hooks::run(ctx, id, "pre_stop", &service.pre_stop).await;
+    }
     try_join_all(removals.iter().map(|id| ctx.stop_and_remove(id, false))).await?;
     for (number, action) in creations {
         let cname = project.container_name(name, number);
@@ -479,6 +483,7 @@ async fn converge(
         // Start one at a time so a port conflict names its own container.
         for (cname, action) in to_start {
             start(ctx, name, &cname).await?;
+            crate::hooks::run(ctx, &cname, "post_start", &service.post_start).await?;
             containers.push(ContainerReport {
                 name: cname,
                 action,

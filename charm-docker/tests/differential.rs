@@ -661,7 +661,11 @@ fn what_1_29_defers_to_the_engine_charm_docker_refuses_when_reading() {
             show(&theirs)
         );
         let err = ours.unwrap_err();
-        assert!(err.contains("services.web"), "{}: {err}", case.name);
+        assert!(
+            err.contains(", line ") && err.contains("services.web"),
+            "{}: {err}",
+            case.name
+        );
     }
 }
 

@@ -779,3 +779,49 @@ networks:
     // Nothing changed: nothing recreated.
     assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
 }
+
+#[test]
+fn lifecycle_hooks_run_in_the_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let marks = dir.path().join("marks");
+    std::fs::create_dir(&marks).unwrap();
+    let yaml = format!(
+        r#"
+services:
+  web:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    volumes: ["{marks}:/marks"]
+    post_start:
+      - command: sh -c 'echo "started as $$(id -u) $$GREETING" > /marks/post_start'
+        environment: {{GREETING: hi}}
+    pre_stop:
+      - command: ["touch", "/marks/pre_stop"]
+  failing:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    post_start:
+      - command: ["false"]
+"#,
+        marks = marks.display()
+    );
+    let g = Guard::new("hooks", &yaml);
+    let err = g.engine.up(&g.project, &mut |_| {}).unwrap_err();
+    assert!(
+        err.to_string().contains("post_start hook 1 in")
+            && err.to_string().contains("exited with code 1"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(marks.join("post_start")).unwrap(),
+        "started as 0 hi\n"
+    );
+    assert!(!marks.join("pre_stop").exists());
+    g.engine.down(&g.project, DownOptions::default()).unwrap();
+    assert!(
+        marks.join("pre_stop").exists(),
+        "pre_stop did not run before down"
+    );
+}

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
-use super::de::{KeyValues, Scalar, nullable};
+use super::de::{KeyValues, NameCheck, Scalar, nullable};
 
 /// A list that may also be written as a single string (`env_file: .env`, `profiles: debug`).
 pub(crate) fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -134,7 +134,30 @@ pub struct FileRef {
     pub target: Option<String>,
 }
 
-pub(crate) fn file_refs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FileRef>, D::Error> {
+pub(crate) fn secret_refs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FileRef>, D::Error> {
+    file_refs::<D, SecretCheck>(d)
+}
+
+pub(crate) fn config_refs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FileRef>, D::Error> {
+    file_refs::<D, ConfigCheck>(d)
+}
+
+struct SecretCheck;
+struct ConfigCheck;
+
+impl NameCheck for SecretCheck {
+    fn check(name: &str) -> Result<(), String> {
+        super::refcheck::secret(name)
+    }
+}
+
+impl NameCheck for ConfigCheck {
+    fn check(name: &str) -> Result<(), String> {
+        super::refcheck::config(name)
+    }
+}
+
+fn file_refs<'de, D: Deserializer<'de>, C: NameCheck>(d: D) -> Result<Vec<FileRef>, D::Error> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Long {
@@ -151,33 +174,41 @@ pub(crate) fn file_refs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FileRef>,
         #[allow(dead_code)]
         mode: Option<Scalar>,
     }
-    struct Item(FileRef);
-    impl<'de> Deserialize<'de> for Item {
+    struct Item<C>(FileRef, std::marker::PhantomData<C>);
+    impl<'de, C: NameCheck> Deserialize<'de> for Item<C> {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Item;
+            struct V<C>(std::marker::PhantomData<C>);
+            impl<'de, C: NameCheck> Visitor<'de> for V<C> {
+                type Value = Item<C>;
                 fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                     f.write_str("a name or {source, target}")
                 }
-                fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
-                    Ok(Item(FileRef {
-                        source: v.to_owned(),
-                        target: None,
-                    }))
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Item<C>, E> {
+                    C::check(v).map_err(E::custom)?;
+                    Ok(Item(
+                        FileRef {
+                            source: v.to_owned(),
+                            target: None,
+                        },
+                        std::marker::PhantomData,
+                    ))
                 }
-                fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Item<C>, A::Error> {
                     let long = Long::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                    Ok(Item(FileRef {
-                        source: long.source,
-                        target: long.target,
-                    }))
+                    C::check(&long.source).map_err(de::Error::custom)?;
+                    Ok(Item(
+                        FileRef {
+                            source: long.source,
+                            target: long.target,
+                        },
+                        std::marker::PhantomData,
+                    ))
                 }
             }
-            d.deserialize_any(V)
+            d.deserialize_any(V(std::marker::PhantomData))
         }
     }
-    let items: Vec<Item> = nullable(d)?;
+    let items: Vec<Item<C>> = nullable(d)?;
     Ok(items.into_iter().map(|i| i.0).collect())
 }
 

@@ -357,8 +357,8 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Vis<'_, '_, V> {
 fn unsupported(name: &str, key: &str) -> Option<String> {
     let why = match (name, key) {
         ("Service", "build") => super::BUILD_REFUSAL,
-        ("Service", "pre_start" | "post_start" | "pre_stop") => {
-            "lifecycle hooks are not supported: run the command from the charm's handler"
+        ("Service", "pre_start") => {
+            "pre_start hooks are not supported: run the command from the charm's handler"
         }
         ("Service", "provider") => "provider services are not supported: they need compose plugins",
         ("Service", "develop") => "develop (compose watch) is for development machines, not charms",

@@ -41,7 +41,9 @@ pub use extra::{
 };
 pub use mount::Mount;
 pub use port::{Port, Protocol};
-pub use service::{Command, Condition, Dependency, Healthcheck, Restart, Service, ServiceNetwork};
+pub use service::{
+    Command, Condition, Dependency, Healthcheck, Hook, Restart, Service, ServiceNetwork,
+};
 pub use shell::split as shell_split;
 
 /// A parsed and validated compose file.
@@ -340,6 +342,8 @@ impl ComposeFile {
             services: raw.services.keys().cloned().collect(),
             networks: raw.networks.keys().cloned().collect(),
             volumes: raw.volumes.keys().cloned().collect(),
+            secrets: raw.secrets.keys().cloned().collect(),
+            configs: raw.configs.keys().cloned().collect(),
         };
         match Self::validate(raw, env, base) {
             Ok(mut file) => {

@@ -17,6 +17,8 @@ pub(crate) struct Declared {
     pub(crate) services: BTreeSet<String>,
     pub(crate) networks: BTreeSet<String>,
     pub(crate) volumes: BTreeSet<String>,
+    pub(crate) secrets: BTreeSet<String>,
+    pub(crate) configs: BTreeSet<String>,
 }
 
 thread_local! {
@@ -71,4 +73,12 @@ pub(crate) fn network(name: &str) -> Result<(), String> {
 
 pub(crate) fn volume(name: &str) -> Result<(), String> {
     check("volume", name, |d| &d.volumes)
+}
+
+pub(crate) fn secret(name: &str) -> Result<(), String> {
+    check("secret", name, |d| &d.secrets)
+}
+
+pub(crate) fn config(name: &str) -> Result<(), String> {
+    check("config", name, |d| &d.configs)
 }

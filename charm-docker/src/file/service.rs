@@ -115,10 +115,10 @@ pub struct Service {
     #[serde(default)]
     pub network_mode: Option<String>,
     /// File-based secrets, mounted read-only under `/run/secrets/`.
-    #[serde(default, deserialize_with = "super::extra::file_refs")]
+    #[serde(default, deserialize_with = "super::extra::secret_refs")]
     pub secrets: Vec<super::extra::FileRef>,
     /// File-based configs, mounted read-only (at `/<name>` by default).
-    #[serde(default, deserialize_with = "super::extra::file_refs")]
+    #[serde(default, deserialize_with = "super::extra::config_refs")]
     pub configs: Vec<super::extra::FileRef>,
     /// `SERVICE` or `SERVICE:ALIAS`: extra names for other services on the network.
     #[serde(default, deserialize_with = "nullable")]
@@ -144,6 +144,31 @@ pub struct Service {
     /// A fixed MAC address.
     #[serde(default)]
     pub mac_address: Option<String>,
+    /// Commands run in each container once it is started (created, recreated or started).
+    #[serde(default, deserialize_with = "nullable")]
+    pub post_start: Vec<Hook>,
+    /// Commands run in each running container before it is stopped.
+    #[serde(default, deserialize_with = "nullable")]
+    pub pre_stop: Vec<Hook>,
+}
+
+/// A `post_start` or `pre_stop` command.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Hook {
+    /// The command (a list, or a string split like a shell would).
+    pub command: Command,
+    /// The user to run it as.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Run it privileged.
+    #[serde(default)]
+    pub privileged: bool,
+    /// Its working directory.
+    #[serde(default)]
+    pub working_dir: Option<String>,
+    /// Its extra environment.
+    #[serde(default, deserialize_with = "environment")]
+    pub environment: BTreeMap<String, Option<String>>,
 }
 
 fn expose<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

@@ -692,9 +692,9 @@ fn unsupported_keys_are_refused_with_the_reason() {
             "include is not supported",
         ),
         (
-            "services:\n  a:\n    image: x\n    post_start: [{command: x}]\n",
+            "services:\n  a:\n    image: x\n    pre_start: [{command: x}]\n",
             4,
-            "lifecycle hooks",
+            "pre_start hooks are not supported",
         ),
     ];
     for (src, line, needle) in cases {
@@ -717,7 +717,7 @@ fn unsupported_keys_are_refused_with_the_reason() {
         ),
         (
             "services:\n  a: {image: x, secrets: [nope]}\n",
-            "secret \"nope\" is not declared",
+            "services.a.secrets[0]: secret \"nope\" is not declared",
         ),
         (
             "services:\n  a: {image: x, network_mode: host, networks: [n]}\nnetworks: {n: }\n",
@@ -750,6 +750,20 @@ fn unsupported_keys_are_refused_with_the_reason() {
 }
 
 #[test]
+fn undeclared_secrets_and_configs_are_located() {
+    let (line, message) = invalid(
+        "services:\n  a:\n    image: x\n    configs:\n      - ok\n      - {source: nope}\nconfigs:\n  ok: {file: ./x}\n",
+    );
+    assert_eq!(line, Some(6), "{message}");
+    assert!(
+        message.contains("config \"nope\" is not declared (declared: ok)"),
+        "{message}"
+    );
+    let (line, _) = invalid("services:\n  a:\n    image: x\n    secrets: [nope]\n");
+    assert_eq!(line, Some(4));
+}
+
+#[test]
 fn newer_small_keys() {
     let file = parse(
         "services:\n  a:\n    image: x\n    mac_address: 02:42:ac:11:65:43\n    healthcheck: {test: \"true\", start_interval: 1s}\n    volumes: [\"data:/d\"]\nvolumes:\n  data:\n    driver_opts: {type: none, o: bind, device: /srv}\n",
@@ -761,4 +775,18 @@ fn newer_small_keys() {
         Some(std::time::Duration::from_secs(1))
     );
     assert_eq!(file.volumes()["data"].driver_opts["o"], "bind");
+}
+
+#[test]
+fn lifecycle_hooks() {
+    let file = parse(
+        "services:\n  a:\n    image: x\n    post_start:\n      - command: echo hi\n        user: root\n        environment: [A=1]\n    pre_stop:\n      - command: [\"sh\", \"-c\", \"true\"]\n        privileged: true\n",
+    );
+    let a = file.service("a").unwrap();
+    assert_eq!(a.post_start[0].command.0, ["echo", "hi"]);
+    assert_eq!(a.post_start[0].user.as_deref(), Some("root"));
+    assert_eq!(a.post_start[0].environment["A"].as_deref(), Some("1"));
+    assert!(a.pre_stop[0].privileged);
+    let (_, message) = invalid("services:\n  a:\n    image: x\n    post_start: [{user: root}]\n");
+    assert!(message.contains("missing field `command`"), "{message}");
 }
