@@ -54,10 +54,11 @@ fn short(report: &charm_core::HookReport) -> Vec<String> {
 }
 
 fn main() {
-    // `#[layer]`: the layer's handler first; the trigger cleared `app.stale`.
+    // An `#[only_once]`-only handler runs in the hooks phase, as in charms.reactive; then the
+    // flags phase: the layer's handler first, then the charm's; the trigger cleared `app.stale`.
     let model = Rc::new(RefCell::new(Model::with_default_config()));
     let dir = tempfile::tempdir().unwrap();
     let report = run_hook(&layer_example::voting::CHARM, dir.path(), "install", &model);
     report.result.as_ref().unwrap();
-    assert_eq!(short(&report), ["prepare", "mark_stale", "start"]);
+    assert_eq!(short(&report), ["mark_stale", "prepare", "start"]);
 }

@@ -101,12 +101,16 @@ fn main() {
         ("app-pebble-ready", "seen.workload"),
         ("app-pebble-check-recovered", "seen.workload"),
         ("meter-status-changed", "seen.unit"),
-        ("leader-deposed", "seen.unit"),
         ("secret-rotate", "seen.unit"),
     ] {
         ok(h.run(hook));
         assert!(h.flags().contains(&flag.to_owned()), "{hook}: {:?}", h.flags());
     }
+    // `leader-deposed` is a hook name Juju knows, so a handler for it compiles; but Juju's
+    // uniter never runs it (operation/leader.go's resignLeadership), and the emulator, like
+    // Juju, refuses to.
+    let refused = h.run("leader-deposed").result.unwrap_err().to_string();
+    assert!(refused.contains("Juju never runs leader-deposed"), "{refused}");
     // The subordinate's container-scoped `juju-info`, related to its principal.
     let id = h.add_relation("juju-info", "principal", &[("principal/0", &[])]).unwrap();
     ok(h.run_relation("juju-info-relation-joined", id, Some("principal/0")));
