@@ -224,6 +224,8 @@ fn take_engine(unit: &mut Unit) -> Result<Box<dyn DockerBackend>> {
 /// What the unit asks of Docker: the real engine ([`charm_docker::Engine`]), or a test double
 /// (charm-testing's `FakeDocker`) that records `up`s and `down`s and fails on demand.
 pub trait DockerBackend {
+    /// The Engine API version the client speaks (`1.45`).
+    fn api_version(&self) -> String;
     /// Whether the engine answers.
     fn ping(&self) -> std::result::Result<(), charm_docker::Error>;
     /// `docker compose up -d --remove-orphans` of `project`.
@@ -241,6 +243,9 @@ pub trait DockerBackend {
 }
 
 impl DockerBackend for charm_docker::Engine {
+    fn api_version(&self) -> String {
+        charm_docker::Engine::api_version(self)
+    }
     fn ping(&self) -> std::result::Result<(), charm_docker::Error> {
         charm_docker::Engine::ping(self)
     }
@@ -261,6 +266,9 @@ impl DockerBackend for charm_docker::Engine {
 }
 
 impl<T: DockerBackend + ?Sized> DockerBackend for Rc<T> {
+    fn api_version(&self) -> String {
+        (**self).api_version()
+    }
     fn ping(&self) -> std::result::Result<(), charm_docker::Error> {
         (**self).ping()
     }

@@ -104,6 +104,10 @@ impl FakeDocker {
 }
 
 impl charm_core::DockerBackend for FakeDocker {
+    fn api_version(&self) -> String {
+        "1.45".to_owned()
+    }
+
     fn ping(&self) -> Result<(), Error> {
         self.0.borrow_mut().calls.push(DockerCall::Ping);
         self.engine()
