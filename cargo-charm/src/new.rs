@@ -110,9 +110,6 @@ pub fn new(options: &NewOptions) -> Result<PathBuf, String> {
 fn files(options: &NewOptions) -> Vec<(&'static str, String)> {
     let docker = options.docker;
     let pick = |on: &'static str| if docker { on } else { "" };
-    let extra_deps = pick(
-        "# Renders the compose file; `config` makes askama read askama.toml (the YAML escaper).\naskama = { version = \"0.16\", default-features = false, features = [\"derive\", \"std\", \"config\"] }\n",
-    );
     let subs: Vec<(&str, String)> = vec![
         (
             "@DEP_CORE@",
@@ -123,7 +120,6 @@ fn files(options: &NewOptions) -> Vec<(&'static str, String)> {
             },
         ),
         ("@DEP_TESTING@", options.framework.dependency("charm-testing")),
-        ("@EXTRA_DEPS@", extra_deps.to_owned()),
         ("@LAYERS@", pick(", layers(charm_core::docker)").to_owned()),
         ("@PRELUDE@", pick(include_str!("template/docker.prelude.in")).to_owned()),
         ("@HANDLERS@", pick(include_str!("template/docker.handlers.in")).to_owned()),
@@ -136,7 +132,7 @@ fn files(options: &NewOptions) -> Vec<(&'static str, String)> {
         ("@CONFIG@", pick(include_str!("template/docker.config.in")).to_owned()),
         (
             "@LAYOUT@",
-            pick("| `templates/docker-compose.yml` | the workload, rendered from the config (`image`, `port`) |\n| `askama.toml` | writes every templated value as a quoted YAML scalar |\n").to_owned(),
+            pick("| `templates/docker-compose.yml` | the workload, rendered from the config (`image`, `port`); every value is written as a quoted YAML scalar |\n").to_owned(),
         ),
         ("@MODULE@", options.name.replace('-', "_")),
         // The generated `flags` module's constant for "<name>.ready".
@@ -159,7 +155,6 @@ fn files(options: &NewOptions) -> Vec<(&'static str, String)> {
         (".gitignore", "/target\n*.charm\n".to_owned()),
     ];
     if docker {
-        out.push(("askama.toml", fill(include_str!("template/askama.toml.in"))));
         out.push((
             "templates/docker-compose.yml",
             fill(include_str!("template/docker-compose.yml.in")),
@@ -205,6 +200,7 @@ mod tests {
         assert!(!cargo.contains("askama"));
         assert!(!cargo.contains("features = [\"docker\"]"));
         let docker = &files(&options(true))[0].1;
+        assert!(!docker.contains("askama"));
         assert!(docker.contains(
             "charm-core = { git = \"https://example.invalid/rust-charms\", rev = \"abc123\", features = [\"docker\"] }"
         ));

@@ -17,14 +17,14 @@ mod world {
     fn seen(unit: &mut Unit) -> Result<()> {
         let n: i64 = unit.kv_get("n").unwrap_or(0);
         unit.kv_set("n", n + 1)?;
-        unit.set_flag("app.seen");
+        unit.set_flag(flags::APP_SEEN);
         Ok(())
     }
 
     #[when("endpoint.db.changed.host")]
     fn hosts(unit: &mut Unit) -> Result<()> {
         let hosts: Vec<String> = unit
-            .endpoint("db")
+            .endpoint(endpoints::DB)
             .map(|ep| {
                 ep.units()
                     .filter_map(|(_, bag)| bag.get("host").cloned())
@@ -32,7 +32,7 @@ mod world {
             })
             .unwrap_or_default();
         unit.kv_set("hosts", hosts)?;
-        unit.clear_flag("endpoint.db.changed.host");
+        unit.clear_flag(&flags::ENDPOINT_DB_CHANGED_KEY.with("host")?);
         Ok(())
     }
 
