@@ -178,12 +178,13 @@ fn main() {
     report.result.as_ref().unwrap();
     assert_eq!(short(&report), ["configure", "start"]);
 
-    // `#[layer]`: the layer's handler first; the trigger cleared `app.stale`.
+    // `#[layer]`: the only_once-only handler in the hooks phase, then the layer's handler
+    // before the charm's; the trigger cleared `app.stale`.
     let model = Rc::new(RefCell::new(Model::with_default_config()));
     let dir = tempfile::tempdir().unwrap();
     let report = run_hook(&layer_example::voting::CHARM, dir.path(), "install", &model);
     report.result.as_ref().unwrap();
-    assert_eq!(short(&report), ["prepare", "mark_stale", "start"]);
+    assert_eq!(short(&report), ["mark_stale", "prepare", "start"]);
 
     // The attributes: no relation, first hook.
     let model = Rc::new(RefCell::new(Model::with_default_config()));
