@@ -174,7 +174,7 @@ impl Unit {
                 // does (endpoints.py@1.5.3 `_manage_flags`): `joined` follows the units,
                 // `departed` is cleared while joined.
                 if let Some(stored) = self.endpoints.get(def.name).cloned() {
-                    self.apply_endpoint(def, stored, None);
+                    self.apply_endpoint(def, stored, None, false);
                 }
                 continue;
             }
@@ -206,6 +206,7 @@ impl Unit {
                 def,
                 endpoint,
                 relation_hook.map(|(_, kind)| kind).filter(|_| this_hook),
+                true,
             );
         }
         Ok(())
@@ -216,6 +217,7 @@ impl Unit {
         def: &crate::registry::EndpointDef,
         endpoint: Endpoint,
         kind: Option<&str>,
+        reread: bool,
     ) {
         let name = def.name;
         // Compared with secrets as hash markers, as the snapshot keeps them.
@@ -269,7 +271,8 @@ impl Unit {
                 self.flags.clear(&flag);
             }
         }
-        for warning in warnings {
+        // Invalid remote data is reported when it is read, not again in every hook.
+        for warning in warnings.into_iter().filter(|_| reread) {
             self.log(LogLevel::Warning, warning);
         }
         // Drop what we published on relations that no longer exist.
