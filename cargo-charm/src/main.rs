@@ -40,7 +40,7 @@ struct LocalArgs {
     /// The charm crate's Cargo.toml.
     #[arg(long, value_name = "PATH")]
     manifest_path: Option<PathBuf>,
-    /// The deployment directory (default: <target>/charm-local/<name>).
+    /// The deployment directory (default: TARGET_DIR/charm-local/NAME).
     #[arg(long, value_name = "DIR")]
     model: Option<PathBuf>,
     /// The application name (default: the charm's name); also the compose project.

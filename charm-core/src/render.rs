@@ -26,7 +26,7 @@
 //! assert_eq!(text, "image: \"x\\nprivileged: true\"\nports:\n  - \"8080:80\"\n");
 //! ```
 //!
-//! Render it from a handler with [`write`], or bring a compose project up with
+//! Render it from a handler with [`write()`], or bring a compose project up with
 //! `DockerUnit::compose_converge` (charm-core's `docker` feature), which takes only
 //! [`YamlTemplate`]s:
 //!
@@ -82,7 +82,7 @@ pub enum Format {
 }
 
 /// A template made by `#[charm_core::template]`: its values are escaped for its
-/// [`Format`]. [`render`], [`render_to`] and [`write`] take only these.
+/// [`Format`]. [`render`], [`render_to`] and [`write()`] take only these.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a charm template: its values would not be escaped",
     label = "not made by `#[charm_core::template]`",
