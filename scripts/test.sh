@@ -17,6 +17,9 @@ scripts/build-test-images.sh
 scripts/venv-charmcraft.sh >/dev/null
 # The real charms.reactive 1.5.3 for the conformance suite (run by cargo test --workspace).
 scripts/venv-reactive.sh
+# docker-compose 1.29.2 for charm-docker's differential and round-trip tests (and the YAML
+# escaper's): the tests call it too, this only installs it up front.
+scripts/venv-compose.sh >/dev/null
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
