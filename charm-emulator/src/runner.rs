@@ -424,46 +424,7 @@ impl Runner {
     /// relation id still given). The relation is then gone from the model. This is the remote
     /// side going away; for this unit leaving, see [`Self::leave`].
     pub fn unrelate(&self, relation: u64) -> Result<Vec<HookOutcome>> {
-        let (endpoint, units) = self.dir.transact(|emu| {
-            let rel = emu
-                .model()
-                .relations
-                .get(&relation)
-                .ok_or_else(|| Error::invalid(format!("relation {relation} does not exist")))?;
-            Ok((
-                rel.endpoint.clone(),
-                rel.remote_units
-                    .iter()
-                    .filter(|(_, u)| !u.departing)
-                    .map(|(name, _)| name.clone())
-                    .collect::<Vec<_>>(),
-            ))
-        })?;
-        let mut outcomes = Vec::new();
-        for unit in units {
-            let outcome = self.depart(relation, &endpoint, &unit, None)?;
-            let failed = !outcome.success();
-            outcomes.push(outcome);
-            if failed {
-                return Ok(outcomes);
-            }
-        }
-        self.dir.transact(|emu| {
-            if let Some(rel) = emu.model_mut().relations.get_mut(&relation) {
-                rel.broken = true;
-            }
-            Ok(())
-        })?;
-        let broken =
-            self.run(Hook::new(format!("{endpoint}-relation-broken")).with_relation(relation))?;
-        // The relation is gone from the model whatever the hook did; a failed hook leaves the
-        // unit in error, as in Juju.
-        self.dir.transact(|emu| {
-            emu.model_mut().relations.remove(&relation);
-            Ok(())
-        })?;
-        outcomes.push(broken);
-        Ok(outcomes)
+        self.end_relation(relation, false)
     }
 
     /// Removes one remote unit from a relation: `-relation-departed`.
@@ -490,6 +451,14 @@ impl Runner {
     /// this apart from a remote unit leaving by comparing `JUJU_DEPARTING_UNIT` with
     /// `JUJU_UNIT_NAME` (ops: `RelationDepartedEvent.departing_unit`).
     pub fn leave(&self, relation: u64) -> Result<Vec<HookOutcome>> {
+        self.end_relation(relation, true)
+    }
+
+    /// `-relation-departed` for each remote unit (stopping at a failed hook, which leaves the
+    /// unit in error), then `-relation-broken`; the relation is then gone from the model
+    /// whatever the hook did, as in Juju. `JUJU_DEPARTING_UNIT` names the remote unit, or
+    /// this unit when `we_leave`.
+    fn end_relation(&self, relation: u64, we_leave: bool) -> Result<Vec<HookOutcome>> {
         let (endpoint, units, me) = self.dir.transact(|emu| {
             let model = emu.model();
             let rel = model
@@ -504,9 +473,10 @@ impl Runner {
                 .collect::<Vec<_>>();
             Ok((rel.endpoint.clone(), units, model.unit.clone()))
         })?;
+        let departing = we_leave.then_some(me.as_str());
         let mut outcomes = Vec::new();
         for unit in units {
-            let outcome = self.depart(relation, &endpoint, &unit, Some(&me))?;
+            let outcome = self.depart(relation, &endpoint, &unit, departing)?;
             let failed = !outcome.success();
             outcomes.push(outcome);
             if failed {
