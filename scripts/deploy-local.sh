@@ -19,7 +19,7 @@
 #
 # Follow-ups: any other arguments go to charm-emulator for this model, with the same
 # environment as the deploy (ports published on 127.0.0.1 only):
-#   change a port:      scripts/deploy-local.sh config vote_port=5100   (re-renders, re-ups, moves ports)
+#   change a port:      scripts/deploy-local.sh config vote-port=5100   (re-renders, re-ups, moves ports)
 #   external redis:     scripts/deploy-local.sh relate redis redis --unit redis/0 \
 #                         --data host=10.0.0.7 --data port=6379
 #   external postgres:  scripts/deploy-local.sh relate postgres postgresql --unit postgresql/0 \
@@ -79,10 +79,10 @@ scripts/build-test-images.sh
 # install, leader-elected, config-changed and start; then prints the status.
 echo "== deploy in $base (install, leader-elected, config-changed, start)"
 "${charm[@]}" deploy "${where[@]}" \
-    --config vote_image=charm-test/vote-demo --config result_image=charm-test/result-demo \
-    --config worker_image=charm-test/worker-demo --config postgres_image=charm-test/worker-demo \
-    --config redis_image=charm-test/redis \
-    --config vote_port="$vote_port" --config result_port="$result_port"
+    --config vote-image=charm-test/vote-demo --config result-image=charm-test/result-demo \
+    --config worker-image=charm-test/worker-demo --config postgres-image=charm-test/worker-demo \
+    --config redis-image=charm-test/redis \
+    --config vote-port="$vote_port" --config result-port="$result_port"
 
 echo "== docker ps (project $app)"
 docker ps --filter "label=com.docker.compose.project=$app" \

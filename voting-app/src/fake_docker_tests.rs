@@ -47,7 +47,7 @@ fn a_deploy_brings_the_project_up_once_and_opens_the_ports() {
 fn a_missing_image_blocks_until_the_config_is_fixed() {
     let (mut h, docker) = deployed();
     docker.fail_image("charm-test/absent");
-    h.set_config("vote_image", "charm-test/absent").unwrap();
+    h.set_config("vote-image", "charm-test/absent").unwrap();
     h.run("config-changed").result.unwrap();
     let status = h.unit_status();
     assert_eq!(status.status, "blocked");
@@ -57,7 +57,7 @@ fn a_missing_image_blocks_until_the_config_is_fixed() {
     );
     assert!(!h.flags().contains(&"voting-app.running".to_owned()));
 
-    h.set_config("vote_image", "charm-test/vote-demo").unwrap();
+    h.set_config("vote-image", "charm-test/vote-demo").unwrap();
     h.run("config-changed").result.unwrap();
     assert_eq!(h.unit_status().status, "active");
     assert_eq!(docker.ups().len(), 3);
@@ -67,7 +67,7 @@ fn a_missing_image_blocks_until_the_config_is_fixed() {
 fn a_taken_port_blocks_and_names_it() {
     let (mut h, docker) = deployed();
     docker.take_port(5100);
-    h.set_config("vote_port", "5100").unwrap();
+    h.set_config("vote-port", "5100").unwrap();
     h.run("config-changed").result.unwrap();
     let status = h.unit_status();
     assert_eq!(status.status, "blocked");

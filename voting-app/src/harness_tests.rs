@@ -34,13 +34,13 @@ fn deploy(app: &str) -> Scenario {
     h.set_env(HOST_IP_ENV, "127.0.0.1");
     let [vote, result] = charm_testing::free_ports();
     for (key, value) in [
-        ("vote_image", "charm-test/vote-demo"),
-        ("result_image", "charm-test/result-demo"),
-        ("worker_image", "charm-test/worker-demo"),
-        ("postgres_image", "charm-test/worker-demo"),
-        ("redis_image", "charm-test/redis"),
-        ("vote_port", &vote.to_string()),
-        ("result_port", &result.to_string()),
+        ("vote-image", "charm-test/vote-demo"),
+        ("result-image", "charm-test/result-demo"),
+        ("worker-image", "charm-test/worker-demo"),
+        ("postgres-image", "charm-test/worker-demo"),
+        ("redis-image", "charm-test/redis"),
+        ("vote-port", &vote.to_string()),
+        ("result-port", &result.to_string()),
     ] {
         h.set_config(key, value).unwrap();
     }
@@ -169,7 +169,7 @@ fn standalone() {
 fn port_change_closes_the_old_port_and_opens_the_new() {
     let mut s = deploy("vh-ports");
     let new_vote = charm_testing::free_ports::<1>()[0];
-    s.h.set_config("vote_port", &new_vote.to_string()).unwrap();
+    s.h.set_config("vote-port", &new_vote.to_string()).unwrap();
     let out = s.h.run("config-changed");
     ok(&out);
     let tools = out.tools_called();

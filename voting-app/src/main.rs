@@ -39,11 +39,11 @@ fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
             .ok_or_else(|| format!("{key}={value} is not a TCP port (1-65535)"))
     };
     let (vote, result) = (
-        port("vote_port", config.vote_port)?,
-        port("result_port", config.result_port)?,
+        port("vote-port", config.vote_port)?,
+        port("result-port", config.result_port)?,
     );
     if vote == result {
-        return Err(format!("vote_port and result_port are both {vote}"));
+        return Err(format!("vote-port and result-port are both {vote}"));
     }
     Ok((vote, result))
 }

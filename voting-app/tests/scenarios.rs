@@ -67,13 +67,13 @@ fn deploy(app: &str) -> Deployed {
         .transact(|emu| {
             let m = emu.model_mut();
             // The demo images of scripts/build-test-images.sh: vote and result serve a page.
-            m.set_config("vote_image", "charm-test/vote-demo")?;
-            m.set_config("result_image", "charm-test/result-demo")?;
-            m.set_config("worker_image", "charm-test/worker-demo")?;
-            m.set_config("postgres_image", "charm-test/worker-demo")?;
-            m.set_config("redis_image", "charm-test/redis")?;
-            m.set_config("vote_port", &vote.to_string())?;
-            m.set_config("result_port", &result.to_string())
+            m.set_config("vote-image", "charm-test/vote-demo")?;
+            m.set_config("result-image", "charm-test/result-demo")?;
+            m.set_config("worker-image", "charm-test/worker-demo")?;
+            m.set_config("postgres-image", "charm-test/worker-demo")?;
+            m.set_config("redis-image", "charm-test/redis")?;
+            m.set_config("vote-port", &vote.to_string())?;
+            m.set_config("result-port", &result.to_string())
         })
         .unwrap();
     for outcome in unit.runner.deploy().unwrap() {
@@ -119,8 +119,8 @@ impl Deployed {
 
     fn expected_ports(&self) -> Vec<String> {
         let mut ports = [
-            self.config_port("vote_port"),
-            self.config_port("result_port"),
+            self.config_port("vote-port"),
+            self.config_port("result-port"),
         ];
         ports.sort();
         ports.iter().map(|p| format!("{p}/tcp")).collect()
@@ -332,7 +332,7 @@ fn standalone_then_a_port_change() {
     }
     unit.assert_ready();
     let compose = unit.compose();
-    let vote = unit.config_port("vote_port");
+    let vote = unit.config_port("vote-port");
     assert_eq!(
         compose["services"]["vote"]["ports"][0].as_str(),
         Some(format!("{vote}:80").as_str())
@@ -350,7 +350,7 @@ fn standalone_then_a_port_change() {
     }
 
     // The workload answers on the published ports, on loopback only.
-    let result = unit.config_port("result_port");
+    let result = unit.config_port("result-port");
     assert!(
         http_get(vote).is_some_and(|b| b.contains("vote")),
         "vote answers on {vote}"
@@ -378,7 +378,7 @@ fn standalone_then_a_port_change() {
     let (old_vote, new_vote) = (vote, charm_testing::free_ports::<1>()[0]);
     let outcome = unit
         .runner
-        .configure(&[("vote_port".into(), new_vote.to_string())], &[])
+        .configure(&[("vote-port".into(), new_vote.to_string())], &[])
         .unwrap();
     assert!(outcome.success(), "{}", outcome.stderr_text());
     let tools = outcome.tools_called();
@@ -490,12 +490,12 @@ fn an_unusable_port_blocks_with_the_cause() {
     let unit = deploy("va-badport");
     let outcome = unit
         .runner
-        .configure(&[("vote_port".into(), "70000".into())], &[])
+        .configure(&[("vote-port".into(), "70000".into())], &[])
         .unwrap();
     assert!(outcome.success(), "{}", outcome.stderr_text());
     let (status, message) = unit.status();
     assert_eq!(status, "blocked");
-    assert!(message.contains("vote_port=70000"), "{message}");
+    assert!(message.contains("vote-port=70000"), "{message}");
     assert!(!unit.flags().contains("\"voting-app.running\""));
 
     // A Docker error (an image that does not exist) blocks too, instead of failing the hook.
@@ -503,7 +503,7 @@ fn an_unusable_port_blocks_with_the_cause() {
         .model_dir()
         .transact(|emu| {
             emu.model_mut().set_config(
-                "vote_port",
+                "vote-port",
                 &charm_testing::free_ports::<1>()[0].to_string(),
             )
         })
@@ -511,7 +511,7 @@ fn an_unusable_port_blocks_with_the_cause() {
     let outcome = unit
         .runner
         .configure(
-            &[("vote_image".into(), "charm-test/missing-image:none".into())],
+            &[("vote-image".into(), "charm-test/missing-image:none".into())],
             &[],
         )
         .unwrap();
@@ -523,7 +523,7 @@ fn an_unusable_port_blocks_with_the_cause() {
     // Fixed: it converges again.
     let outcome = unit
         .runner
-        .configure(&[("vote_image".into(), "charm-test/busybox".into())], &[])
+        .configure(&[("vote-image".into(), "charm-test/busybox".into())], &[])
         .unwrap();
     assert!(outcome.success(), "{}", outcome.stderr_text());
     unit.assert_ready();
@@ -536,7 +536,7 @@ fn an_unusable_port_blocks_with_the_cause() {
 fn a_failed_hook_then_a_revert_while_blocked_ends_in_agreement() {
     let unit = deploy("va-revert");
     unit.assert_ready();
-    let vote = unit.config_port("vote_port");
+    let vote = unit.config_port("vote-port");
     let [other] = charm_testing::free_ports::<1>();
     // The hook's process fails after the charm ran (as when it is killed): Juju drops the
     // buffered writes and shows the hook failed; status-set stays, as in Juju.
@@ -551,8 +551,8 @@ fn a_failed_hook_then_a_revert_while_blocked_ends_in_agreement() {
         .model_dir()
         .transact(|emu| {
             let m = emu.model_mut();
-            m.set_config("vote_image", "charm-test/missing-image:none")?;
-            m.set_config("vote_port", &other.to_string())
+            m.set_config("vote-image", "charm-test/missing-image:none")?;
+            m.set_config("vote-port", &other.to_string())
         })
         .unwrap();
     let failed = failing_runner.run(Hook::new("config-changed")).unwrap();
@@ -570,8 +570,8 @@ fn a_failed_hook_then_a_revert_while_blocked_ends_in_agreement() {
         .runner
         .configure(
             &[
-                ("vote_image".into(), "charm-test/vote-demo".into()),
-                ("vote_port".into(), vote.to_string()),
+                ("vote-image".into(), "charm-test/vote-demo".into()),
+                ("vote-port".into(), vote.to_string()),
             ],
             &[],
         )
