@@ -12,12 +12,12 @@ use charm_testing::Harness;
     metadata = "../fixtures/metadata.yaml",
     config = "../fixtures/config.yaml",
     flags("app.running", "app.stale", "app.worker.*"),
-    layers(greeter_layer::greeter),
+    layers(greeter_layer::greeter)
 )]
 mod voting {
     use charm_core::prelude::*;
 
-    use super::{Workers, WATCHED, mark_stale};
+    use super::{WATCHED, Workers, mark_stale};
 
     #[when("greeter.greeted")]
     #[when_not("app.running")]
@@ -96,12 +96,21 @@ fn main() {
     assert!(h.is_flag_set(&blue));
     assert_eq!(blue.name(), "app.worker.blue");
     assert!(voting::flags::APP_WORKER.with("has space").is_err());
-    assert!(h.logs("INFO").iter().any(|l| l.lines().any(|l| l == "blue worker up")));
+    assert!(
+        h.logs("INFO")
+            .iter()
+            .any(|l| l.lines().any(|l| l == "blue worker up"))
+    );
 
     let (_, outs) = h
-        .relate("redis", "redis", &[("redis/0", &[("host", "10.1.2.3"), ("port", "6379")])])
+        .relate(
+            voting::endpoints::REDIS,
+            "redis",
+            &[("redis/0", &[("host", "10.1.2.3"), ("port", "6379")])],
+        )
         .unwrap();
-    outs.iter().for_each(|o| o.result.as_ref().map(|_| ()).unwrap());
+    outs.iter()
+        .for_each(|o| o.result.as_ref().map(|_| ()).unwrap());
     assert_eq!(h.unit_status().message, "redis at 10.1.2.3");
     assert!(h.is_flag_set(voting::flags::APP_STALE));
     assert_eq!(voting::endpoints::REDIS.name(), "redis");
