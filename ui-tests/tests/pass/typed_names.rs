@@ -30,6 +30,10 @@ mod voting {
         }
         let set = |unit: &mut Unit, flag: Flag| unit.set_flag(flag); // a closure
         set(unit, flags::APP_RUNNING);
+        // A `set_flag` of the author's own type takes what it likes: no false rejection.
+        let mut notes = Notes(Vec::new());
+        notes.set_flag("not a charm flag");
+        assert_eq!(notes.0, ["not a charm flag"]);
         // A flag of the layer of another crate, re-exported in this charm's `flags`.
         debug_assert!(unit.is_flag_set(flags::GREETER_GREETED));
         Ok(())
@@ -54,6 +58,14 @@ mod voting {
     fn redis_moved(unit: &mut Unit) -> Result<()> {
         unit.set_flag_value(flags::APP_STALE, "redis moved");
         Ok(())
+    }
+
+    struct Notes(Vec<String>);
+
+    impl Notes {
+        fn set_flag(&mut self, note: &str) {
+            self.0.push(note.to_owned());
+        }
     }
 
     mod nested {
