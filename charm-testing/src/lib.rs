@@ -269,6 +269,26 @@ impl HookTools for InProcess {
     }
 }
 
+/// The endpoint a test relates: the charm's typed handle (`app::endpoints::REDIS`), or a
+/// name, since the harness plays Juju, which may name an endpoint the charm does not declare
+/// (to test how the charm takes it).
+pub trait RelationEndpoint {
+    /// The endpoint's name.
+    fn relation_endpoint(&self) -> &str;
+}
+
+impl<I> RelationEndpoint for charm_core::EndpointName<I> {
+    fn relation_endpoint(&self) -> &str {
+        self.name()
+    }
+}
+
+impl RelationEndpoint for &str {
+    fn relation_endpoint(&self) -> &str {
+        self
+    }
+}
+
 impl Harness {
     /// A unit `unit` (`app/0`) of `charm`, whose metadata.yaml and config.yaml are in
     /// `source_dir` (usually `env!("CARGO_MANIFEST_DIR")`). It starts as leader, with default
@@ -464,10 +484,11 @@ impl Harness {
     /// returns its number (the `N` of `endpoint:N`). Run the relation hooks yourself.
     pub fn add_relation(
         &self,
-        endpoint: &str,
+        endpoint: impl RelationEndpoint,
         remote_app: &str,
         units: &[(&str, &[(&str, &str)])],
     ) -> charm_emulator::Result<u64> {
+        let endpoint = endpoint.relation_endpoint();
         self.with_model(|m| {
             let id = m.add_relation(endpoint, remote_app)?;
             if let Some(rel) = m.relations.get_mut(&id) {
@@ -494,10 +515,11 @@ impl Harness {
     /// Returns the relation number and what each hook did.
     pub fn relate(
         &mut self,
-        endpoint: &str,
+        endpoint: impl RelationEndpoint,
         remote_app: &str,
         units: &[(&str, &[(&str, &str)])],
     ) -> charm_emulator::Result<(u64, Vec<Output>)> {
+        let endpoint = endpoint.relation_endpoint();
         let id = self.add_relation(endpoint, remote_app, &[])?;
         let mut outputs =
             vec![self.run_relation(&format!("{endpoint}-relation-created"), id, None)];

@@ -59,7 +59,7 @@ fn a_hook_turns_one_state_into_the_next() {
     );
 
     let id = h
-        .add_relation("website", "haproxy", &[("haproxy/0", &[])])
+        .add_relation(web::endpoints::WEBSITE, "haproxy", &[("haproxy/0", &[])])
         .unwrap();
     h.run_relation("website-relation-joined", id, Some("haproxy/0"))
         .result
@@ -95,7 +95,7 @@ fn a_failing_hook_leaves_ports_relation_data_and_flags_as_before() {
     let mut h = harness();
     h.run("install").result.unwrap();
     let id = h
-        .add_relation("website", "haproxy", &[("haproxy/0", &[])])
+        .add_relation(web::endpoints::WEBSITE, "haproxy", &[("haproxy/0", &[])])
         .unwrap();
     h.run_relation("website-relation-joined", id, Some("haproxy/0"))
         .result

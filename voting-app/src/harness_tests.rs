@@ -7,6 +7,8 @@ use charm_core::HOST_IP_ENV;
 use charm_testing::{Harness, Output, ProjectCleanup};
 use charm_yaml::Value;
 
+use super::voting_app::{endpoints, flags};
+
 const STANDALONE: [&str; 5] = ["vote", "redis", "worker", "db", "result"];
 
 struct Scenario {
@@ -97,7 +99,7 @@ impl Scenario {
             (status.status.as_str(), status.message.as_str()),
             ("active", "Ready to vote!")
         );
-        assert!(self.h.flags().contains(&"voting-app.running".to_owned()));
+        assert!(self.h.is_flag_set(flags::VOTING_APP_RUNNING));
         let mut ports = [self.vote, self.result];
         ports.sort();
         assert_eq!(self.h.opened_ports(), ports.map(|p| format!("{p}/tcp")));
@@ -143,7 +145,9 @@ fn relate_pg(s: &mut Scenario, database: &str) -> u64 {
         .collect();
     let refs: Vec<(&str, &[(&str, &str)])> =
         borrowed.iter().map(|(u, b)| (*u, b.as_slice())).collect();
-    let (id, outs) = s.h.relate("postgres", "postgresql", &refs).unwrap();
+    let (id, outs) =
+        s.h.relate(endpoints::POSTGRES, "postgresql", &refs)
+            .unwrap();
     outs.iter().for_each(ok);
     id
 }
@@ -197,9 +201,9 @@ fn port_change_closes_the_old_port_and_opens_the_new() {
 #[test]
 fn redis_joined_then_departed_then_broken() {
     let mut s = deploy("vh-redis");
-    let (id, outs) = s.h.relate("redis", "redis", &REDIS_UNITS).unwrap();
+    let (id, outs) = s.h.relate(endpoints::REDIS, "redis", &REDIS_UNITS).unwrap();
     outs.iter().for_each(ok);
-    assert!(s.h.flags().contains(&"redis.available".to_owned()));
+    assert!(s.h.is_flag_set(flags::REDIS_AVAILABLE));
     assert_eq!(s.services(), ["vote", "worker", "db", "result"]);
     let redis = pairs(&[("REDIS_HOST", "10.1.2.3,10.1.2.4")]);
     assert_eq!((s.env("vote"), s.env("worker")), (redis.clone(), redis));
@@ -211,7 +215,7 @@ fn redis_joined_then_departed_then_broken() {
     s.assert_ready();
 
     s.h.unrelate(id).iter().for_each(ok);
-    assert!(!s.h.flags().contains(&"redis.available".to_owned()));
+    assert!(!s.h.is_flag_set(flags::REDIS_AVAILABLE));
     assert_eq!(s.services(), STANDALONE, "back to its own redis container");
     assert!(s.env("vote").is_empty() && s.env("worker").is_empty());
     s.assert_ready();
@@ -222,10 +226,7 @@ fn postgres_joined_then_broken() {
     let mut s = deploy("vh-pg");
     // The charm asks for a database named after the application.
     let id = relate_pg(&mut s, "vh_pg");
-    assert!(
-        s.h.flags()
-            .contains(&"postgres.database.available".to_owned())
-    );
+    assert!(s.h.is_flag_set(flags::POSTGRES_DATABASE_AVAILABLE));
     assert_eq!(s.services(), ["vote", "redis", "worker", "result"]);
     assert_eq!(
         (s.env("worker"), s.env("result")),
@@ -250,7 +251,9 @@ fn postgres_joined_then_broken() {
 #[test]
 fn both_external_then_redis_breaks() {
     let mut s = deploy("vh-both");
-    let (redis_id, outs) = s.h.relate("redis", "redis", &REDIS_UNITS[..1]).unwrap();
+    let (redis_id, outs) =
+        s.h.relate(endpoints::REDIS, "redis", &REDIS_UNITS[..1])
+            .unwrap();
     outs.iter().for_each(ok);
     relate_pg(&mut s, "vh_both");
     assert_eq!(s.services(), ["vote", "worker", "result"]);
@@ -271,10 +274,7 @@ fn both_external_then_redis_breaks() {
 fn a_database_for_someone_else_is_not_used() {
     let mut s = deploy("vh-otherdb");
     relate_pg(&mut s, "not_ours");
-    assert!(
-        !s.h.flags()
-            .contains(&"postgres.database.available".to_owned())
-    );
+    assert!(!s.h.is_flag_set(flags::POSTGRES_DATABASE_AVAILABLE));
     assert_eq!(s.services(), STANDALONE);
     s.assert_ready();
 }

@@ -12,12 +12,12 @@ use charm_testing::Harness;
     metadata = "../fixtures/metadata.yaml",
     config = "../fixtures/config.yaml",
     flags("app.running", "app.stale", "app.worker.*"),
-    layers(greeter_layer::greeter),
+    layers(greeter_layer::greeter)
 )]
 mod voting {
     use charm_core::prelude::*;
 
-    use super::{Workers, WATCHED, mark_stale};
+    use super::{WATCHED, Workers, mark_stale};
 
     #[when("greeter.greeted")]
     #[when_not("app.running")]
@@ -30,6 +30,10 @@ mod voting {
         }
         let set = |unit: &mut Unit, flag: Flag| unit.set_flag(flag); // a closure
         set(unit, flags::APP_RUNNING);
+        // A `set_flag` of the author's own type takes what it likes: no false rejection.
+        let mut notes = Notes(Vec::new());
+        notes.set_flag("not a charm flag");
+        assert_eq!(notes.0, ["not a charm flag"]);
         // A flag of the layer of another crate, re-exported in this charm's `flags`.
         debug_assert!(unit.is_flag_set(flags::GREETER_GREETED));
         Ok(())
@@ -54,6 +58,14 @@ mod voting {
     fn redis_moved(unit: &mut Unit) -> Result<()> {
         unit.set_flag_value(flags::APP_STALE, "redis moved");
         Ok(())
+    }
+
+    struct Notes(Vec<String>);
+
+    impl Notes {
+        fn set_flag(&mut self, note: &str) {
+            self.0.push(note.to_owned());
+        }
     }
 
     mod nested {
@@ -96,12 +108,21 @@ fn main() {
     assert!(h.is_flag_set(&blue));
     assert_eq!(blue.name(), "app.worker.blue");
     assert!(voting::flags::APP_WORKER.with("has space").is_err());
-    assert!(h.logs("INFO").iter().any(|l| l.lines().any(|l| l == "blue worker up")));
+    assert!(
+        h.logs("INFO")
+            .iter()
+            .any(|l| l.lines().any(|l| l == "blue worker up"))
+    );
 
     let (_, outs) = h
-        .relate("redis", "redis", &[("redis/0", &[("host", "10.1.2.3"), ("port", "6379")])])
+        .relate(
+            voting::endpoints::REDIS,
+            "redis",
+            &[("redis/0", &[("host", "10.1.2.3"), ("port", "6379")])],
+        )
         .unwrap();
-    outs.iter().for_each(|o| o.result.as_ref().map(|_| ()).unwrap());
+    outs.iter()
+        .for_each(|o| o.result.as_ref().map(|_| ()).unwrap());
     assert_eq!(h.unit_status().message, "redis at 10.1.2.3");
     assert!(h.is_flag_set(voting::flags::APP_STALE));
     assert_eq!(voting::endpoints::REDIS.name(), "redis");

@@ -1,5 +1,5 @@
 // A flag named at run time without a declared pattern: a `format!`ed name is no flag,
-// and a pattern the charm does not declare does not exist.
+// and a pattern the charm does not declare does not exist (rustc names the declared one).
 #[charm_core::charm(
     metadata = "../../fixtures/metadata.yaml",
     config = "../../fixtures/config.yaml",
@@ -12,7 +12,7 @@ mod voting {
     fn start(unit: &mut Unit) -> Result<()> {
         let name = unit.unit_name().replace('/', "-");
         unit.set_flag(&format!("app.worker.{name}"));
-        unit.set_flag(&flags::APP_JOB.with(&name)?);
+        unit.set_flag(&flags::APP_WORKERS.with(&name)?);
         Ok(())
     }
 }
