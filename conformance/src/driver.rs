@@ -298,7 +298,9 @@ pub fn run_rust(
                     .zip(&pairs)
                     .map(|((u, _), p)| (u.as_str(), p.as_slice()))
                     .collect();
-                let (id, outs) = h.relate(ep, app, &refs).map_err(|e| e.to_string())?;
+                let (id, outs) = h
+                    .relate(ep.as_str(), app, &refs)
+                    .map_err(|e| e.to_string())?;
                 relations.insert(ep.clone(), id);
                 outs
             }
