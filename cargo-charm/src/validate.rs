@@ -393,6 +393,17 @@ mod tests {
     const GOOD_META: &str =
         "name: web\nsummary: s\ndescription: d\nprovides:\n  website:\n    interface: http\n";
 
+    /// Exactly one finding per expected start, in any order.
+    fn assert_findings(found: &[String], want: &[&str]) {
+        assert_eq!(found.len(), want.len(), "{found:#?}");
+        for w in want {
+            assert!(
+                found.iter().any(|f| f.starts_with(w)),
+                "missing {w:?} in {found:#?}"
+            );
+        }
+    }
+
     #[test]
     fn good_metadata_has_no_finding() {
         assert_eq!(metadata_source(&src("metadata.yaml", GOOD_META)), vec![]);
@@ -412,13 +423,7 @@ mod tests {
             "error: metadata.yaml:12: `requires.website.limit`: must be a non-negative integer",
             "error: metadata.yaml:11: `requires.website`: `interface` is required",
         ];
-        assert_eq!(found.len(), want.len(), "{found:#?}");
-        for w in want {
-            assert!(
-                found.iter().any(|f| f.starts_with(w)),
-                "missing {w:?} in {found:#?}"
-            );
-        }
+        assert_findings(&found, &want);
     }
 
     #[test]
@@ -441,13 +446,7 @@ mod tests {
             "error: config.yaml:10: `options.ratio.type`: unknown type \"double\"",
             "warning: config.yaml:11: `options.ok`: the option has no description",
         ];
-        assert_eq!(shown.len(), want.len(), "{shown:#?}");
-        for w in want {
-            assert!(
-                shown.iter().any(|f| f.starts_with(w)),
-                "missing {w:?} in {shown:#?}"
-            );
-        }
+        assert_findings(&shown, &want);
         let none = config(&src("config.yaml", "{}\n"));
         assert_eq!(
             none[0].to_string(),
@@ -465,13 +464,7 @@ mod tests {
             "error: actions.yaml:6: `snap_shot`: action names",
             "error: actions.yaml:7: `snap_shot.description`: must be a string",
         ];
-        assert_eq!(found.len(), want.len(), "{found:#?}");
-        for w in want {
-            assert!(
-                found.iter().any(|f| f.starts_with(w)),
-                "missing {w:?} in {found:#?}"
-            );
-        }
+        assert_findings(&found, &want);
     }
 
     #[test]
