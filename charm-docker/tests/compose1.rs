@@ -11,45 +11,9 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use charm_docker::{Action, DownOptions, Engine, Project};
-use common::{compose1, free_ports};
+use common::{compose1, five_services, free_ports};
 
 const SERVICES: [&str; 5] = ["vote", "redis", "worker", "db", "result"];
-
-fn five_services(vote: u16, result: u16, debug: u16) -> String {
-    format!(
-        r#"version: "2"
-services:
-  vote:
-    image: charm-test/busybox
-    command: httpd -f -p 80 -h /www
-    init: true
-    ports:
-      - "127.0.0.1:{vote}:80"
-    depends_on: [redis]
-  redis:
-    image: charm-test/redis
-    init: true
-    ports: ["127.0.0.1::6379"]
-  worker:
-    image: charm-test/busybox
-    command: sleep 3600
-    init: true
-    depends_on: [redis, db]
-  db:
-    image: charm-test/busybox
-    command: ["sleep", "3600"]
-    init: true
-  result:
-    image: charm-test/busybox
-    command: httpd -f -p 80 -h /www
-    init: true
-    ports:
-      - "127.0.0.1:{result}:80"
-      - "127.0.0.1:{debug}:5858"
-    depends_on: [db]
-"#
-    )
-}
 
 /// A project directory with the five-service file, and the name both tools use.
 struct Fixture {

@@ -5,12 +5,15 @@
 //! loudly, rather than skip. Each test uses its own project name and its own host ports, so
 //! they run in parallel on one engine; a guard runs `down` even when a test fails.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use charm_docker::{Action, ComposeFile, DownOptions, Engine, Error, Project};
+use common::five_services;
 
 /// Connects, or fails the test with what to do about it.
 fn engine() -> Engine {
@@ -117,43 +120,6 @@ fn http_get(port: u16) -> String {
             _ => std::thread::sleep(Duration::from_millis(200)),
         }
     }
-}
-
-fn five_services(vote: u16, result: u16, debug: u16) -> String {
-    // The seed's five services on local images; init makes them stop on SIGTERM at once.
-    format!(
-        r#"version: "2"
-services:
-  vote:
-    image: charm-test/busybox
-    command: httpd -f -p 80 -h /www
-    init: true
-    ports:
-      - "127.0.0.1:{vote}:80"
-    depends_on: [redis]
-  redis:
-    image: charm-test/redis
-    init: true
-    ports: ["127.0.0.1::6379"]
-  worker:
-    image: charm-test/busybox
-    command: sleep 3600
-    init: true
-    depends_on: [redis, db]
-  db:
-    image: charm-test/busybox
-    command: ["sleep", "3600"]
-    init: true
-  result:
-    image: charm-test/busybox
-    command: httpd -f -p 80 -h /www
-    init: true
-    ports:
-      - "127.0.0.1:{result}:80"
-      - "127.0.0.1:{debug}:5858"
-    depends_on: [db]
-"#
-    )
 }
 
 #[test]

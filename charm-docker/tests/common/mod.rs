@@ -61,3 +61,41 @@ pub fn free_ports<const N: usize>() -> [u16; N] {
         .collect();
     std::array::from_fn(|i| listeners[i].local_addr().unwrap().port())
 }
+
+/// The seed's five services on the offline images, ports on loopback.
+pub fn five_services(vote: u16, result: u16, debug: u16) -> String {
+    // The seed's five services on local images; init makes them stop on SIGTERM at once.
+    format!(
+        r#"version: "2"
+services:
+  vote:
+    image: charm-test/busybox
+    command: httpd -f -p 80 -h /www
+    init: true
+    ports:
+      - "127.0.0.1:{vote}:80"
+    depends_on: [redis]
+  redis:
+    image: charm-test/redis
+    init: true
+    ports: ["127.0.0.1::6379"]
+  worker:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    depends_on: [redis, db]
+  db:
+    image: charm-test/busybox
+    command: ["sleep", "3600"]
+    init: true
+  result:
+    image: charm-test/busybox
+    command: httpd -f -p 80 -h /www
+    init: true
+    ports:
+      - "127.0.0.1:{result}:80"
+      - "127.0.0.1:{debug}:5858"
+    depends_on: [db]
+"#
+    )
+}
