@@ -172,6 +172,37 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Give a resource of metadata.yaml its file (`juju attach-resource`): `resource-get`
+    /// answers a copy of it.
+    SetResource {
+        /// The resource name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Trust the application (`juju trust`), so `credential-get` answers; `--off` revokes.
+    Trust {
+        /// Remove the trust.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Attach a new instance of a storage of metadata.yaml and run its -storage-attached.
+    AttachStorage {
+        /// The storage name.
+        name: String,
+        /// Where it is (default: a new directory in the model's agent/storage).
+        #[arg(long, value_name = "PATH")]
+        location: Option<PathBuf>,
+        #[command(flatten)]
+        charm: CharmBinary,
+    },
+    /// Run -storage-detaching for a storage instance (data/0), which then goes.
+    DetachStorage {
+        /// The instance id.
+        id: String,
+        #[command(flatten)]
+        charm: CharmBinary,
+    },
 }
 
 /// `--charm-binary`, for commands that run hooks.
@@ -371,6 +402,46 @@ pub(crate) fn main(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::SetResource { name, path } => {
+            let path = std::path::absolute(&path)
+                .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+            if !path.is_file() {
+                return Err(Error::Invalid(format!(
+                    "resource {name:?}: {} is not a file",
+                    path.display()
+                )));
+            }
+            dir.transact(|emu| {
+                let contract = &mut emu.model_mut().contract;
+                if !contract.resource_defs.contains_key(&name) {
+                    return Err(Error::Invalid(format!(
+                        "unknown resource {name:?} (metadata.yaml declares: {})",
+                        contract
+                            .resource_defs
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                contract.resources.insert(name.clone(), path.clone());
+                Ok(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Trust { off } => {
+            dir.transact(|emu| {
+                emu.model_mut().contract.trusted = !off;
+                Ok(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::AttachStorage {
+            name,
+            location,
+            charm,
+        } => report(&[runner(&charm).attach_storage(&name, location)?]),
+        Command::DetachStorage { id, charm } => report(&[runner(&charm).detach_storage(&id)?]),
         Command::Logs { format } => {
             let model = dir.load()?;
             match format {

@@ -89,6 +89,10 @@ pub struct Hook {
     /// `JUJU_DEPARTING_UNIT`, for `-relation-departed` (defaults to the remote unit).
     #[serde(default)]
     pub departing_unit: Option<String>,
+    /// The secret or storage instance a secret or storage hook is about
+    /// ([`Hook::with_secret`], [`Hook::with_storage`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<crate::contract::HookSubject>,
 }
 
 impl Hook {
@@ -100,6 +104,7 @@ impl Hook {
             relation: None,
             remote_unit: None,
             departing_unit: None,
+            subject: None,
         }
     }
 
@@ -303,6 +308,7 @@ pub(crate) fn hook_env(
         set("JUJU_ACTION_NAME", &hook.name);
         set("JUJU_ACTION_UUID", action_id);
     }
+    crate::contract::add_env(model, hook, &mut env);
     env
 }
 

@@ -103,6 +103,7 @@ impl Emulator {
             self.check_action(&hook.name, params)?;
         }
         let remote_app = self.resolve_relation_details(&mut hook)?;
+        crate::contract::check_hook(&self.model, &hook)?;
         let unit = self.model.unit.clone();
         let id = loop {
             let candidate = format!("{unit}-{}-{}", hook.name, random_u64() >> 1);
@@ -320,6 +321,7 @@ impl Emulator {
         if committed {
             self.commit(&context);
         }
+        crate::contract::finish(&mut self.model, ctx.as_str(), &context.hook, committed);
         let action = context
             .action_id
             .as_ref()

@@ -29,8 +29,10 @@
 //! ## What is not
 //! No controller, no other units' agents (remote units are data the test sets), no real
 //! networking: `unit-get` and `network-get` answer loopback addresses (127.0.0.1) by default, so
-//! local deployments stay on this machine. Not emulated: secrets, storage, payloads, metrics,
-//! `goal-state`, `credential-get`, Kubernetes tools, `open-port --endpoints`, `-o FILE` output,
+//! local deployments stay on this machine. Secrets, storage, resources, `goal-state` and
+//! `credential-get` are emulated for this unit ([`Contract`]): other applications' secrets
+//! and the goal state are data a test sets. Not emulated: payloads, metrics,
+//! Kubernetes tools, per-endpoint port records (`--endpoints` is checked, not kept), `-o FILE` output,
 //! port-conflict checks between units, and hook retries (a failed hook simply leaves the unit in
 //! error until the next successful hook).
 //!
@@ -72,11 +74,13 @@
 mod actions;
 mod charm;
 mod context;
+mod contract;
 mod emulator;
 mod error;
 mod ids;
 mod model;
 mod runner;
+mod runner_contract;
 mod store;
 mod time;
 mod tools;
@@ -86,6 +90,10 @@ pub use charm::CharmInfo;
 pub use context::{
     BagWrites, ContextId, Hook, HookContext, HookKind, OpenContext, Pending, PortChange,
     RelationEvent, RelationWrites,
+};
+pub use contract::{
+    Contract, ContractPending, Grant, HookSubject, ResourceDef, SECRET_HOOKS, Secret, SecretOwner,
+    StorageDef, StorageInstance, secret_id,
 };
 pub use emulator::{Emulator, Finished};
 pub use error::{Error, Result};

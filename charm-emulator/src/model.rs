@@ -133,6 +133,9 @@ pub struct Model {
     /// Hook contexts that are open (a hook is running), with their buffered writes.
     #[serde(default)]
     pub contexts: BTreeMap<String, OpenContext>,
+    /// Secrets, storage, resources, goal-state and credentials ([`Contract`](crate::Contract)).
+    #[serde(default)]
+    pub contract: crate::contract::Contract,
 }
 
 /// Proxy settings of the model.
@@ -715,6 +718,7 @@ impl Model {
             calls: Vec::new(),
             hooks: Vec::new(),
             contexts: BTreeMap::new(),
+            contract: Default::default(),
         })
     }
 

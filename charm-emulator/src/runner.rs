@@ -270,7 +270,8 @@ impl Runner {
         Ok(outcomes)
     }
 
-    /// What Juju runs when a unit is deployed: `install`, `leader-elected` (or
+    /// What Juju runs when a unit is deployed: `<name>-storage-attached` for each storage
+    /// instance it is deployed with, `install`, `leader-elected` (or
     /// `leader-settings-changed` for a non-leader), `config-changed`, `start`.
     pub fn deploy(&self) -> Result<Vec<HookOutcome>> {
         let leader = self.dir.load()?.leader;
@@ -279,7 +280,15 @@ impl Runner {
         } else {
             "leader-settings-changed"
         };
-        self.run_all(["install", leadership, "config-changed", "start"].map(Hook::new))
+        // Storage the unit is deployed with attaches before install (see `runner_contract`).
+        let storage = self.dir.load()?.contract.storage.into_keys().map(|id| {
+            let name = id.split('/').next().unwrap_or_default().to_owned();
+            Hook::new(format!("{name}-storage-attached")).with_storage(id)
+        });
+        let hooks: Vec<Hook> = storage
+            .chain(["install", leadership, "config-changed", "start"].map(Hook::new))
+            .collect();
+        self.run_all(hooks)
     }
 
     /// Sets config values (typed by config.yaml) and runs `config-changed`.

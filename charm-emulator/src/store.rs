@@ -85,6 +85,14 @@ impl ModelDir {
         model.config = info.config;
         model.actions = info.actions;
         model.leader = options.leader;
+        model
+            .contract
+            .declare_from(model.charm_dir.as_deref().unwrap_or(Path::new(".")))?;
+        // Absolute, as the paths tools print must be wherever a hook runs.
+        let root = std::env::current_dir()
+            .map(|cwd| cwd.join(&options.model_dir))
+            .unwrap_or_else(|_| options.model_dir.clone());
+        model.contract.agent_dir = Some(root.join("agent"));
         let dir = Self::create(&options.model_dir, &model)?;
         dir.install_tools(&options.tool_executable)?;
         Ok(dir)

@@ -10,7 +10,7 @@ pub(crate) fn now_rfc3339() -> String {
     format_rfc3339(since_epoch.as_secs(), since_epoch.subsec_millis())
 }
 
-fn format_rfc3339(secs: u64, millis: u32) -> String {
+pub(crate) fn format_rfc3339(secs: u64, millis: u32) -> String {
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (year, month, day) = civil_from_days(days);

@@ -8,14 +8,17 @@
 mod action;
 pub(crate) mod args;
 mod config;
+mod contract;
 pub(crate) mod format;
 mod leader;
 mod log;
 mod network;
 mod ports;
 mod relation;
+pub(crate) mod secret;
 mod state;
 mod status;
+mod storage;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -138,6 +141,8 @@ const TOOLS: &[(&str, Handler)] = &[
     ("application-version-set", status::application_version_set),
     ("close-port", ports::close_port),
     ("config-get", config::config_get),
+    ("credential-get", contract::credential_get),
+    ("goal-state", contract::goal_state),
     ("is-leader", leader::is_leader),
     ("juju-log", log::juju_log),
     ("leader-get", leader::leader_get),
@@ -149,11 +154,23 @@ const TOOLS: &[(&str, Handler)] = &[
     ("relation-ids", relation::relation_ids),
     ("relation-list", relation::relation_list),
     ("relation-set", relation::relation_set),
+    ("resource-get", contract::resource_get),
+    ("secret-add", secret::secret_add),
+    ("secret-get", secret::secret_get),
+    ("secret-grant", secret::secret_grant),
+    ("secret-ids", secret::secret_ids),
+    ("secret-info-get", secret::secret_info_get),
+    ("secret-remove", secret::secret_remove),
+    ("secret-revoke", secret::secret_revoke),
+    ("secret-set", secret::secret_set),
     ("state-delete", state::state_delete),
     ("state-get", state::state_get),
     ("state-set", state::state_set),
     ("status-get", status::status_get),
     ("status-set", status::status_set),
+    ("storage-add", storage::storage_add),
+    ("storage-get", storage::storage_get),
+    ("storage-list", storage::storage_list),
     ("unit-get", network::unit_get),
 ];
 
