@@ -573,3 +573,19 @@ fn goal_state_and_credentials() {
         "lxd"
     );
 }
+
+/// jujuc/ports.go@0cdccd5f: `--endpoints` names endpoints of the charm.
+#[test]
+fn open_port_for_endpoints() {
+    let f = fixture(true, None);
+    let ctx = f.open(Hook::new("install"));
+    f.ok(
+        &ctx,
+        "open-port",
+        &["8080/tcp", "--endpoints", "db,juju-info"],
+    );
+    let (_, err) = fails(&f, &ctx, "open-port", &["8081", "--endpoints", "nope"]);
+    assert!(err.contains(r#"endpoint "nope" not found"#), "{err}");
+    f.finish(&ctx, true);
+    assert_eq!(f.load().opened_ports.len(), 1);
+}

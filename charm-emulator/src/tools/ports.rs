@@ -134,7 +134,25 @@ fn machine_ranges(call: &Call<'_>) -> Vec<(String, Vec<PortRange>)> {
 }
 
 fn port_arg(call: &mut Call<'_>, args: &[String], tool: &str) -> Result<PortRange, ToolError> {
-    let p = parse(&[FORMAT], args)?;
+    // `--endpoints a,b` (Juju 2.9+, jujuc/ports.go@0cdccd5f): the range is for those
+    // endpoints only. The emulator checks the names (the controller refuses an endpoint the
+    // application lacks when the hook commits) but keeps one unit-wide list of ranges.
+    let p = parse(&[FORMAT, super::args::Flag::value("endpoints")], args)?;
+    if let Some(list) = p.value("endpoints").filter(|l| !l.is_empty()) {
+        for endpoint in list.split(',').map(str::trim) {
+            if !call.model.endpoints.is_empty() && !call.model.endpoints.contains_key(endpoint) {
+                return Err(ToolError::Failed(format!(
+                    "{tool}: endpoint {endpoint:?} not found (the charm declares: {})",
+                    call.model
+                        .endpoints
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+    }
     let Some(raw) = p.positional.first() else {
         return Err(ToolError::Usage("no port or range specified".to_owned()));
     };
