@@ -37,6 +37,8 @@ pub struct HookEnv {
     /// The framework's knobs, from `.charm-settings` in the charm directory and the
     /// environment ([`Settings`](crate::Settings)).
     pub settings: crate::settings::Settings,
+    /// Secret and storage hooks' subject, and the Juju version.
+    pub contract: crate::contract::ContractEnv,
 }
 
 impl HookEnv {
@@ -83,7 +85,9 @@ impl HookEnv {
             departing_unit: var("JUJU_DEPARTING_UNIT"),
         });
         let settings = crate::settings::Settings::load(&charm_dir, &var)?;
+        let contract = crate::contract::ContractEnv::from_lookup(&var);
         Ok(Self {
+            contract,
             hook,
             charm_dir,
             unit_name,

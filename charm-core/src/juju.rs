@@ -317,7 +317,7 @@ impl Juju {
         }
     }
 
-    fn json<T: DeserializeOwned>(&mut self, tool: &str, args: Vec<String>) -> Result<T> {
+    pub(crate) fn json<T: DeserializeOwned>(&mut self, tool: &str, args: Vec<String>) -> Result<T> {
         let out = self.call(tool, args, b"")?;
         // Some tools print nothing for "no value"; JSON null is the same thing.
         let text = String::from_utf8_lossy(&out);

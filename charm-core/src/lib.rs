@@ -38,6 +38,7 @@ mod bus;
 mod compose;
 pub mod config;
 mod const_check;
+pub mod contract;
 pub mod endpoint;
 mod error;
 pub mod flag;
@@ -45,16 +46,20 @@ mod flags;
 pub mod hook;
 pub mod interfaces;
 pub mod juju;
+mod juju_contract;
 mod juju_view;
 mod redact;
 mod registry;
 pub mod render;
 mod run;
+pub mod secrets;
 pub mod settings;
 mod status_memo;
+pub mod storage;
 mod store;
 mod trace;
 mod unit;
+mod version;
 
 pub use charm_macros::{
     charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
@@ -70,6 +75,7 @@ pub use juju::{LogLevel, Port, Status, StatusKind};
 // generated code and the test harness, not part of the documented API.
 #[cfg(feature = "docker")]
 pub use compose::{Converged, DockerBackend, DockerUnit, with_docker_backend};
+pub use contract::{CloudSpec, GoalState, GoalStatus, Resource};
 #[doc(hidden)]
 pub use registry::{
     Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
@@ -77,14 +83,17 @@ pub use registry::{
 };
 #[doc(hidden)]
 pub use run::{HookReport, RunOptions, run, run_hook};
+pub use secrets::{SecretContent, SecretId, SecretLabel, SecretValue};
 pub use settings::{SETTINGS_FILE, Settings};
 pub use status_memo::STATUS_MEMO_FILE;
+pub use storage::{StorageInstance, StorageKind, StorageName};
 pub use store::STATE_FILE;
 #[doc(hidden)]
 pub use store::{Snapshot, Store, write_atomically};
 #[doc(hidden)]
 pub use trace::{Trace, TraceEntry};
 pub use unit::{HOST_IP_ENV, Unit};
+pub use version::JujuVersion;
 
 /// Docker Compose's semantics over the Docker Engine API (the `charm-docker` crate), and the
 /// docker layer: include it with `layers(charm_core::docker)` to get `docker.available`.
@@ -175,6 +184,7 @@ pub mod prelude {
         DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, hook, only_once,
         when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
     };
+    pub use crate::{JujuVersion, Resource, SecretContent, SecretId, SecretLabel, StorageName};
 }
 
 /// Paths the macros' generated code uses. Not a public API.
@@ -192,6 +202,8 @@ pub mod __private {
         Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
         TriggerWhen,
     };
+    pub use crate::secrets::SecretId;
+    pub use crate::storage::StorageName;
     pub use crate::unit::Unit;
     pub use askama;
 

@@ -137,6 +137,7 @@ impl Unit {
             "post-series-upgrade" => unit.flags.clear(UPGRADE_SERIES_FLAG),
             _ => {}
         }
+        crate::storage::manage_flags(&mut unit)?;
         Ok(unit)
     }
 

@@ -426,7 +426,8 @@ fn generate(
 fn option_kind(kind: OptionType) -> TokenStream {
     let p = quote!(::charm_core::__private);
     match kind {
-        OptionType::String => quote!(#p::OptionType::String),
+        // A secret option's value is its URI, a string to Juju.
+        OptionType::String | OptionType::Secret => quote!(#p::OptionType::String),
         OptionType::Int => quote!(#p::OptionType::Int),
         OptionType::Float => quote!(#p::OptionType::Float),
         OptionType::Boolean => quote!(#p::OptionType::Boolean),
@@ -441,6 +442,7 @@ fn config_struct(config: &[ConfigOption]) -> TokenStream {
         let ident = field_ident(&opt.name);
         let base = match opt.kind {
             OptionType::String => quote!(::std::string::String),
+            OptionType::Secret => quote!(#p::SecretId),
             OptionType::Int => quote!(i64),
             OptionType::Float => quote!(f64),
             OptionType::Boolean => quote!(bool),

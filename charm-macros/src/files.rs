@@ -47,6 +47,8 @@ pub(crate) enum OptionType {
     Int,
     Float,
     Boolean,
+    /// `secret`: a string holding a secret's URI, typed `SecretId` in `Config`.
+    Secret,
 }
 
 /// One option of config.yaml.
@@ -283,7 +285,8 @@ fn option(name: &str, spec: &Value) -> Result<ConfigOption, String> {
     let kind = match get(spec, "type") {
         None => OptionType::String,
         Some(Value::String(t)) => match t.as_str() {
-            "string" | "secret" => OptionType::String,
+            "string" => OptionType::String,
+            "secret" => OptionType::Secret,
             "int" => OptionType::Int,
             "float" => OptionType::Float,
             "boolean" => OptionType::Boolean,
@@ -330,7 +333,7 @@ fn valid_option_name(name: &str) -> bool {
 fn default_json(name: &str, kind: OptionType, value: &Value) -> Result<String, String> {
     let wrong = |what: &str| format!("option `{name}`: the default is not {what}");
     match (kind, value) {
-        (OptionType::String, Value::String(s)) => Ok(json_string(s)),
+        (OptionType::String | OptionType::Secret, Value::String(s)) => Ok(json_string(s)),
         (OptionType::Int, Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
         (OptionType::Int, _) => Err(wrong("an int")),
         (OptionType::Float, Value::Number(n)) => Ok(n
@@ -339,7 +342,7 @@ fn default_json(name: &str, kind: OptionType, value: &Value) -> Result<String, S
         (OptionType::Float, _) => Err(wrong("a float")),
         (OptionType::Boolean, Value::Bool(b)) => Ok(b.to_string()),
         (OptionType::Boolean, _) => Err(wrong("a boolean")),
-        (OptionType::String, _) => Err(wrong("a string")),
+        (OptionType::String | OptionType::Secret, _) => Err(wrong("a string")),
     }
 }
 

@@ -70,7 +70,7 @@ fn facts(known: &Known) -> Vec<Fact> {
 fn default_is_truthy(kind: OptionType, default: Option<&str>) -> bool {
     let Some(json) = default else { return false };
     match kind {
-        OptionType::String => json != "\"\"",
+        OptionType::String | OptionType::Secret => json != "\"\"",
         OptionType::Int | OptionType::Float => json.parse::<f64>().is_ok_and(|f| f != 0.0),
         OptionType::Boolean => json == "true",
     }

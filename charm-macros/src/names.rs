@@ -131,6 +131,15 @@ pub(crate) fn generate(
                 );
             }
         }
+        for s in &metadata.storage {
+            add_name(
+                &mut names,
+                Name::Flag(format!("storage.{s}.attached")),
+                None,
+                None,
+                errors,
+            );
+        }
         for ep in &metadata.endpoints {
             for f in ["joined", "changed", "departed"] {
                 add_name(
@@ -241,11 +250,24 @@ pub(crate) fn generate(
                     pub const #ident: #p::EndpointName<#ty> = #p::EndpointName::__checked(#name);
                 }
             });
+            let storage = metadata.storage.iter().map(|name| {
+                let ident = syn::Ident::new(&constant_name(name), Span::call_site());
+                let doc = format!("Storage `{name}` of metadata.yaml.");
+                quote! {
+                    #[doc = #doc]
+                    pub const #ident: #p::StorageName = #p::StorageName::__checked(#name);
+                }
+            });
             quote! {
                 /// The endpoints of metadata.yaml, typed by their interface.
                 #[allow(dead_code)]
                 pub mod endpoints {
                     #(#consts)*
+                }
+                /// The storage of metadata.yaml: `unit.storage().location(storage::DATA)`.
+                #[allow(dead_code)]
+                pub mod storage {
+                    #(#storage)*
                 }
             }
         }

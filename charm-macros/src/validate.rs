@@ -140,6 +140,10 @@ impl<'a> Known<'a> {
                 flags.insert(format!("config.{family}.{}", opt.name));
             }
         }
+        // Raised in `<name>-storage-attached`, dropped when the last instance detaches.
+        for s in &metadata.storage {
+            flags.insert(format!("storage.{s}.attached"));
+        }
         for ep in &metadata.endpoints {
             for f in ["joined", "changed", "departed"] {
                 flags.insert(format!("endpoint.{}.{f}", ep.name));

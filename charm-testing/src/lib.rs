@@ -31,6 +31,7 @@ use charm_emulator::{CharmInfo, ContextId, Emulator, Hook, Model, ToolCall};
 
 pub use charm_emulator::{LogRecord, Status};
 
+mod contract;
 #[cfg(feature = "docker")]
 pub mod docker;
 
@@ -309,6 +310,7 @@ impl Harness {
         model.config = info.config;
         model.actions = info.actions;
         model.leader = true;
+        model.contract.declare_from(source_dir.as_ref())?;
         Ok(Self {
             charm,
             emulator: Rc::new(RefCell::new(Emulator::new(model))),
@@ -624,6 +626,19 @@ impl Harness {
     /// data, charm state) although the framework's own record says they were sent.
     pub fn run_killed_after_commit(&mut self, hook: &str) -> Output {
         self.run_hook_ending(Hook::new(hook), Some(137))
+    }
+
+    /// An output for a hook that could not start because its set-up failed.
+    fn failed_setup(&self, hook: &str, err: impl std::fmt::Display) -> Output {
+        Output {
+            hook: hook.to_owned(),
+            result: Err(charm_core::Error::msg(format!(
+                "cannot start the hook: {err}"
+            ))),
+            trace: Trace::default(),
+            calls: Vec::new(),
+            flags: self.flags(),
+        }
     }
 
     fn run_hook_ending(&mut self, hook: Hook, exit_code: Option<i32>) -> Output {

@@ -18,6 +18,7 @@ fn ui() {
         "multi",
         "logic",
         "messages",
+        "storage",
     ] {
         t.compile_fail(format!("tests/ui/{area}/*.rs"));
     }

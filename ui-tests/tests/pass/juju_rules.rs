@@ -96,16 +96,20 @@ fn main() {
     let ok = |out: charm_testing::Output| out.result.unwrap();
     ok(h.run("install"));
     assert!(h.flags().contains(&"app.ready".to_owned()), "{:?}", h.flags());
+    // Storage and secret hooks are about an instance or a secret, as Juju runs them.
+    let (_, attached) = h.attach_storage("data").unwrap();
+    ok(attached);
+    assert!(h.flags().contains(&"seen.storage".to_owned()), "{:?}", h.flags());
     for (hook, flag) in [
-        ("data-storage-attached", "seen.storage"),
         ("app-pebble-ready", "seen.workload"),
         ("app-pebble-check-recovered", "seen.workload"),
         ("meter-status-changed", "seen.unit"),
-        ("secret-rotate", "seen.unit"),
     ] {
         ok(h.run(hook));
         assert!(h.flags().contains(&flag.to_owned()), "{hook}: {:?}", h.flags());
     }
+    let secret = h.add_remote_secret("vault", &[("token", "x")], true).unwrap();
+    ok(h.run_secret_hook("secret-rotate", &secret, None));
     // `leader-deposed` is a hook name Juju knows, so a handler for it compiles; but Juju's
     // uniter never runs it (operation/leader.go's resignLeadership), and the emulator, like
     // Juju, refuses to.

@@ -1,0 +1,196 @@
+//! The rest of Juju's contract a machine charm uses, one facet each on the handler's
+//! [`Unit`]: `unit.secrets()`, `unit.storage()`, `unit.resources()`, `unit.goal_state()`,
+//! `unit.juju_version()`, `unit.credentials()`, `unit.set_workload_version(..)`.
+//!
+//! What a hook's environment says about them (JUJU_SECRET_*, JUJU_STORAGE_*, JUJU_VERSION;
+//! juju/juju `internal/worker/uniter/runner/context/context.go` `HookVars`) is read once
+//! into [`ContractEnv`].
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::secrets::{HookSecret, SecretId, Secrets};
+use crate::storage::{Storage, StorageInstance, StorageKind};
+use crate::unit::Unit;
+use crate::version::JujuVersion;
+
+/// What the hook's environment says about secrets, storage and the Juju version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractEnv {
+    /// In secret hooks.
+    pub secret: Option<HookSecret>,
+    /// In storage hooks.
+    pub storage: Option<StorageInstance>,
+    /// `JUJU_VERSION`, as given.
+    pub juju_version: Option<String>,
+}
+
+impl ContractEnv {
+    pub(crate) fn from_lookup(var: &impl Fn(&str) -> Option<String>) -> Self {
+        let secret = var("JUJU_SECRET_ID")
+            .and_then(|id| SecretId::parse(&id).ok())
+            .map(|id| HookSecret {
+                id,
+                label: var("JUJU_SECRET_LABEL"),
+                revision: var("JUJU_SECRET_REVISION").and_then(|r| r.parse().ok()),
+            });
+        let storage = var("JUJU_STORAGE_ID").map(|id| StorageInstance {
+            id,
+            kind: match var("JUJU_STORAGE_KIND").as_deref() {
+                Some("block") => StorageKind::Block,
+                _ => StorageKind::Filesystem,
+            },
+            location: var("JUJU_STORAGE_LOCATION")
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+        });
+        Self {
+            secret,
+            storage,
+            juju_version: var("JUJU_VERSION"),
+        }
+    }
+}
+
+/// A resource of metadata.yaml, named in code as a constant:
+/// `const PAYLOAD: Resource = Resource::new("payload");`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Resource(&'static str);
+
+impl Resource {
+    /// A resource by its metadata.yaml name.
+    pub const fn new(name: &'static str) -> Self {
+        Self(name)
+    }
+
+    /// The name.
+    pub const fn name(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// The resources facet: `unit.resources()`.
+pub struct Resources<'u> {
+    unit: &'u mut Unit,
+}
+
+impl Resources<'_> {
+    /// The local path of the resource's file (`resource-get`; Juju downloads it first).
+    /// A resource with no file uploaded is an error naming it.
+    pub fn path(&mut self, resource: Resource) -> Result<PathBuf> {
+        self.unit.juju.resource_get(resource.name())
+    }
+}
+
+/// One unit's or application's goal (`goal-state`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GoalStatus {
+    /// `waiting`, `joining`, `joined`, `active`, `dying`, ...
+    pub status: String,
+    /// Since when (`2006-01-02 15:04:05Z`).
+    #[serde(default)]
+    pub since: Option<String>,
+}
+
+/// What the model is converging to: this application's units, and per endpoint the
+/// related applications and units (`goal-state`, goal-state.go@12baae6d).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GoalState {
+    /// Units of this application, by name.
+    #[serde(default)]
+    pub units: BTreeMap<String, GoalStatus>,
+    /// By endpoint: related applications and units, by name.
+    #[serde(default)]
+    pub relations: BTreeMap<String, BTreeMap<String, GoalStatus>>,
+}
+
+impl GoalState {
+    /// How many units of this application are expected (not dying).
+    pub fn expected_units(&self) -> usize {
+        self.units.values().filter(|u| u.status != "dying").count()
+    }
+}
+
+/// The model's cloud (`credential-get`), for trusted applications only. The credential's
+/// attributes are secrets: `Debug` hides them.
+#[derive(Clone, PartialEq, Deserialize)]
+pub struct CloudSpec {
+    /// The cloud type, e.g. `lxd`, `openstack`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The cloud's name.
+    pub name: String,
+    /// The region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The API endpoint.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// The credential: `auth-type` and `attrs`.
+    #[serde(default)]
+    pub credential: Option<Value>,
+}
+
+impl std::fmt::Debug for CloudSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudSpec")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field(
+                "credential",
+                &self.credential.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+impl Unit {
+    /// Secrets: add, read, update, grant, revoke, remove (see [`Secrets`]).
+    pub fn secrets(&mut self) -> Secrets<'_> {
+        Secrets { unit: self }
+    }
+
+    /// Storage of metadata.yaml: instances, locations, storage-add (see [`Storage`]).
+    pub fn storage(&mut self) -> Storage<'_> {
+        Storage { unit: self }
+    }
+
+    /// Resources of metadata.yaml as local files (see [`Resources`]).
+    pub fn resources(&mut self) -> Resources<'_> {
+        Resources { unit: self }
+    }
+
+    /// What the model is converging to (`goal-state`, one call).
+    pub fn goal_state(&mut self) -> Result<GoalState> {
+        self.juju.goal_state()
+    }
+
+    /// The Juju version running the hook (`JUJU_VERSION`), comparable:
+    /// `unit.juju_version()? >= JujuVersion::new(3, 1, 0)`.
+    pub fn juju_version(&self) -> Result<JujuVersion> {
+        let text = self
+            .env
+            .contract
+            .juju_version
+            .as_deref()
+            .ok_or_else(|| Error::Environment("JUJU_VERSION is not set".to_owned()))?;
+        text.parse()
+    }
+
+    /// The model's cloud spec (`credential-get`): Juju answers only an application the
+    /// operator trusted (`juju trust`), else this is an error.
+    pub fn credentials(&mut self) -> Result<CloudSpec> {
+        self.juju.credential_get()
+    }
+
+    /// Sets the workload version shown by `juju status` (`application-version-set`).
+    pub fn set_workload_version(&mut self, version: &str) -> Result<()> {
+        self.juju.application_version_set(version)
+    }
+}

@@ -1,0 +1,460 @@
+//! Juju secrets: [`SecretId`], a [`SecretContent`] whose values never print, and the
+//! [`Secrets`] facet (`unit.secrets()`).
+//!
+//! A value is a [`SecretValue`]: its `Debug` and `Display` print `<redacted>`, so a secret
+//! logged, put in a status or an error by mistake shows nothing; only
+//! [`SecretValue::expose`] gives the text. The framework passes values to `secret-add` and
+//! `secret-set` as `key#file=PATH` (a file of a private temporary directory, removed after
+//! the call), as ops does, so they are not on any command line either.
+//!
+//! ```
+//! use charm_core::secrets::{SecretContent, SecretValue};
+//! let content = SecretContent::new().with("password", "s3cret").unwrap();
+//! assert_eq!(content.get("password").unwrap().expose(), "s3cret");
+//! assert_eq!(format!("{content:?}"), r#"SecretContent { password: <redacted> }"#);
+//! assert_eq!(SecretValue::from("x").to_string(), "<redacted>");
+//! // Keys are checked as Juju checks them: lower-case, digits, single hyphens, 3+ chars.
+//! assert!(SecretContent::new().with("pw", "x").is_err());
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::endpoint::EndpointOf;
+use crate::error::{Error, Result};
+use crate::unit::Unit;
+
+/// A secret's URI, `secret:<20 characters>` (Juju also writes `secret://<model>/<id>`).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SecretId(String);
+
+impl SecretId {
+    /// Parses a URI or a bare id; the error names the input.
+    ///
+    /// ```
+    /// let id = charm_core::secrets::SecretId::parse("cjv2hch0ocgs2ge8gfh0").unwrap();
+    /// assert_eq!(id.as_str(), "secret:cjv2hch0ocgs2ge8gfh0");
+    /// assert!(charm_core::secrets::SecretId::parse("secret:nope").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self> {
+        let id = match text.strip_prefix("secret://") {
+            Some(rest) => rest.rsplit_once('/').map_or(rest, |(_, id)| id),
+            None => text.strip_prefix("secret:").unwrap_or(text),
+        };
+        let ok = id.len() == 20 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'v'));
+        if ok {
+            Ok(Self(format!("secret:{id}")))
+        } else {
+            Err(Error::msg(format!(
+                "invalid secret URI `{text}`: expected secret:<20 characters of 0-9 and a-v>"
+            )))
+        }
+    }
+
+    /// `secret:<id>`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The 20-character id without `secret:`.
+    pub fn unique_id(&self) -> &str {
+        self.0.strip_prefix("secret:").unwrap_or(&self.0)
+    }
+}
+
+// A secret's URI is no secret (Juju shows it in `juju secrets`); its content is.
+impl fmt::Display for SecretId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for SecretId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretId({})", self.0)
+    }
+}
+
+impl crate::config::ConfigValue for SecretId {
+    /// A config option of type `secret` holds the secret's URI.
+    fn from_config(key: &str, value: Option<&serde_json::Value>) -> Result<Self> {
+        let text = String::from_config(key, value)?;
+        Self::parse(text.trim()).map_err(|e| Error::Config {
+            key: key.to_owned(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// One secret value: prints as `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue(String);
+
+impl SecretValue {
+    /// The text itself. Keep it out of logs, statuses and errors.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SecretValue {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl From<String> for SecretValue {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A secret's content: keys (Juju's rule: `^[a-z](-?[a-z0-9]){2,}$`) to [`SecretValue`]s.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretContent(BTreeMap<String, SecretValue>);
+
+/// Juju's key rule (core/secrets/createsecret.go@0ffacc32 `keyRegExp`).
+pub(crate) fn valid_key(key: &str) -> bool {
+    let b = key.as_bytes();
+    b.len() >= 3
+        && b[0].is_ascii_lowercase()
+        && !key.ends_with('-')
+        && !key.contains("--")
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+impl SecretContent {
+    /// No keys yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `key`; the error names a key Juju would refuse.
+    pub fn with(mut self, key: &str, value: impl Into<SecretValue>) -> Result<Self> {
+        if !valid_key(key) {
+            return Err(Error::msg(format!(
+                "invalid secret key `{key}`: Juju takes lower-case letters and digits with \
+                 single hyphens, starting with a letter, at least 3 characters"
+            )));
+        }
+        self.0.insert(key.to_owned(), value.into());
+        Ok(self)
+    }
+
+    /// A value by key.
+    pub fn get(&self, key: &str) -> Option<&SecretValue> {
+        self.0.get(key)
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// Whether there is no key.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &SecretValue)> {
+        self.0.iter()
+    }
+
+    pub(crate) fn from_map(map: BTreeMap<String, String>) -> Self {
+        Self(map.into_iter().map(|(k, v)| (k, SecretValue(v))).collect())
+    }
+}
+
+impl fmt::Debug for SecretContent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretContent {")?;
+        for (i, key) in self.0.keys().enumerate() {
+            let sep = if i == 0 { " " } else { ", " };
+            write!(f, "{sep}{key}: <redacted>")?;
+        }
+        f.write_str(if self.0.is_empty() { "}" } else { " }" })
+    }
+}
+
+/// A label the charm gives a secret, declared once as a constant:
+/// `const DB_PASSWORD: SecretLabel = SecretLabel::new("db-password");`, so every use is
+/// the same, checked name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SecretLabel(&'static str);
+
+impl SecretLabel {
+    /// A label (any non-empty text, as Juju takes).
+    pub const fn new(label: &'static str) -> Self {
+        assert!(!label.is_empty(), "a secret label cannot be empty");
+        Self(label)
+    }
+
+    /// The label.
+    pub const fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// How often Juju asks the owner to rotate a secret (`secret-rotate` hook).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotate {
+    /// Never.
+    Never,
+    /// Every hour.
+    Hourly,
+    /// Every day.
+    Daily,
+    /// Every week.
+    Weekly,
+    /// Every month.
+    Monthly,
+    /// Every three months.
+    Quarterly,
+    /// Every year.
+    Yearly,
+}
+
+impl Rotate {
+    /// Juju's word (core/secrets/rotate.go@0b9c32cd).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Never => "never",
+            Self::Hourly => "hourly",
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::Yearly => "yearly",
+        }
+    }
+}
+
+/// When a secret's revision expires (`secret-expired` hook).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expire {
+    /// After this long.
+    In(std::time::Duration),
+    /// At this time, RFC 3339 (`2025-01-01T06:06:06Z`).
+    At(String),
+}
+
+impl Expire {
+    pub(crate) fn arg(&self) -> String {
+        match self {
+            Self::In(d) => format!("{}s", d.as_secs().max(1)),
+            Self::At(t) => t.clone(),
+        }
+    }
+}
+
+/// Who owns a new secret.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SecretOwner {
+    /// The application (Juju's default): its leader manages it, every unit reads it.
+    #[default]
+    Application,
+    /// This unit only.
+    Unit,
+}
+
+/// Metadata of `secret-add` / `secret-set`; unset fields are left as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretOptions {
+    /// The owner's label.
+    pub label: Option<SecretLabel>,
+    /// A description.
+    pub description: Option<String>,
+    /// Expiry of this revision.
+    pub expire: Option<Expire>,
+    /// Rotate policy.
+    pub rotate: Option<Rotate>,
+    /// The owner (`secret-add` only).
+    pub owner: SecretOwner,
+}
+
+/// What `secret-info-get` tells the owner.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SecretInfo {
+    /// The latest revision.
+    pub revision: u32,
+    /// The owner's label (empty for none).
+    #[serde(default)]
+    pub label: String,
+    /// `application` or `unit`.
+    pub owner: String,
+    /// The description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The rotate policy.
+    #[serde(default)]
+    pub rotation: Option<String>,
+    /// When the latest revision expires.
+    #[serde(default)]
+    pub expiry: Option<String>,
+}
+
+/// The secret a secret hook is about (`JUJU_SECRET_ID`, `_LABEL`, `_REVISION`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookSecret {
+    /// The secret.
+    pub id: SecretId,
+    /// This unit's label for it, if any.
+    pub label: Option<String>,
+    /// The revision (`secret-expired`, `secret-remove`).
+    pub revision: Option<u32>,
+}
+
+/// Which revision `secret-get` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Read {
+    Tracked,
+    Peek,
+    Refresh,
+}
+
+/// The secrets facet: `unit.secrets()`. Each method is one hook tool call (grants and
+/// revokes one per relation). Changes are committed by Juju when the hook succeeds.
+pub struct Secrets<'u> {
+    pub(crate) unit: &'u mut Unit,
+}
+
+impl Secrets<'_> {
+    /// Creates an application-owned secret (leader only); returns its id.
+    pub fn add(&mut self, content: &SecretContent) -> Result<SecretId> {
+        self.unit
+            .juju
+            .secret_add(content, &SecretOptions::default())
+    }
+
+    /// Creates a secret with a label, description, expiry, rotation or unit owner.
+    pub fn add_with(
+        &mut self,
+        content: &SecretContent,
+        options: &SecretOptions,
+    ) -> Result<SecretId> {
+        self.unit.juju.secret_add(content, options)
+    }
+
+    /// The content: the latest revision for the owner, the tracked one for a consumer.
+    pub fn get(&mut self, id: &SecretId) -> Result<SecretContent> {
+        self.unit.juju.secret_get(Some(id), None, Read::Tracked)
+    }
+
+    /// The content of the secret with this unit's label `label`.
+    pub fn get_by_label(&mut self, label: SecretLabel) -> Result<SecretContent> {
+        self.unit
+            .juju
+            .secret_get(None, Some(label.as_str()), Read::Tracked)
+    }
+
+    /// Gives secret `id` this unit's label `label` (the owner's or the consumer's), and
+    /// returns its content.
+    pub fn get_and_label(&mut self, id: &SecretId, label: SecretLabel) -> Result<SecretContent> {
+        self.unit
+            .juju
+            .secret_get(Some(id), Some(label.as_str()), Read::Tracked)
+    }
+
+    /// The latest revision, this time only (`--peek`).
+    pub fn peek(&mut self, id: &SecretId) -> Result<SecretContent> {
+        self.unit.juju.secret_get(Some(id), None, Read::Peek)
+    }
+
+    /// The latest revision, tracked from now on (`--refresh`).
+    pub fn refresh(&mut self, id: &SecretId) -> Result<SecretContent> {
+        self.unit.juju.secret_get(Some(id), None, Read::Refresh)
+    }
+
+    /// A new revision with `content` (owner only).
+    pub fn set(&mut self, id: &SecretId, content: &SecretContent) -> Result<()> {
+        self.unit
+            .juju
+            .secret_set(id, Some(content), &SecretOptions::default())
+    }
+
+    /// New metadata, and a new revision if `content` is given (owner only).
+    pub fn set_with(
+        &mut self,
+        id: &SecretId,
+        content: Option<&SecretContent>,
+        options: &SecretOptions,
+    ) -> Result<()> {
+        self.unit.juju.secret_set(id, content, options)
+    }
+
+    /// Lets the remote application of every relation of `endpoint` read `id` (or only
+    /// `unit` of it).
+    pub fn grant<I>(
+        &mut self,
+        id: &SecretId,
+        endpoint: impl EndpointOf<I>,
+        unit: Option<&str>,
+    ) -> Result<()> {
+        for relation in self.relation_ids(endpoint)? {
+            self.unit.juju.secret_grant(id, &relation, unit)?;
+        }
+        Ok(())
+    }
+
+    /// Takes back what [`Secrets::grant`] gave on every relation of `endpoint`.
+    pub fn revoke<I>(&mut self, id: &SecretId, endpoint: impl EndpointOf<I>) -> Result<()> {
+        for relation in self.relation_ids(endpoint)? {
+            self.unit.juju.secret_revoke(id, Some(&relation), None)?;
+        }
+        Ok(())
+    }
+
+    /// Takes back one remote unit's access.
+    pub fn revoke_unit(&mut self, id: &SecretId, unit: &str) -> Result<()> {
+        self.unit.juju.secret_revoke(id, None, Some(unit))
+    }
+
+    /// Removes the secret (owner only).
+    pub fn remove(&mut self, id: &SecretId) -> Result<()> {
+        self.unit.juju.secret_remove(id, None)
+    }
+
+    /// Removes one revision (owner only), as in `secret-remove` hooks.
+    pub fn remove_revision(&mut self, id: &SecretId, revision: u32) -> Result<()> {
+        self.unit.juju.secret_remove(id, Some(revision))
+    }
+
+    /// The secrets this unit and its application own.
+    pub fn ids(&mut self) -> Result<Vec<SecretId>> {
+        self.unit.juju.secret_ids()
+    }
+
+    /// Metadata of a secret this unit or its application owns.
+    pub fn info(&mut self, id: &SecretId) -> Result<SecretInfo> {
+        self.unit.juju.secret_info_get(Some(id), None)
+    }
+
+    /// The secret this hook is about (`secret-changed`, `-rotate`, `-expired`, `-remove`).
+    pub fn hook_secret(&self) -> Option<&HookSecret> {
+        self.unit.env.contract.secret.as_ref()
+    }
+
+    fn relation_ids<I>(&self, endpoint: impl EndpointOf<I>) -> Result<Vec<String>> {
+        let name = endpoint.endpoint_name().to_owned();
+        let endpoint = self
+            .unit
+            .endpoint(endpoint)
+            .ok_or_else(|| Error::msg(format!("the charm has no endpoint `{name}`")))?;
+        Ok(endpoint.relation_ids().map(str::to_owned).collect())
+    }
+}

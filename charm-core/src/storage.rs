@@ -1,0 +1,117 @@
+//! Juju storage: typed [`StorageName`]s generated from metadata.yaml's `storage:`, and the
+//! [`Storage`] facet (`unit.storage()`).
+//!
+//! `#[charm]` generates a `storage` module with one constant per entry
+//! (`storage::DATA: StorageName` for `data`), so an unknown storage name is rustc's own
+//! error with its "a constant with a similar name exists" suggestion. The framework sets
+//! `storage.<name>.attached` in `<name>-storage-attached` and clears it in
+//! `<name>-storage-detaching` when the last instance goes, as charms.reactive's endpoint
+//! flags follow relations.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::unit::Unit;
+
+/// A storage of metadata.yaml, as `#[charm]` generates it (`storage::DATA`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StorageName(&'static str);
+
+impl StorageName {
+    /// For the macros' generated constants: the name was checked against metadata.yaml.
+    #[doc(hidden)]
+    pub const fn __checked(name: &'static str) -> Self {
+        Self(name)
+    }
+
+    /// The name, e.g. `data`.
+    pub const fn name(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// `filesystem` or `block`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    /// A mounted directory.
+    Filesystem,
+    /// A block device.
+    Block,
+}
+
+/// One attached storage instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageInstance {
+    /// Its id, `data/0`.
+    pub id: String,
+    /// Filesystem or block device.
+    pub kind: StorageKind,
+    /// The mount point, or the device path.
+    pub location: PathBuf,
+}
+
+/// The storage facet: `unit.storage()`. Each method is one hook tool call per instance.
+pub struct Storage<'u> {
+    pub(crate) unit: &'u mut Unit,
+}
+
+impl Storage<'_> {
+    /// The instances of `name` attached to this unit (`storage-list`, then `storage-get`
+    /// for each).
+    pub fn instances(&mut self, name: StorageName) -> Result<Vec<StorageInstance>> {
+        let ids = self.unit.juju.storage_list(Some(name.name()))?;
+        ids.iter()
+            .map(|id| self.unit.juju.storage_get(Some(id)))
+            .collect()
+    }
+
+    /// The location of the only (or first) instance of `name`, if one is attached.
+    pub fn location(&mut self, name: StorageName) -> Result<Option<PathBuf>> {
+        let ids = self.unit.juju.storage_list(Some(name.name()))?;
+        match ids.first() {
+            Some(id) => Ok(Some(self.unit.juju.storage_get(Some(id))?.location)),
+            None => Ok(None),
+        }
+    }
+
+    /// The instance a storage hook is about (`JUJU_STORAGE_ID`, `_KIND`, `_LOCATION`).
+    pub fn hook_instance(&self) -> Option<&StorageInstance> {
+        self.unit.env.contract.storage.as_ref()
+    }
+
+    /// Asks Juju for `count` more instances of `name`; they attach after this hook
+    /// (their `-storage-attached` hooks run next).
+    pub fn add(&mut self, name: StorageName, count: u32) -> Result<()> {
+        if count == 0 {
+            return Err(Error::msg(format!(
+                "storage-add {}: count must be at least 1",
+                name.name()
+            )));
+        }
+        self.unit.juju.storage_add(name.name(), count)
+    }
+}
+
+/// Raises and drops the storage flags in storage hooks.
+pub(crate) fn manage_flags(unit: &mut Unit) -> Result<()> {
+    let hook = unit.env.hook.clone();
+    if let Some(name) = hook.strip_suffix("-storage-attached") {
+        unit.flags
+            .set(&format!("storage.{name}.attached"), serde_json::Value::Null);
+    } else if let Some(name) = hook.strip_suffix("-storage-detaching") {
+        let leaving = unit.env.contract.storage.as_ref().map(|s| s.id.clone());
+        let others = unit
+            .juju
+            .storage_list(Some(name))?
+            .into_iter()
+            .filter(|id| Some(id) != leaving.as_ref())
+            .count();
+        if others == 0 {
+            unit.flags.clear(&format!("storage.{name}.attached"));
+        }
+    }
+    Ok(())
+}
