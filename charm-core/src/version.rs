@@ -170,7 +170,7 @@ mod tests {
         assert_eq!(v("2.9-rc1").tag, "rc");
         assert_eq!(v("2.9-rc1").to_string(), "2.9-rc1");
         assert_eq!(v("2.9.42.1").to_string(), "2.9.42.1");
-        let mut list = vec![v("3.0.0"), v("2.9.42"), v("3.0-beta1"), v("3.0.0.1")];
+        let mut list = [v("3.0.0"), v("2.9.42"), v("3.0-beta1"), v("3.0.0.1")];
         list.sort();
         let shown: Vec<String> = list.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["2.9.42", "3.0-beta1", "3.0.0", "3.0.0.1"]);
