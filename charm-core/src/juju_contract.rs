@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::contract::{CloudSpec, GoalState};
 use crate::error::{Error, Result};
 use crate::juju::{Juju, Port};
-use crate::secrets::{Read, SecretContent, SecretId, SecretInfo, SecretOptions, SecretOwner};
+use crate::secrets::{SecretContent, SecretId, SecretInfo, SecretOptions, SecretOwner, SecretRead};
 use crate::storage::{StorageInstance, StorageKind};
 
 fn strings<const N: usize>(list: [&str; N]) -> Vec<String> {
@@ -89,12 +89,13 @@ impl Juju {
         })
     }
 
-    /// `secret-get <ID> | --label L [--peek|--refresh] --format=json`: the whole content.
-    pub(crate) fn secret_get(
+    /// `secret-get <ID> | --label L [--peek|--refresh] --format=json`: the whole content
+    /// (with both, the label is given to the secret).
+    pub fn secret_get(
         &mut self,
         id: Option<&SecretId>,
         label: Option<&str>,
-        read: Read,
+        read: SecretRead,
     ) -> Result<SecretContent> {
         let mut args = Vec::new();
         if let Some(id) = id {
@@ -104,9 +105,9 @@ impl Juju {
             args.extend(strings(["--label", label]));
         }
         match read {
-            Read::Tracked => {}
-            Read::Peek => args.push("--peek".to_owned()),
-            Read::Refresh => args.push("--refresh".to_owned()),
+            SecretRead::Tracked => {}
+            SecretRead::Peek => args.push("--peek".to_owned()),
+            SecretRead::Refresh => args.push("--refresh".to_owned()),
         }
         args.push("--format=json".to_owned());
         let map: Option<BTreeMap<String, String>> = self.json("secret-get", args)?;

@@ -321,9 +321,12 @@ pub struct HookSecret {
 
 /// Which revision `secret-get` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Read {
+pub enum SecretRead {
+    /// The owner: the latest; a consumer: the revision it tracks (the latest the first time).
     Tracked,
+    /// The latest, this time only (`--peek`).
     Peek,
+    /// The latest, tracked from now on (`--refresh`).
     Refresh,
 }
 
@@ -352,14 +355,16 @@ impl Secrets<'_> {
 
     /// The content: the latest revision for the owner, the tracked one for a consumer.
     pub fn get(&mut self, id: &SecretId) -> Result<SecretContent> {
-        self.unit.juju.secret_get(Some(id), None, Read::Tracked)
+        self.unit
+            .juju
+            .secret_get(Some(id), None, SecretRead::Tracked)
     }
 
     /// The content of the secret with this unit's label `label`.
     pub fn get_by_label(&mut self, label: SecretLabel) -> Result<SecretContent> {
         self.unit
             .juju
-            .secret_get(None, Some(label.as_str()), Read::Tracked)
+            .secret_get(None, Some(label.as_str()), SecretRead::Tracked)
     }
 
     /// Gives secret `id` this unit's label `label` (the owner's or the consumer's), and
@@ -367,17 +372,19 @@ impl Secrets<'_> {
     pub fn get_and_label(&mut self, id: &SecretId, label: SecretLabel) -> Result<SecretContent> {
         self.unit
             .juju
-            .secret_get(Some(id), Some(label.as_str()), Read::Tracked)
+            .secret_get(Some(id), Some(label.as_str()), SecretRead::Tracked)
     }
 
     /// The latest revision, this time only (`--peek`).
     pub fn peek(&mut self, id: &SecretId) -> Result<SecretContent> {
-        self.unit.juju.secret_get(Some(id), None, Read::Peek)
+        self.unit.juju.secret_get(Some(id), None, SecretRead::Peek)
     }
 
     /// The latest revision, tracked from now on (`--refresh`).
     pub fn refresh(&mut self, id: &SecretId) -> Result<SecretContent> {
-        self.unit.juju.secret_get(Some(id), None, Read::Refresh)
+        self.unit
+            .juju
+            .secret_get(Some(id), None, SecretRead::Refresh)
     }
 
     /// A new revision with `content` (owner only).
