@@ -129,9 +129,10 @@ pub fn run_hook(
             .flush()
             .and_then(|snapshot| store.commit(&snapshot).map(drop));
     }
-    unit.log(LogLevel::Debug, trace.summary());
+    unit.log().at(LogLevel::Debug, trace.summary());
     if let Err(err) = &result {
-        unit.log(LogLevel::Error, format!("hook failed: {err}"));
+        unit.log()
+            .at(LogLevel::Error, format!("hook failed: {err}"));
     }
     unit.flush_logs();
     HookReport {

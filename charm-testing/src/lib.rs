@@ -397,8 +397,8 @@ impl Harness {
         })
     }
 
-    /// Stores a value the charm reads with `unit.kv_get(key)`, as if an earlier hook had
-    /// stored it with `unit.kv_set(key, value)`.
+    /// Stores a value the charm reads with `unit.kv().get(key)`, as if an earlier hook had
+    /// stored it with `unit.kv().set(key, value)`.
     pub fn set_data(&self, key: &str, value: impl serde::Serialize) -> charm_core::Result<()> {
         let value = serde_json::to_value(value)?;
         self.edit_state(|snapshot| {
