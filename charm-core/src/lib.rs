@@ -58,7 +58,7 @@ mod trace;
 mod unit;
 
 pub use charm_macros::{
-    charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
+    action, charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
     when_none, when_not, when_not_all,
 };
 pub use config::{ConfigValue, TypedConfig};
@@ -177,8 +177,8 @@ pub mod prelude {
     #[cfg(feature = "docker")]
     pub use crate::{Converged, DockerUnit};
     pub use crate::{
-        DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, hook, only_once,
-        when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
+        DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, action, hook,
+        only_once, when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
     };
 }
 
@@ -192,6 +192,7 @@ pub mod __private {
         EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,
     };
     pub use crate::error::{Error, Result};
+    pub use crate::facets::action::{ActionParams, action_field, action_params};
     pub use crate::flag::{Flag, FlagPattern};
     pub use crate::registry::{
         Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
@@ -199,6 +200,9 @@ pub mod __private {
     };
     pub use crate::unit::Unit;
     pub use askama;
+    pub use serde_json::Value as JsonValue;
+    /// A JSON object (action parameters).
+    pub type JsonMap = serde_json::Map<String, JsonValue>;
 
     /// Reads endpoint `name` as interface `I` for an injected handler parameter.
     pub fn endpoint<I: Interface>(unit: &mut Unit, name: &str) -> Result<I> {

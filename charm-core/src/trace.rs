@@ -126,6 +126,7 @@ fn reason(handler: &Handler, unit: &Unit) -> String {
             CompiledCond::Hook(_) => format!("hook {}", unit.hook().name()),
             CompiledCond::OnlyOnce => "only_once".to_owned(),
             CompiledCond::FileChanged(paths) => format!("when_file_changed {}", paths.join(", ")),
+            CompiledCond::Action(name) => format!("action {name}"),
         })
         .collect::<Vec<_>>()
         .join("; ")

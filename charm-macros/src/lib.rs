@@ -49,6 +49,7 @@
 //! ...) and handle the error, **never** with `as u16`, which silently wraps (70000 becomes
 //! 4464). Flags keep the key as written: `config.changed.vote-port`.
 
+mod actions;
 mod charmcraft;
 mod crate_scan;
 mod expand;
@@ -499,4 +500,21 @@ handler_attributes! {
     ///
     /// Registry entry: `Cond::FileChanged(&["app.env"])`.
     when_file_changed,
+    /// The handler of an action of actions.yaml (or charmcraft.yaml's `actions:`). It takes
+    /// the unit and, optionally, the action's typed parameters from the generated `actions`
+    /// module (`actions::DumpDb` for `dump-db`: one field per parameter, typed by its JSON
+    /// schema, `Option` unless required or defaulted). An unknown action is a compile error
+    /// with the nearest declared name; an unknown parameter is rustc's "no field" error.
+    /// During an action only its handler runs (see charm-core's `facets::Action`).
+    ///
+    /// ```ignore
+    /// #[action("dump-db")]
+    /// fn dump(unit: &mut Unit, params: actions::DumpDb) -> Result<()> {
+    ///     unit.action().set("path", format!("/tmp/dump.{}", params.format))?;
+    ///     Ok(())
+    /// }
+    /// ```
+    ///
+    /// Registry entry: `Cond::Action("dump-db")`.
+    action,
 }

@@ -178,6 +178,8 @@ pub(crate) enum CondKind {
     Hook,
     OnlyOnce,
     FileChanged,
+    /// `#[action("name")]`: the handler of an action.
+    Action,
 }
 
 pub(crate) const ATTRIBUTES: &[&str] = &[
@@ -190,6 +192,7 @@ pub(crate) const ATTRIBUTES: &[&str] = &[
     "hook",
     "only_once",
     "when_file_changed",
+    "action",
 ];
 
 fn cond_kind(name: &str) -> Option<CondKind> {
@@ -201,6 +204,7 @@ fn cond_kind(name: &str) -> Option<CondKind> {
         "hook" => CondKind::Hook,
         "only_once" => CondKind::OnlyOnce,
         "when_file_changed" => CondKind::FileChanged,
+        "action" => CondKind::Action,
         _ => return None,
     })
 }
@@ -485,6 +489,7 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
             let what = match kind {
                 CondKind::Hook => "hook names and patterns",
                 CondKind::FileChanged => "paths",
+                CondKind::Action => "action names",
                 _ => "flags",
             };
             let mut lits = Vec::new();
@@ -514,6 +519,12 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
             ));
         }
     };
+    if kind == CondKind::Action && args.len() > 1 {
+        return Err(syn::Error::new_spanned(
+            &args[1],
+            "`#[action]` names one action: write one handler per action",
+        ));
+    }
     if kind == CondKind::OnlyOnce && !args.is_empty() {
         return Err(syn::Error::new_spanned(
             &attr.meta,
@@ -524,6 +535,9 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
         let what = match kind {
             CondKind::Hook => "a hook name or pattern, e.g. `#[hook(\"install\")]`",
             CondKind::FileChanged => "a path, e.g. `#[when_file_changed(\"templates/app.conf\")]`",
+            CondKind::Action => {
+                "the action's name from actions.yaml, e.g. `#[action(\"dump-db\")]`"
+            }
             _ => "at least one flag, e.g. `#[when(\"docker.available\")]`",
         };
         return Err(syn::Error::new_spanned(

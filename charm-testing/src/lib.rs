@@ -31,8 +31,12 @@ use charm_emulator::{CharmInfo, ContextId, Emulator, Hook, Model, ToolCall};
 
 pub use charm_emulator::{LogRecord, Status};
 
+mod actions;
 #[cfg(feature = "docker")]
 pub mod docker;
+
+pub use actions::ActionOutput;
+pub use charm_emulator::ActionStatus;
 
 /// The `charm-emulator` executable that hook-tool symlinks point to, for black-box tests of a
 /// compiled charm: `CHARM_EMULATOR_BIN` if set, else `charm-emulator` in the cargo target
@@ -94,8 +98,9 @@ pub struct EmulatedUnit {
 }
 
 impl EmulatedUnit {
-    /// Sets up unit `unit` (`app/0`, the leader) of the charm whose metadata.yaml and
-    /// config.yaml are in `source_dir`, run from `charm_binary`.
+    /// Sets up unit `unit` (`app/0`, the leader) of the charm whose metadata.yaml,
+    /// config.yaml and actions.yaml (or charmcraft.yaml) are in `source_dir`, run from
+    /// `charm_binary`.
     ///
     /// # Panics
     /// When the fixture cannot be made (no temp dir, no metadata.yaml, no emulator binary):
@@ -105,7 +110,12 @@ impl EmulatedUnit {
         let tmp = tempfile::tempdir().expect("a temp dir");
         let charm_dir = tmp.path().join("charm");
         std::fs::create_dir_all(&charm_dir).expect("the charm dir");
-        for file in ["metadata.yaml", "config.yaml"] {
+        for file in [
+            "metadata.yaml",
+            "config.yaml",
+            "actions.yaml",
+            "charmcraft.yaml",
+        ] {
             let from = source_dir.join(file);
             if from.exists() {
                 std::fs::copy(&from, charm_dir.join(file))

@@ -14,6 +14,7 @@
 //! | Juju's debug log | `unit.log()` | [`Log`] |
 //! | facts of the running hook | `unit.hook()` | [`HookInfo`] |
 //! | leadership | `unit.leader()` | [`Leader`] |
+//! | the running action | `unit.action()` | [`Action`] |
 //!
 //! `unit.config()` (generated from config.yaml), `unit.name()`, `unit.charm_dir()`,
 //! `unit.charm_path(..)` and `unit.juju()` (the raw hook tools) stay on [`Unit`].
@@ -28,6 +29,7 @@
 //!
 //! [`Unit`]: crate::Unit
 
+pub(crate) mod action;
 mod app;
 mod endpoint;
 mod flags;
@@ -38,6 +40,7 @@ mod log;
 mod ports;
 mod status;
 
+pub use action::{Action, ActionResults};
 pub use app::App;
 pub use endpoint::{EndpointRef, ServesHttp};
 pub use flags::Flags;
