@@ -192,6 +192,7 @@ pub mod __private {
         EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,
     };
     pub use crate::error::{Error, Result};
+    pub use crate::facets::LeaderKey;
     pub use crate::facets::action::{ActionParams, action_field, action_params};
     pub use crate::flag::{Flag, FlagPattern};
     pub use crate::registry::{

@@ -137,6 +137,9 @@ pub struct Charm {
     pub endpoints: &'static [EndpointDef],
     /// Config options from config.yaml.
     pub config: &'static [ConfigOptionDef],
+    /// Leader settings of `#[charm(leader(...))]`; empty: no leadership flags are managed
+    /// (and no `is-leader` / `leader-get` is spent on them).
+    pub leader: &'static [&'static str],
 }
 
 impl Charm {

@@ -71,7 +71,7 @@ impl RunOptions {
 ///
 /// ```no_run
 /// # static CHARM: charm_core::Charm = charm_core::Charm {
-/// #     name: "x", endpoints: &[], config: &[],
+/// #     name: "x", endpoints: &[], config: &[], leader: &[],
 /// #     layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
 /// fn main() -> std::process::ExitCode {
 ///     charm_core::run(&CHARM)

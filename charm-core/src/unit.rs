@@ -58,6 +58,8 @@ pub struct Unit {
     pub(crate) config_flags: Vec<String>,
     /// The status Juju shows, kept outside the hook's transaction.
     pub(crate) status_memo: crate::status_memo::StatusMemo,
+    /// What the facets buffer until hook end (leader settings, application data).
+    pub(crate) pending: crate::facets::pending::Pending,
     /// The hook's Docker engine, connected on first use (see [`crate::DockerUnit`]).
     #[cfg(feature = "docker")]
     pub(crate) docker: Option<Box<dyn crate::DockerBackend>>,
@@ -117,6 +119,7 @@ impl Unit {
             logs: Vec::new(),
             log_level,
             config_flags: Vec::new(),
+            pending: Default::default(),
             #[cfg(feature = "docker")]
             docker: None,
         };
@@ -128,6 +131,7 @@ impl Unit {
             return Ok(unit);
         }
         unit.load_config()?;
+        crate::facets::leader::start(&mut unit)?;
         unit.refresh_endpoints()?;
         match unit.env.hook.as_str() {
             "pre-series-upgrade" => unit.flags.set(UPGRADE_SERIES_FLAG, Value::Null),
@@ -457,6 +461,7 @@ impl Unit {
             });
         }
         self.flush_relation_data()?;
+        crate::facets::pending::flush(self)?;
         self.flush_ports()?;
         // layer-basic clears every config flag of every option at a successful hook's end,
         // whoever set it (lib/charms/layer/basic.py `clear_config_states`), after

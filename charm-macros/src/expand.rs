@@ -426,6 +426,7 @@ fn generate(
             });
             let config_items = config_struct(config);
             let action_items = crate::actions::generate(&metadata.actions);
+            let leader_keys = &args.leader;
             quote! {
                 #config_items
                 #action_items
@@ -436,6 +437,7 @@ fn generate(
                     layer: #layer,
                     endpoints: &[#(#endpoints),*],
                     config: &[#(#options),*],
+                    leader: &[#(#leader_keys),*],
                 };
             }
         }

@@ -195,6 +195,7 @@ use proc_macro::TokenStream;
 ///         },
 ///         endpoints: &[EndpointDef { name: "results", role: Role::Provides, interface: "http" }, /* ... */],
 ///         config: &[ConfigOptionDef { name: "vote_image", kind: OptionType::String, default: Some("\"...\"") }, /* ... */],
+///         leader: &[],
 ///     };
 ///
 ///     // Makes Cargo rebuild the charm when its YAML changes.

@@ -29,6 +29,8 @@ pub(crate) struct Args {
     pub flags: Vec<LitStr>,
     pub layers: Vec<syn::Path>,
     pub triggers: Vec<TriggerArg>,
+    /// `leader("key", ...)`: the leader settings the charm reads and writes.
+    pub leader: Vec<LitStr>,
 }
 
 fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
@@ -79,6 +81,27 @@ impl Args {
                     input.parse::<LitStr>()?;
                 }
                 "flags" => args.flags.extend(lit_list(input)?),
+                "leader" if kind == Kind::Charm => {
+                    for lit in lit_list(input)? {
+                        let key = lit.value();
+                        if key.is_empty() || key.contains(['=', ' ', '\t', '\n', '*']) {
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                format!(
+                                    "`{key}` is not a leader setting key: a non-empty name \
+                                     without `=`, `*` or spaces, e.g. `\"admin-password\"`"
+                                ),
+                            ));
+                        } else if args.leader.iter().any(|l| l.value() == key) {
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                format!("leader setting `{key}` is declared twice; remove this duplicate"),
+                            ));
+                        } else {
+                            args.leader.push(lit);
+                        }
+                    }
+                }
                 "layers" => {
                     let content;
                     syn::parenthesized!(content in input);
@@ -89,12 +112,14 @@ impl Args {
                 other => {
                     let valid = match kind {
                         Kind::Charm => {
-                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`"
+                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`, `leader(...)`"
                         }
                         Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`",
                     };
                     let names: &[&str] = match kind {
-                        Kind::Charm => &["metadata", "config", "flags", "layers", "trigger"],
+                        Kind::Charm => {
+                            &["metadata", "config", "flags", "layers", "trigger", "leader"]
+                        }
                         Kind::Layer => &["flags", "layers", "trigger"],
                     };
                     let hint = match crate::suggest::nearest(other, names.iter().copied()) {

@@ -135,6 +135,15 @@ impl<'a> Known<'a> {
         if !config.is_empty() {
             flags.insert("config.changed".to_owned());
         }
+        // layer-leadership's flags, for the declared leader settings.
+        if !args.leader.is_empty() {
+            flags.insert("leadership.is_leader".to_owned());
+        }
+        for key in &args.leader {
+            for family in ["set", "changed"] {
+                flags.insert(format!("leadership.{family}.{}", key.value()));
+            }
+        }
         // Raised by the framework in pre-series-upgrade, cleared in post-series-upgrade.
         flags.insert("upgrade.series.in-progress".to_owned());
         for opt in config {

@@ -9,7 +9,7 @@
 //! hook succeeds, exactly as in the emulator and in Juju.
 //!
 //! ```no_run
-//! # static CHARM: charm_core::Charm = charm_core::Charm { name: "x", endpoints: &[], config: &[],
+//! # static CHARM: charm_core::Charm = charm_core::Charm { name: "x", endpoints: &[], config: &[], leader: &[],
 //! #   layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
 //! use charm_testing::Harness;
 //! let mut h = Harness::new(&CHARM, env!("CARGO_MANIFEST_DIR"), "hello/0").unwrap();

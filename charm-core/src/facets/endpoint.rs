@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use crate::Unit;
-use crate::endpoint::{Endpoint, EndpointOf, Interface};
+use crate::endpoint::{Bag, Endpoint, EndpointOf, Interface};
 use crate::error::{Error, Result};
 use crate::interfaces::Http;
 use crate::juju::LogLevel;
@@ -71,6 +71,52 @@ impl<'u, I> EndpointRef<'u, I> {
         }
     }
 
+    /// Publishes `key=value` in the application's data bag on every relation of the
+    /// endpoint (`relation-set --app`), at hook end, only the keys whose value differs from
+    /// what Juju has, only if the hook succeeds. An empty value deletes the key. Only the
+    /// leader writes the application bag: on another unit this is an error naming the
+    /// endpoint and key.
+    pub fn publish_app(&mut self, key: &str, value: impl Into<String>) -> Result<()> {
+        if !self.unit.leader_cached()? {
+            return Err(Error::msg(format!(
+                "application data `{key}` of endpoint `{}`: only the leader writes the \
+                 application's data bag, and {} is not the leader",
+                self.name, self.unit.env.unit_name
+            )));
+        }
+        let value = value.into();
+        for id in self.relation_ids() {
+            self.unit
+                .pending
+                .app_publish
+                .entry(id)
+                .or_default()
+                .insert(key.to_owned(), value.clone());
+        }
+        Ok(())
+    }
+
+    /// Every joined unit of the endpoint's relations with its data bag: for a `peers:`
+    /// endpoint, the other units of this application.
+    pub fn units(self) -> Vec<(&'u str, &'u Bag)> {
+        self.unit
+            .endpoints
+            .get(self.name)
+            .map(|ep| ep.units().collect())
+            .unwrap_or_default()
+    }
+
+    /// The application data bag of the endpoint's first relation: the remote
+    /// application's, or for a `peers:` endpoint this application's own (which every unit
+    /// reads and the leader writes with [`EndpointRef::publish_app`]).
+    pub fn app_data(self) -> Option<&'u Bag> {
+        self.unit
+            .endpoints
+            .get(self.name)
+            .and_then(|ep| ep.relations.first())
+            .map(|rel| &rel.app_data)
+    }
+
     fn relation_ids(&self) -> Vec<String> {
         self.unit
             .endpoints
@@ -121,4 +167,28 @@ impl<I: ServesHttp> EndpointRef<'_, I> {
         }
         Ok(())
     }
+}
+
+/// Sends the application data the leader published, diffed against Juju's bag (one
+/// `relation-get --app` per relation written).
+pub(crate) fn flush_app_data(unit: &mut Unit) -> Result<()> {
+    let writes = std::mem::take(&mut unit.pending.app_publish);
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let app = unit.app_name().to_owned();
+    for (id, wanted) in writes {
+        let juju_bag = unit.juju.relation_get(&id, &app, true)?;
+        let diff: Bag = wanted
+            .into_iter()
+            .filter(|(k, v)| match juju_bag.get(k) {
+                Some(have) => have != v,
+                None => !v.is_empty(),
+            })
+            .collect();
+        if !diff.is_empty() {
+            unit.juju.relation_set(&id, &diff, true)?;
+        }
+    }
+    Ok(())
 }

@@ -76,3 +76,56 @@ fn failures_are_action_fail_with_the_message_and_the_unit_stays_well() {
     );
     assert_ne!(unit.model().unit_status.status, "error");
 }
+
+#[test]
+fn the_leader_sets_its_settings_with_the_real_leader_set_and_a_follower_is_refused() {
+    let unit = unit();
+    for out in unit.runner.deploy().unwrap() {
+        assert!(out.success(), "{}: {}", out.hook.name, out.stderr_text());
+    }
+    let model = unit.model();
+    assert_eq!(model.leader_settings["cluster-token"], "token-1");
+    let state = String::from_utf8(unit.state_file()).unwrap();
+    assert!(
+        state.contains("\"leadership.set.cluster-token\""),
+        "{state}"
+    );
+
+    // Leadership lost: the follower cannot rotate the token.
+    unit.runner.set_leader(false).unwrap();
+    let out = unit
+        .runner
+        .run(Hook::action("rotate-token", JsonMap::new()))
+        .unwrap();
+    let action = out.action.unwrap();
+    assert_eq!(action.status, ActionStatus::Failed);
+    assert!(
+        action
+            .message
+            .unwrap_or_default()
+            .contains("not the leader"),
+        "refused"
+    );
+    assert_eq!(unit.model().leader_settings["cluster-token"], "token-1");
+}
+
+#[test]
+fn peers_exchange_unit_data_and_the_leader_writes_the_application_bag() {
+    let unit = unit();
+    unit.runner.run(Hook::new("install")).unwrap();
+    let peer = charm_emulator::RemoteUnitSpec {
+        name: "features/1".into(),
+        data: [("address".to_owned(), "addr-1".to_owned())].into(),
+    };
+    let (id, outs) = unit
+        .runner
+        .relate("cluster", "features", &[peer], &Default::default())
+        .unwrap();
+    for out in &outs {
+        assert!(out.success(), "{}: {}", out.hook.name, out.stderr_text());
+    }
+    let model = unit.model();
+    let rel = &model.relations[&id];
+    assert_eq!(rel.local_unit_data["address"], "addr-of-features/0");
+    assert_eq!(rel.local_app_data["members"], "2");
+}
