@@ -1,6 +1,8 @@
-//! The rest of Juju's contract a machine charm uses, one facet each on the handler's
-//! [`Unit`]: `unit.secrets()`, `unit.storage()`, `unit.resources()`, `unit.goal_state()`,
-//! `unit.juju_version()`, `unit.credentials()`, `unit.set_workload_version(..)`.
+//! The rest of Juju's contract a machine charm uses, reached from the handler's
+//! [`Unit`](crate::Unit): `unit.secrets()`, `unit.storage()`, `unit.resources()`,
+//! `unit.goal_state()`, `unit.juju_version()`, `unit.credentials()`,
+//! `unit.set_workload_version(..)` (the facets are in [`crate::facets`]); the types they
+//! give are here.
 //!
 //! What a hook's environment says about them (JUJU_SECRET_*, JUJU_STORAGE_*, JUJU_VERSION;
 //! juju/juju `internal/worker/uniter/runner/context/context.go` `HookVars`) is read once
@@ -12,11 +14,8 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
-use crate::secrets::{HookSecret, SecretId, Secrets};
-use crate::storage::{Storage, StorageInstance, StorageKind};
-use crate::unit::Unit;
-use crate::version::JujuVersion;
+use crate::secrets::{HookSecret, SecretId};
+use crate::storage::{StorageInstance, StorageKind};
 
 /// What the hook's environment says about secrets, storage and the Juju version.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,19 +69,6 @@ impl Resource {
     /// The name.
     pub const fn name(&self) -> &'static str {
         self.0
-    }
-}
-
-/// The resources facet: `unit.resources()`.
-pub struct Resources<'u> {
-    unit: &'u mut Unit,
-}
-
-impl Resources<'_> {
-    /// The local path of the resource's file (`resource-get`; Juju downloads it first).
-    /// A resource with no file uploaded is an error naming it.
-    pub fn path(&mut self, resource: Resource) -> Result<PathBuf> {
-        self.unit.juju.resource_get(resource.name())
     }
 }
 
@@ -147,50 +133,5 @@ impl std::fmt::Debug for CloudSpec {
                 &self.credential.as_ref().map(|_| "<redacted>"),
             )
             .finish()
-    }
-}
-
-impl Unit {
-    /// Secrets: add, read, update, grant, revoke, remove (see [`Secrets`]).
-    pub fn secrets(&mut self) -> Secrets<'_> {
-        Secrets { unit: self }
-    }
-
-    /// Storage of metadata.yaml: instances, locations, storage-add (see [`Storage`]).
-    pub fn storage(&mut self) -> Storage<'_> {
-        Storage { unit: self }
-    }
-
-    /// Resources of metadata.yaml as local files (see [`Resources`]).
-    pub fn resources(&mut self) -> Resources<'_> {
-        Resources { unit: self }
-    }
-
-    /// What the model is converging to (`goal-state`, one call).
-    pub fn goal_state(&mut self) -> Result<GoalState> {
-        self.juju.goal_state()
-    }
-
-    /// The Juju version running the hook (`JUJU_VERSION`), comparable:
-    /// `unit.juju_version()? >= JujuVersion::new(3, 1, 0)`.
-    pub fn juju_version(&self) -> Result<JujuVersion> {
-        let text = self
-            .env
-            .contract
-            .juju_version
-            .as_deref()
-            .ok_or_else(|| Error::Environment("JUJU_VERSION is not set".to_owned()))?;
-        text.parse()
-    }
-
-    /// The model's cloud spec (`credential-get`): Juju answers only an application the
-    /// operator trusted (`juju trust`), else this is an error.
-    pub fn credentials(&mut self) -> Result<CloudSpec> {
-        self.juju.credential_get()
-    }
-
-    /// Sets the workload version shown by `juju status` (`application-version-set`).
-    pub fn set_workload_version(&mut self, version: &str) -> Result<()> {
-        self.juju.application_version_set(version)
     }
 }

@@ -198,6 +198,7 @@ mod tests {
             },
         ],
         config: &[],
+        leader: &[],
     };
 
     #[test]

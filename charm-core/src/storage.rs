@@ -1,5 +1,6 @@
-//! Juju storage: typed [`StorageName`]s generated from metadata.yaml's `storage:`, and the
-//! [`Storage`] facet (`unit.storage()`).
+//! Juju storage: typed [`StorageName`]s generated from metadata.yaml's `storage:`, the
+//! instances the [`Storage`](crate::facets::Storage) facet (`unit.storage()`) gives, and the
+//! storage flags.
 //!
 //! `#[charm]` generates a `storage` module with one constant per entry
 //! (`storage::DATA: StorageName` for `data`), so an unknown storage name is rustc's own
@@ -12,7 +13,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::unit::Unit;
 
 /// A storage of metadata.yaml, as `#[charm]` generates it (`storage::DATA`).
@@ -51,48 +52,6 @@ pub struct StorageInstance {
     pub kind: StorageKind,
     /// The mount point, or the device path.
     pub location: PathBuf,
-}
-
-/// The storage facet: `unit.storage()`. Each method is one hook tool call per instance.
-pub struct Storage<'u> {
-    pub(crate) unit: &'u mut Unit,
-}
-
-impl Storage<'_> {
-    /// The instances of `name` attached to this unit (`storage-list`, then `storage-get`
-    /// for each).
-    pub fn instances(&mut self, name: StorageName) -> Result<Vec<StorageInstance>> {
-        let ids = self.unit.juju.storage_list(Some(name.name()))?;
-        ids.iter()
-            .map(|id| self.unit.juju.storage_get(Some(id)))
-            .collect()
-    }
-
-    /// The location of the only (or first) instance of `name`, if one is attached.
-    pub fn location(&mut self, name: StorageName) -> Result<Option<PathBuf>> {
-        let ids = self.unit.juju.storage_list(Some(name.name()))?;
-        match ids.first() {
-            Some(id) => Ok(Some(self.unit.juju.storage_get(Some(id))?.location)),
-            None => Ok(None),
-        }
-    }
-
-    /// The instance a storage hook is about (`JUJU_STORAGE_ID`, `_KIND`, `_LOCATION`).
-    pub fn hook_instance(&self) -> Option<&StorageInstance> {
-        self.unit.env.contract.storage.as_ref()
-    }
-
-    /// Asks Juju for `count` more instances of `name`; they attach after this hook
-    /// (their `-storage-attached` hooks run next).
-    pub fn add(&mut self, name: StorageName, count: u32) -> Result<()> {
-        if count == 0 {
-            return Err(Error::msg(format!(
-                "storage-add {}: count must be at least 1",
-                name.name()
-            )));
-        }
-        self.unit.juju.storage_add(name.name(), count)
-    }
 }
 
 /// Raises and drops the storage flags in storage hooks.

@@ -111,6 +111,26 @@ pub(crate) fn generate(
         }
     }
     if kind == Kind::Charm {
+        if !args.leader.is_empty() {
+            add_name(
+                &mut names,
+                Name::Flag("leadership.is_leader".to_owned()),
+                None,
+                None,
+                errors,
+            );
+        }
+        for key in &args.leader {
+            for family in ["set", "changed"] {
+                add_name(
+                    &mut names,
+                    Name::Flag(format!("leadership.{family}.{}", key.value())),
+                    None,
+                    None,
+                    errors,
+                );
+            }
+        }
         if !config.is_empty() {
             add_name(
                 &mut names,
@@ -258,6 +278,14 @@ pub(crate) fn generate(
                     pub const #ident: #p::StorageName = #p::StorageName::__checked(#name);
                 }
             });
+            let keys = args.leader.iter().map(|lit| {
+                let ident = syn::Ident::new(&constant_name(&lit.value()), lit.span());
+                let doc = format!("Leader setting `{}`.", lit.value());
+                quote! {
+                    #[doc = #doc]
+                    pub const #ident: #p::LeaderKey = #p::LeaderKey::__checked(#lit);
+                }
+            });
             quote! {
                 /// The endpoints of metadata.yaml, typed by their interface.
                 #[allow(dead_code)]
@@ -268,6 +296,11 @@ pub(crate) fn generate(
                 #[allow(dead_code)]
                 pub mod storage {
                     #(#storage)*
+                }
+                /// The leader settings of `#[charm(leader(...))]`, typed.
+                #[allow(dead_code)]
+                pub mod leader {
+                    #(#keys)*
                 }
             }
         }

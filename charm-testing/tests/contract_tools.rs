@@ -151,7 +151,10 @@ fn storage_resource_goal_state_credential_and_port_wrappers() {
     assert_eq!(here.kind, StorageKind::Filesystem);
     assert!(here.location.is_dir(), "{}", here.location.display());
     assert_eq!(juju.storage_get(Some(&id)).unwrap().location, here.location);
-    assert_eq!(juju.storage_list(Some("data")).unwrap(), std::slice::from_ref(&id));
+    assert_eq!(
+        juju.storage_list(Some("data")).unwrap(),
+        std::slice::from_ref(&id)
+    );
     juju.storage_add("data", 2).unwrap();
     let err = juju.storage_add("data", 1).unwrap_err().to_string();
     assert!(err.contains("at most 3"), "{err}");

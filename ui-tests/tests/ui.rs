@@ -19,6 +19,7 @@ fn ui() {
         "logic",
         "messages",
         "storage",
+        "actions",
     ] {
         t.compile_fail(format!("tests/ui/{area}/*.rs"));
     }

@@ -64,17 +64,21 @@ mod voting_app {
         let (vote_port, result_port) = match ports(&config) {
             Ok(ports) => ports,
             Err(reason) => {
-                unit.clear_flag(flags::VOTING_APP_RUNNING);
-                return unit.status_blocked(reason);
+                unit.flags().clear(flags::VOTING_APP_RUNNING);
+                return unit.status().blocked(reason);
             }
         };
         // ANCHOR: relations
-        let redis = match unit.is_flag_set(flags::REDIS_AVAILABLE) {
-            true => Some(unit.interface(endpoints::REDIS)?.host_list()),
+        let redis = match unit.flags().is_set(flags::REDIS_AVAILABLE) {
+            true => Some(unit.endpoint(endpoints::REDIS).interface()?.host_list()),
             false => None,
         };
-        let postgres = match unit.is_flag_set(flags::POSTGRES_DATABASE_AVAILABLE) {
-            true => unit.interface(endpoints::POSTGRES)?.credentials().cloned(),
+        let postgres = match unit.flags().is_set(flags::POSTGRES_DATABASE_AVAILABLE) {
+            true => unit
+                .endpoint(endpoints::POSTGRES)
+                .interface()?
+                .credentials()
+                .cloned(),
             false => None,
         };
         // ANCHOR_END: relations
@@ -92,19 +96,21 @@ mod voting_app {
             postgres: postgres.as_ref(),
         };
         let activity = format!("Configuring the {formation} formation");
-        let project = unit.app_name().to_owned();
+        let project = unit.app().name().to_owned();
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, COMPOSE_FILE, &compose, &activity)?
         {
-            unit.clear_flag(flags::VOTING_APP_RUNNING);
+            unit.flags().clear(flags::VOTING_APP_RUNNING);
             return Ok(());
         }
         // Each of these is a no-op when nothing changed: no hook-tool call.
-        unit.set_ports([Port::Tcp(vote_port), Port::Tcp(result_port)]);
-        unit.publish_http(endpoints::VOTING, vote_port)?;
-        unit.publish_http(endpoints::RESULTS, result_port)?;
-        unit.set_flag(flags::VOTING_APP_RUNNING);
-        unit.status_active("Ready to vote!")
+        unit.ports()
+            .set([Port::Tcp(vote_port), Port::Tcp(result_port)]);
+        unit.endpoint(endpoints::VOTING).publish_http(vote_port)?;
+        unit.endpoint(endpoints::RESULTS)
+            .publish_http(result_port)?;
+        unit.flags().set(flags::VOTING_APP_RUNNING);
+        unit.status().active("Ready to vote!")
     }
 }
 // ANCHOR_END: charm

@@ -2,7 +2,7 @@ use crate::endpoint::{Endpoint, Interface};
 
 /// The `http` interface (provides side in the seed: `voting` and `results`):
 /// `<endpoint>.available` while a remote unit is joined; the charm publishes where it
-/// listens with [`crate::Unit::publish_http`] (`hostname`: the relation's ingress address, and `port`), which a
+/// listens with [`EndpointRef::publish_http`](crate::facets::EndpointRef::publish_http) (`hostname`: the relation's ingress address, and `port`), which a
 /// reverse proxy such as HAProxy reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Http {

@@ -15,7 +15,7 @@ pub mod vault_user {
     /// The leader creates the application's secret once.
     #[when_not("vault-user.secret-made")]
     fn make_secret(unit: &mut Unit) -> Result<()> {
-        if !unit.is_leader()? {
+        if !unit.leader().is_leader()? {
             return Ok(());
         }
         let content = SecretContent::new().with("password", "generated-s3cret")?;
@@ -26,9 +26,9 @@ pub mod vault_user {
         };
         let id = unit.secrets().add_with(&content, &options)?;
         // The content prints as `<redacted>`: this log line holds no secret.
-        unit.log(LogLevel::Info, format!("created {id}: {content:?}"));
-        unit.kv_set("secret", id.as_str())?;
-        unit.set_flag(flags::VAULT_USER_SECRET_MADE);
+        unit.log().info(format!("created {id}: {content:?}"));
+        unit.kv().set("secret", id.as_str())?;
+        unit.flags().set(flags::VAULT_USER_SECRET_MADE);
         Ok(())
     }
 
@@ -36,13 +36,14 @@ pub mod vault_user {
     #[when("vault-user.secret-made", "endpoint.kv.joined")]
     #[when_not("vault-user.shared")]
     fn share_secret(unit: &mut Unit) -> Result<()> {
-        if !unit.is_leader()? {
+        if !unit.leader().is_leader()? {
             return Ok(());
         }
-        let id = SecretId::parse(&unit.kv_get::<String>("secret").unwrap_or_default())?;
+        let id = SecretId::parse(&unit.kv().get::<String>("secret").unwrap_or_default())?;
         unit.secrets().grant(&id, endpoints::KV, None)?;
-        unit.publish(endpoints::KV, "secret-id", id.as_str());
-        unit.set_flag(flags::VAULT_USER_SHARED);
+        unit.endpoint(endpoints::KV)
+            .publish("secret-id", id.as_str());
+        unit.flags().set(flags::VAULT_USER_SHARED);
         Ok(())
     }
 
@@ -70,10 +71,8 @@ pub mod vault_user {
         // Written where the workload reads it; never logged, never in a status.
         std::fs::write(unit.charm_path("admin-password"), password.expose())
             .map_err(|e| Error::msg(format!("writing admin-password: {e}")))?;
-        unit.log(
-            LogLevel::Info,
-            format!("admin password from {id}: {password}"),
-        );
+        unit.log()
+            .info(format!("admin password from {id}: {password}"));
         Ok(())
     }
 
@@ -101,7 +100,7 @@ pub mod vault_user {
         };
         std::fs::write(dir.join("marker"), "kept on storage")
             .map_err(|e| Error::msg(format!("writing to {}: {e}", dir.display())))?;
-        unit.kv_set("data-dir", dir.display().to_string())?;
+        unit.kv().set("data-dir", dir.display().to_string())?;
         Ok(())
     }
 
@@ -113,7 +112,7 @@ pub mod vault_user {
                 instance.id,
                 instance.location.display()
             );
-            unit.log(LogLevel::Info, message);
+            unit.log().info(message);
         }
         Ok(())
     }
@@ -129,10 +128,10 @@ pub mod vault_user {
             Ok(path) => {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| Error::msg(format!("reading {}: {e}", path.display())))?;
-                unit.kv_set("payload", text.trim())?;
+                unit.kv().set("payload", text.trim())?;
             }
             // No file attached yet: say so and carry on.
-            Err(err) => unit.log(LogLevel::Warning, format!("no payload: {err}")),
+            Err(err) => unit.log().warning(format!("no payload: {err}")),
         }
         Ok(())
     }
@@ -155,7 +154,7 @@ pub mod vault_user {
         } else {
             "no secrets"
         };
-        unit.status_active(format!(
+        unit.status().active(format!(
             "{peers} unit(s) expected, Juju {version} {secrets}, cloud {cloud}"
         ))
     }
