@@ -112,6 +112,35 @@ mod features {
         Ok(())
     }
     // ANCHOR_END: peers
+
+    // Secrets, storage, resources, goal-state and the Juju version (issue 12 items 2, 3, 7;
+    // `test-charms/contract` uses each in depth).
+
+    /// Storage typed from metadata.yaml: `storage::DATA`, `storage.data.attached`.
+    #[when("storage.data.attached")]
+    fn use_storage(unit: &mut Unit) -> Result<()> {
+        if let Some(dir) = unit.storage().location(storage::DATA)? {
+            unit.kv().set("data-dir", dir.display().to_string())?;
+        }
+        Ok(())
+    }
+
+    /// The leader keeps one application secret; every unit reports the goal state, the Juju
+    /// version and whether the payload resource is there.
+    #[hook("update-status")]
+    fn report(unit: &mut Unit) -> Result<()> {
+        if unit.leader().is_leader()? && unit.kv().get::<String>("secret").is_none() {
+            let content = SecretContent::new().with("token", "features-s3cret")?;
+            let id = unit.secrets().add(&content)?;
+            unit.kv().set("secret", id.as_str())?;
+        }
+        let expected = unit.goal_state()?.expected_units();
+        let version = unit.juju_version()?;
+        let payload = unit.resources().path(Resource::new("payload")).is_ok();
+        unit.status().active(format!(
+            "{expected} unit(s), Juju {version}, payload {payload}"
+        ))
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -120,3 +149,6 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(test)]
 mod harness_tests;
+
+#[cfg(test)]
+mod contract_tests;
