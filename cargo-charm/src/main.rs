@@ -96,6 +96,14 @@ enum Command {
     RunAction(Passed),
     /// Show the unit's status, ports and relations.
     Status(Passed),
+    /// Attach a storage instance (NAME [--location PATH]) and run NAME-storage-attached.
+    AttachStorage(Passed),
+    /// Run -storage-detaching for an instance (NAME/N), which then goes.
+    DetachStorage(Passed),
+    /// Give a resource its file (NAME PATH), as `juju attach-resource`.
+    SetResource(Passed),
+    /// Trust the application (`juju trust`; `--off` revokes): credential-get answers.
+    Trust(Passed),
     /// Remove the local deployment: its containers, network and directory.
     Remove {
         #[command(flatten)]
@@ -157,6 +165,10 @@ fn main() -> ExitCode {
         Command::Unrelate(p) => passed("unrelate", p),
         Command::RunAction(p) => passed("run-action", p),
         Command::Status(p) => passed("status", p),
+        Command::AttachStorage(p) => passed("attach-storage", p),
+        Command::DetachStorage(p) => passed("detach-storage", p),
+        Command::SetResource(p) => passed("set-resource", p),
+        Command::Trust(p) => passed("trust", p),
         Command::Remove { local } => local::remove(&local.target()),
         Command::New {
             name,

@@ -11,10 +11,14 @@ use common::workspace;
 const CARGO_CHARM: &str = env!("CARGO_BIN_EXE_cargo-charm");
 
 fn charm(model: &Path, args: &[&str]) -> std::process::Output {
+    charm_of("hello", model, args)
+}
+
+fn charm_of(crate_dir: &str, model: &Path, args: &[&str]) -> std::process::Output {
     let (command, rest) = args.split_first().unwrap();
     let out = Command::new(CARGO_CHARM)
         .args(["charm", command, "--manifest-path"])
-        .arg(workspace().join("test-charms/hello/Cargo.toml"))
+        .arg(workspace().join(format!("test-charms/{crate_dir}/Cargo.toml")))
         .arg("--model")
         .arg(model)
         .arg("--emulator")
@@ -96,4 +100,32 @@ fn deploy_config_relate_status_remove() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing deployed in"));
+}
+
+/// Storage, resources and trust of a local deployment (test-charms/contract).
+#[test]
+fn attach_storage_set_resource_trust() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("contract-local");
+    let run = |args: &[&str]| {
+        String::from_utf8_lossy(&charm_of("contract", &model, args).stdout).into_owned()
+    };
+    run(&["deploy"]);
+    let payload = tmp.path().join("payload.txt");
+    std::fs::write(&payload, "local payload\n").unwrap();
+    run(&["set-resource", "payload", payload.to_str().unwrap()]);
+    run(&["trust"]);
+    let out = run(&["attach-storage", "data"]);
+    assert!(out.contains("hooks/data-storage-attached: exit 0"), "{out}");
+    let out = run(&["detach-storage", "data/0"]);
+    assert!(
+        out.contains("hooks/data-storage-detaching: exit 0"),
+        "{out}"
+    );
+    let model_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(model.join("model/model.json")).unwrap()).unwrap();
+    assert_eq!(model_json["contract"]["trusted"], true);
+    assert!(model_json["contract"]["resources"]["payload"].is_string());
+    assert_eq!(model_json["contract"]["storage"], serde_json::json!({}));
+    run(&["remove"]);
 }
