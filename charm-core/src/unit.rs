@@ -467,11 +467,16 @@ impl Unit {
         // layer-basic clears every config flag of every option at a successful hook's end,
         // whoever set it (lib/charms/layer/basic.py `clear_config_states`), after
         // charms.reactive dropped its triggers: no trigger fires.
-        self.config_flags.clear();
-        for flag in crate::config::flag_names(self.charm) {
-            self.flags.clear_quietly(&flag);
+        // An action runs no config handler (only its own: see `facets::action`), so it
+        // leaves a config change, and its flags, to the next hook.
+        let action = self.env.hook.starts_with("actions/");
+        if !action {
+            self.config_flags.clear();
+            for flag in crate::config::flag_names(self.charm) {
+                self.flags.clear_quietly(&flag);
+            }
         }
-        if !self.charm.config.is_empty() {
+        if !self.charm.config.is_empty() && !action {
             self.kv
                 .insert(KV_CONFIG.to_owned(), serde_json::to_value(&self.config)?);
         }

@@ -535,7 +535,7 @@ fn check_action_signature(
         errors.push(syn::Error::new(
             cond.name.span(),
             format!(
-                "`#[{}]` cannot be combined with `#[action]`: an action's handler runs when the                  operator runs the action, whatever the flags; test flags inside it with                  `unit.flags().is_set(..)`",
+                "`#[{}]` cannot be combined with `#[action]`: an action's handler runs when the operator runs the action, whatever the flags; test flags inside it with `unit.flags().is_set(..)`",
                 cond.name
             ),
         ));
@@ -555,7 +555,7 @@ fn check_action_signature(
         Some(FnArg::Typed(pt)) if matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some() && type_name(&r.elem).is_some_and(|(n, _)| n == "Unit")) => {}
         Some(other) => errors.push(syn::Error::new_spanned(
             other,
-            "an action handler's first parameter is the hook context: write `unit: &mut Unit`              first, then the action's parameters (`params: actions::Name`)",
+            "an action handler's first parameter is the hook context: write `unit: &mut Unit` first, then the action's parameters (`params: actions::Name`)",
         )),
         None => {}
     }
@@ -563,7 +563,7 @@ fn check_action_signature(
     for extra in inputs {
         errors.push(syn::Error::new_spanned(
             extra,
-            "an action handler takes `unit: &mut Unit` and the action's parameters              (`params: actions::Name`), nothing more",
+            "an action handler takes `unit: &mut Unit` and the action's parameters (`params: actions::Name`), nothing more",
         ));
     }
     (errors.len() == before).then(Vec::new)
@@ -846,6 +846,12 @@ fn check_path(lit: &LitStr) -> Result<(), syn::Error> {
 fn check_hook_pattern(known: &Known, lit: &LitStr) -> Result<(), syn::Error> {
     let pattern = lit.value();
     let err = |m: String| syn::Error::new(lit.span(), m);
+    if let Some(action) = pattern.strip_prefix("actions/") {
+        return Err(err(format!(
+            "an action is not a hook: write `#[action(\"{action}\")]`, whose handler gets the \
+             action's typed parameters"
+        )));
+    }
     let parts = charm_hooks::parse(&pattern)
         .map_err(|m| err(format!("malformed hook pattern `{pattern}`: {m}")))?;
     let has_groups = parts

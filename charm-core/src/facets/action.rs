@@ -10,6 +10,8 @@
 //! sees the flags, config, relations and stored data as the last hook left them, and what
 //! it changes (flags, `kv`, published relation data, ports) is committed when it succeeds,
 //! exactly as in a hook; the flag handlers that wait for a flag it set run in the next hook.
+//! A config change seen during an action is left, with its `config.changed.*` flags, to the
+//! next hook, whose config handlers then run.
 //!
 //! # Failure
 //!

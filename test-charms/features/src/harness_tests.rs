@@ -200,3 +200,18 @@ fn peers_read_each_units_data_and_the_leader_publishes_the_application_bag() {
     );
     assert_eq!(h.model().relations[&id].local_app_data["members"], "2");
 }
+
+#[test]
+fn an_action_leaves_a_config_change_to_the_next_hook() {
+    let mut h = harness();
+    h.run("install").result.unwrap();
+    h.set_config("greeting", "bonjour").unwrap();
+    // The operator runs an action before Juju runs config-changed.
+    assert!(h.run_action("dump", json!({"depth": 1})).completed());
+    h.run("config-changed").result.unwrap();
+    assert_eq!(
+        h.snapshot().unwrap().kv["charm.greeting"],
+        json!("bonjour"),
+        "the config handler saw the change"
+    );
+}

@@ -14,6 +14,12 @@ mod features {
         Ok(())
     }
 
+    #[when("config.changed.greeting")]
+    fn greet(unit: &mut Unit) -> Result<()> {
+        let greeting = unit.config()?.greeting;
+        unit.kv().set("greeting", greeting)
+    }
+
     // ANCHOR: action
     /// `juju run features/0 dump depth=2`: results nest by dotted key.
     #[action("dump")]
