@@ -296,7 +296,7 @@ fn merge_maps(base: Value, over: Value) -> Value {
 }
 
 /// Makes the relative paths of a service from another file absolute against its `dir`.
-fn rebase(service: &mut Value, dir: &Path) {
+pub(crate) fn rebase(service: &mut Value, dir: &Path) {
     let abs = |p: &str| -> String {
         if Path::new(p).is_absolute() || p.starts_with('~') || p.starts_with('$') {
             p.to_owned()

@@ -370,9 +370,6 @@ fn unsupported(name: &str, key: &str) -> Option<String> {
         ("Service", "provider") => "provider services are not supported: they need compose plugins",
         ("Service", "develop") => "develop (compose watch) is for development machines, not charms",
         ("Service", "models") | ("RawFile", "models") => "models are not supported",
-        ("RawFile", "include") => {
-            "include is not supported: render one compose file from the charm's templates"
-        }
         _ => return None,
     };
     Some(format!("{key}: {why}"))

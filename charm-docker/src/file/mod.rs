@@ -6,6 +6,7 @@ mod de;
 mod duration;
 mod extends;
 mod extra;
+mod include;
 mod interp;
 mod locate;
 mod mount;
@@ -335,19 +336,24 @@ impl ComposeFile {
         // serde_yaml's streaming reader does not apply YAML merge keys (`<<: *common`), which
         // real files use with `x-` anchors: such a file is merged as a tree first and read
         // from its re-serialised text, whose lines are not the file's (so none is reported).
-        // `extends:` is resolved on that tree too (extends.rs).
-        let merged = if src.contains("<<") || src.contains("extends") {
+        // `include:` and `extends:` are resolved on that tree too (include.rs, extends.rs).
+        let merged = if src.contains("<<") || src.contains("extends") || src.contains("include") {
             let mut value: charm_yaml::Value =
                 charm_yaml::from_str(src).map_err(|e| invalid(e.line(), e.message().to_owned()))?;
             value
                 .apply_merge()
                 .map_err(|e| invalid(None, charm_yaml::Error::from(e).message().to_owned()))?;
+            let included = value.get("include").is_some();
+            if included {
+                include::resolve(&mut value, base)
+                    .map_err(|m| invalid(locate::key_line(src, &m), m))?;
+            }
             let extended = extends::any(&value);
             if extended {
                 extends::resolve(&mut value, base)
                     .map_err(|m| invalid(locate::key_line(src, &m), m))?;
             }
-            if extended || src.contains("<<") {
+            if included || extended || src.contains("<<") {
                 Some(
                     charm_yaml::to_string(&value)
                         .map_err(|e| invalid(None, e.message().to_owned()))?,

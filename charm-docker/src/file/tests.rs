@@ -682,11 +682,6 @@ fn unsupported_keys_are_refused_with_the_reason() {
             "build.ssh is not supported: it needs BuildKit",
         ),
         (
-            "include: [other.yaml]\nservices: {}\n",
-            1,
-            "include is not supported",
-        ),
-        (
             "services:\n  a:\n    image: x\n    pre_start: [{command: x}]\n",
             4,
             "pre_start hooks are not supported",
@@ -982,4 +977,48 @@ fn a_bare_name_in_an_env_file_takes_the_callers_variable() {
     assert_eq!(a.environment["WHEREAMI"].as_deref(), Some("here"));
     assert_eq!(a.environment["UNSET"], None, "left out of the container");
     assert_eq!(a.environment["A"].as_deref(), Some("1"));
+}
+
+#[test]
+fn include_brings_in_another_files_services_and_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("db")).unwrap();
+    std::fs::write(
+        dir.path().join("db/compose.yaml"),
+        "services:\n  db:\n    image: pg:${TAG:-16}\n    volumes: ['data:/data', './init:/init']\nvolumes: {data: }\n",
+    )
+    .unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "include:\n  - db/compose.yaml\nservices:\n  web: {image: x, depends_on: [db]}\n",
+    )
+    .unwrap();
+    let env = Environment::from_iter([("TAG", "17")]);
+    let file = ComposeFile::from_path_with(&path, &env).unwrap();
+    assert_eq!(file.order(), ["db", "web"]);
+    let db = file.service("db").unwrap();
+    assert_eq!(
+        db.image, "pg:17",
+        "interpolated with the project's variables"
+    );
+    assert!(
+        db.volumes
+            .iter()
+            .any(|m| matches!(m, Mount::Bind { source, .. }
+            if *source == dir.path().join("db/init"))),
+        "{:?}",
+        db.volumes
+    );
+    assert!(file.volumes().contains_key("data"));
+    std::fs::write(
+        &path,
+        "services:\n  web: {image: x}\ninclude:\n  - missing.yaml\n",
+    )
+    .unwrap();
+    let err = ComposeFile::from_path(&path).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidFile { line: Some(3), message, .. } if message.starts_with("include[0]: cannot read")),
+        "{err:?}"
+    );
 }
