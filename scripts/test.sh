@@ -20,6 +20,8 @@ scripts/venv-reactive.sh
 # docker-compose 1.29.2 for charm-docker's differential and round-trip tests (and the YAML
 # escaper's): the tests call it too, this only installs it up front.
 scripts/venv-compose.sh >/dev/null
+# The corpus of charm-docker's corpus test (docker-compose 1.29.2's fixtures, from PyPI).
+scripts/corpus-compose.sh >/dev/null
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings

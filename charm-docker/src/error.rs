@@ -50,6 +50,15 @@ pub enum Error {
         /// What the engine said when pulling.
         reason: String,
     },
+    /// A service's `build:` failed: the context cannot be read, or the engine's build
+    /// stopped (the failing step's message).
+    #[error("image {image} cannot be built: {reason}")]
+    Build {
+        /// The image reference being built, tag included.
+        image: String,
+        /// Why.
+        reason: String,
+    },
     /// A published host port is taken, by another container or another process.
     #[error("port {port} already allocated (service {service})")]
     PortAllocated {

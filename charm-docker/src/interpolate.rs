@@ -144,6 +144,29 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Environment {
 /// A `.env` file's error: the 1-based line when known, and what is wrong.
 pub type DotenvError = (Option<usize>, String);
 
+/// Parses the text of a service's `env_file:` as [`parse_dotenv`] does, except that a line
+/// holding only a variable's name is that variable taken from the caller's environment
+/// (`None` here), as docker-compose 1.29 and Compose v2 read it.
+///
+/// ```
+/// let vars = charm_docker::interpolate::parse_env_file("HOME\nA=1\n").unwrap();
+/// assert_eq!(vars, [("HOME".into(), None), ("A".into(), Some("1".into()))]);
+/// ```
+pub fn parse_env_file(text: &str) -> Result<Vec<(String, Option<String>)>, DotenvError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let bare = line.strip_prefix("export ").map_or(line, str::trim_start);
+        if !bare.is_empty() && !bare.starts_with('#') && !bare.contains('=') && valid_name(bare) {
+            out.push((bare.to_owned(), None));
+            continue;
+        }
+        let parsed = parse_dotenv(raw).map_err(|(_, m)| (Some(i + 1), m))?;
+        out.extend(parsed.into_iter().map(|(k, v)| (k, Some(v))));
+    }
+    Ok(out)
+}
+
 /// Parses the text of a `.env` file: `NAME=value` lines, blank lines and `#` comments
 /// ignored, an optional `export ` prefix; a value in single quotes is literal, one in double
 /// quotes takes `\n`, `\t`, `\"` and `\\` escapes, an unquoted one is trimmed and ends at

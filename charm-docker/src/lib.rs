@@ -46,6 +46,7 @@
 //! v2 hashes its own Go structures and recreates ours once. See the crate's README for the
 //! supported keys, what is refused and why, and the measured acceptance of real files.
 
+mod build;
 mod changes;
 mod compat;
 mod down;
@@ -67,8 +68,8 @@ mod up;
 pub use engine::{DEFAULT_HOST, Engine};
 pub use error::{Error, Result};
 pub use file::{
-    Command, ComposeFile, Condition, Dependency, Healthcheck, Mount, NetworkDef, Port, Protocol,
-    Restart, Service, ServiceNetwork, VolumeDef,
+    Build, Command, ComposeFile, Condition, Dependency, Healthcheck, Mount, NetworkDef, Port,
+    Protocol, Restart, Service, ServiceNetwork, VolumeDef,
 };
 pub use interpolate::{Environment, InterpolationError};
 pub use progress::{Progress, Throttle};

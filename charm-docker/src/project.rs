@@ -41,7 +41,7 @@ impl Project {
         Project::unfiltered(name, working_dir.into(), file)?.apply_profiles(&[])
     }
 
-    fn unfiltered(name: &str, working_dir: PathBuf, file: ComposeFile) -> Result<Project> {
+    fn unfiltered(name: &str, working_dir: PathBuf, mut file: ComposeFile) -> Result<Project> {
         let working_dir = std::path::absolute(&working_dir).unwrap_or(working_dir);
         let normalized = names::normalize_project(name);
         if normalized.is_empty() {
@@ -50,6 +50,7 @@ impl Project {
                 reason: "it has no letter or digit".to_owned(),
             });
         }
+        file.name_built_images(&normalized);
         Ok(Project {
             name: normalized,
             working_dir,

@@ -90,6 +90,8 @@ pub struct UpReport {
     pub services: Vec<ServiceReport>,
     /// Images pulled.
     pub pulled: Vec<String>,
+    /// Images built (`build:`).
+    pub built: Vec<String>,
     /// Networks created.
     pub networks_created: Vec<String>,
     /// Networks whose definition changed: removed, created anew, and the containers on

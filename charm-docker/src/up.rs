@@ -130,6 +130,10 @@ pub(crate) async fn up(
                     image: image.clone(),
                     reason: reason.clone(),
                 },
+                Error::Build { image, reason } => Error::Build {
+                    image: image.clone(),
+                    reason: reason.clone(),
+                },
                 other => Error::Engine {
                     status: None,
                     message: other.to_string(),
@@ -170,11 +174,14 @@ async fn ensure_images(
     progress: &mut dyn FnMut(&Progress),
     report: &mut UpReport,
 ) -> Result<(HashMap<String, String>, HashMap<String, Error>)> {
+    // Images of services with `build:` are built, not pulled (build.rs).
+    let built = crate::build::ensure_built(ctx, project, progress, &mut report.built).await?;
     let mut references: Vec<String> = project
         .file()
         .services()
         .values()
         .map(|s| image::with_default_tag(&s.image))
+        .filter(|r| !built.contains_key(r))
         .collect();
     references.sort();
     references.dedup();
@@ -187,6 +194,16 @@ async fn ensure_images(
     let mut ids = HashMap::new();
     // An image that cannot be had fails the services using it, not the whole `up`.
     let mut missing = HashMap::new();
+    for (reference, result) in built {
+        match result {
+            Ok(id) => {
+                ids.insert(reference, id);
+            }
+            Err(e) => {
+                missing.insert(reference, e);
+            }
+        }
+    }
     let policy = |reference: &str, wanted: PullPolicy| {
         project.file().services().values().any(|s| {
             image::with_default_tag(&s.image) == reference

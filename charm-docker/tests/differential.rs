@@ -244,11 +244,74 @@ const CASES: &[Case] = &[
         "bad-dependency-cycle",
         "services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n",
     ),
+    // build: (context made absolute, Dockerfile, args resolved from the variables, ...).
+    case("build-short", "services:\n  web:\n    build: .\n"),
+    with(
+        "build-long",
+        "services:\n  web:\n    image: app:${TAG}\n    pull_policy: build\n    build:\n      context: .\n      dockerfile: Dockerfile.prod\n      args: [A=1, LEVEL]\n      target: runtime\n      cache_from: [app:cache]\n      labels: {team: web}\n      network: host\n",
+        VARS,
+    ),
+    case(
+        "build-args-map",
+        "services:\n  web:\n    build:\n      context: .\n      args: {A: 1, B: \"two words\"}\n",
+    ),
+    case(
+        "bad-build-context-missing",
+        "services:\n  web:\n    build: ./nowhere\n",
+    ),
+    case(
+        "bad-build-unknown-key",
+        "services:\n  web:\n    build:\n      contxt: .\n",
+    ),
+    case(
+        "bad-no-image-no-build",
+        "services:\n  web:\n    command: x\n",
+    ),
+    // extends: the same file's service, then another file's (with its relative paths).
+    case(
+        "extends-same-file",
+        "services:\n  base:\n    image: x\n    command: a b\n    environment: [A=1, B=2]\n    ports: ['8080:80']\n    volumes: ['d:/data', '/cache']\n  web:\n    extends: base\n    command: [c]\n    environment: {B: '3'}\n    ports: ['8081:81']\n    volumes: ['e:/logs']\nvolumes: {d: , e: }\n",
+    ),
+    Case {
+        name: "extends-other-file",
+        yaml: "services:\n  web:\n    extends: {file: base.yml, service: app}\n    environment: [EXTRA=1]\n",
+        vars: &[],
+        dotenv: None,
+        files: &[(
+            "base.yml",
+            "services:\n  app:\n    image: app:1\n    environment: {FROM_BASE: b}\n    volumes: ['./site:/www:ro']\n    entrypoint: [run]\n",
+        )],
+    },
+    case(
+        "bad-extends-unknown-service",
+        "services:\n  web:\n    extends: nope\n",
+    ),
+    case(
+        "bad-extends-cycle",
+        "services:\n  a: {image: x, extends: b}\n  b: {image: x, extends: a}\n",
+    ),
 ];
 
 /// Inputs where charm-docker follows the Compose specification and 1.29 predates it: 1.29
 /// refuses them or reads them otherwise.
 const SPEC_ONLY: &[Case] = &[
+    // extends: a mount of the extending service replaces the base's at the same target (the
+    // specification's merge rule, Compose v2's); 1.29 appends both and refuses the duplicate.
+    case(
+        "extends-volume-by-target",
+        "services:\n  base:\n    image: x\n    volumes: ['d:/data']\n  web:\n    extends: base\n    volumes: ['e:/data']\nvolumes: {d: , e: }\n",
+    ),
+    // A name-only build arg that no variable sets: 1.29 passes it empty, Compose v2 not at
+    // all (docker/compose pkg/compose/build.go resolveAndMergeBuildArgs@f72979427042 then
+    // compose-go's ToMapping, which drops unset values), so the Dockerfile's default holds.
+    case(
+        "build-arg-unset",
+        "services:\n  web:\n    build:\n      context: .\n      args: [UNSET]\n",
+    ),
+    case(
+        "build-arg-null",
+        "services:\n  web:\n    build:\n      context: .\n      args: {C: }\n",
+    ),
     case(
         "boolean-environment-value",
         "services:\n  web:\n    image: x\n    environment:\n      DEBUG: true\n",
@@ -296,17 +359,7 @@ const REFUSED_EARLIER: &[Case] = &[
 ];
 
 /// Inputs 1.29 accepts that charm-docker refuses on purpose, with the reason.
-const REFUSED_ON_PURPOSE: &[Case] = &[
-    case("build", "services:\n  web:\n    build: .\n"),
-    case(
-        "extends",
-        "services:\n  base:\n    image: x\n  web:\n    extends: base\n",
-    ),
-    case(
-        "pull-policy-build",
-        "services:\n  web:\n    image: x\n    pull_policy: build\n    build: .\n",
-    ),
-];
+const REFUSED_ON_PURPOSE: &[Case] = &[case("version-1-format", "web:\n  image: x\n")];
 
 fn write_case(dir: &Path, case: &Case) -> std::path::PathBuf {
     let path = dir.join("docker-compose.yml");
@@ -486,10 +539,33 @@ fn normalise_theirs(config: &Value) -> Value {
             _ => vec!["default".to_owned()],
         };
         networks.sort();
+        let build = match &s["build"] {
+            Value::Null => Value::Null,
+            b => json!({
+                "context": text(&b["context"]),
+                "dockerfile": b.get("dockerfile").map(text),
+                "args": b.get("args").cloned().map(|args| {
+                    args.as_object().unwrap().iter().map(|(k, v)| {
+                        (k.clone(), if v.is_null() { Value::Null } else { json!(text(v)) })
+                    }).collect::<BTreeMap<String, Value>>()
+                }).unwrap_or_default(),
+                "target": b.get("target").map(text),
+                "cache_from": b.get("cache_from").cloned().unwrap_or(json!([])),
+                "labels": b.get("labels").cloned().unwrap_or(json!({})),
+                "network": b.get("network").map(text),
+            }),
+        };
+        // A built image the file does not name: 1.29 calls it `diff_web`, Compose v2 (which
+        // charm-docker follows) `diff-web`.
+        let image = match &s["image"] {
+            Value::Null if !build.is_null() => format!("diff-{name}"),
+            other => text(other),
+        };
         services.insert(
             name.clone(),
             json!({
-                "image": text(&s["image"]),
+                "image": image,
+                "build": build,
                 "command": command("command"),
                 "entrypoint": command("entrypoint"),
                 "environment": environment,
@@ -557,10 +633,25 @@ fn normalise_ours(file: &ComposeFile, dir: &Path) -> Value {
             networks.push("default".to_owned());
         }
         networks.sort();
+        let build = match &s.build {
+            None => Value::Null,
+            Some(b) => json!({
+                "context": dir.join(&b.context).components()
+                    .filter(|c| !matches!(c, std::path::Component::CurDir))
+                    .collect::<std::path::PathBuf>().display().to_string(),
+                "dockerfile": b.dockerfile,
+                "args": b.args,
+                "target": b.target,
+                "cache_from": b.cache_from,
+                "labels": b.labels,
+                "network": b.network,
+            }),
+        };
         services.insert(
             name.clone(),
             json!({
                 "image": s.image,
+                "build": build,
                 "command": command(&s.command),
                 "entrypoint": command(&s.entrypoint),
                 "environment": s.environment,

@@ -368,6 +368,44 @@ pub struct IpamPool {
     pub ip_range: Option<String>,
 }
 
+/// `external:` of a network or volume: a boolean, or the deprecated `{name: N}` (external,
+/// named N), which docker-compose 1.29 and Compose v2 still read.
+pub(crate) fn external<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<(bool, Option<String>)>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Long {
+        #[serde(default)]
+        name: Option<String>,
+    }
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<(bool, Option<String>)>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean or {name: ...}")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some((v, None)))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            match v {
+                "true" | "True" => Ok(Some((true, None))),
+                "false" | "False" => Ok(Some((false, None))),
+                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+            }
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let long = Long::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            Ok(Some((true, long.name)))
+        }
+    }
+    d.deserialize_any(V)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_bytes;

@@ -235,6 +235,14 @@ impl<'c, 'e, V> Vis<'c, 'e, V> {
             if let Some(why) = unsupported(name, key) {
                 return Err(E::custom(why));
             }
+            if name == "RawFile" {
+                // docker-compose 1.29 still reads the version 1 format; the specification
+                // and Compose v2 do not (its containers join no project network).
+                return Err(E::custom(format!(
+                    "unknown top-level key `{key}` (if it is a service: the version 1 format, \
+                     with services at the top level, is not supported: put them under services:)"
+                )));
+            }
             return Err(E::unknown_field(key, fields));
         }
         Ok(())
@@ -356,19 +364,12 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Vis<'_, '_, V> {
 /// Keys of the Compose specification charm-docker refuses on purpose, with the reason.
 fn unsupported(name: &str, key: &str) -> Option<String> {
     let why = match (name, key) {
-        ("Service", "build") => super::BUILD_REFUSAL,
         ("Service", "pre_start") => {
             "pre_start hooks are not supported: run the command from the charm's handler"
         }
         ("Service", "provider") => "provider services are not supported: they need compose plugins",
         ("Service", "develop") => "develop (compose watch) is for development machines, not charms",
-        ("Service", "extends") => {
-            "extends is not supported: render the merged service into the file the charm writes"
-        }
         ("Service", "models") | ("RawFile", "models") => "models are not supported",
-        ("RawFile", "include") => {
-            "include is not supported: render one compose file from the charm's templates"
-        }
         _ => return None,
     };
     Some(format!("{key}: {why}"))

@@ -1,10 +1,14 @@
 //! The typed compose file: every shape the seed's files use, read through charm-yaml, with
 //! unknown keys and bad values reported by key and line, and references validated.
 
+mod build;
 mod de;
 mod duration;
+mod extends;
 mod extra;
+mod include;
 mod interp;
+mod locate;
 mod mount;
 mod port;
 mod refcheck;
@@ -34,6 +38,7 @@ pub(crate) fn dotenv(env: &Environment, dir: &Path) -> Result<Environment, Error
         })
 }
 
+pub use build::Build;
 pub use duration::parse_duration;
 pub use extra::{
     EnvFile, FileRef, Ipam, IpamPool, Logging, PullPolicy, ResourceSpec, Resources,
@@ -92,8 +97,11 @@ pub struct NetworkDef {
     #[serde(default)]
     pub name: Option<String>,
     /// Created outside the project: never created nor removed, must exist.
-    #[serde(default)]
+    #[serde(skip)]
     pub external: bool,
+    /// `external:` as written: `true`, or the deprecated `{name: N}` (folded into `name`).
+    #[serde(default, rename = "external", deserialize_with = "extra::external")]
+    external_spec: Option<(bool, Option<String>)>,
     /// Network driver (engine default: `bridge`).
     #[serde(default)]
     pub driver: Option<String>,
@@ -130,8 +138,11 @@ pub struct VolumeDef {
     #[serde(default)]
     pub name: Option<String>,
     /// Created outside the project: never created nor removed, must exist.
-    #[serde(default)]
+    #[serde(skip)]
     pub external: bool,
+    /// `external:` as written: `true`, or the deprecated `{name: N}` (folded into `name`).
+    #[serde(default, rename = "external", deserialize_with = "extra::external")]
+    external_spec: Option<(bool, Option<String>)>,
     /// Volume driver (engine default: `local`).
     #[serde(default)]
     pub driver: Option<String>,
@@ -176,9 +187,6 @@ struct RawFile {
     #[serde(default, deserialize_with = "resources")]
     configs: BTreeMap<String, Option<extra::FileDef>>,
 }
-
-/// Why `build:` is refused.
-pub(crate) const BUILD_REFUSAL: &str = "build is not supported: a charm runs prebuilt images and has no image builder; build and publish the image beforehand and name it with image:";
 
 /// Top-level secrets or configs: each must be a file, made absolute against `base`.
 fn file_defs(
@@ -291,7 +299,27 @@ impl ComposeFile {
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let env = dotenv(env, dir)?;
-        Self::parse(&src, &path.display().to_string(), &env, dir)
+        let file = Self::parse(&src, &path.display().to_string(), &env, dir)?;
+        // A build context must exist when the file is read, as docker-compose 1.29 checks
+        // (a charm learns of a typo at once, not at its first `up`).
+        for (name, service) in &file.services {
+            let Some(build) = &service.build else {
+                continue;
+            };
+            let context = crate::spec::resolve(dir, Path::new(&build.context));
+            if !context.is_dir() {
+                let message = format!(
+                    "services.{name}.build: context {} is not a directory",
+                    context.display()
+                );
+                return Err(Error::InvalidFile {
+                    file: path.display().to_string(),
+                    line: locate::key_line(&src, &message),
+                    message,
+                });
+            }
+        }
+        Ok(file)
     }
 
     fn parse(
@@ -308,13 +336,31 @@ impl ComposeFile {
         // serde_yaml's streaming reader does not apply YAML merge keys (`<<: *common`), which
         // real files use with `x-` anchors: such a file is merged as a tree first and read
         // from its re-serialised text, whose lines are not the file's (so none is reported).
-        let merged = if src.contains("<<") {
+        // `include:` and `extends:` are resolved on that tree too (include.rs, extends.rs).
+        let merged = if src.contains("<<") || src.contains("extends") || src.contains("include") {
             let mut value: charm_yaml::Value =
                 charm_yaml::from_str(src).map_err(|e| invalid(e.line(), e.message().to_owned()))?;
             value
                 .apply_merge()
                 .map_err(|e| invalid(None, charm_yaml::Error::from(e).message().to_owned()))?;
-            Some(charm_yaml::to_string(&value).map_err(|e| invalid(None, e.message().to_owned()))?)
+            let included = value.get("include").is_some();
+            if included {
+                include::resolve(&mut value, base)
+                    .map_err(|m| invalid(locate::key_line(src, &m), m))?;
+            }
+            let extended = extends::any(&value);
+            if extended {
+                extends::resolve(&mut value, base)
+                    .map_err(|m| invalid(locate::key_line(src, &m), m))?;
+            }
+            if included || extended || src.contains("<<") {
+                Some(
+                    charm_yaml::to_string(&value)
+                        .map_err(|e| invalid(None, e.message().to_owned()))?,
+                )
+            } else {
+                None
+            }
         } else {
             None
         };
@@ -352,11 +398,14 @@ impl ComposeFile {
             }
             Err(message) => {
                 // Read again with the declared names known, so the failing node reports its
-                // line (see refcheck). If that read finds nothing, the problem is not tied to
-                // one node (a cycle): report it without a line.
+                // line (see refcheck). If that read finds nothing, the line is that of the
+                // key the message starts with, if any (none for a cycle).
                 match refcheck::with(declared, read) {
                     Err(located) => Err(yaml(located)),
-                    Ok(_) => Err(invalid(None, message)),
+                    Ok(_) => {
+                        let line = locate::key_line(src, &message).filter(|_| lines);
+                        Err(invalid(line, message))
+                    }
                 }
             }
         }
@@ -370,7 +419,7 @@ impl ComposeFile {
                 let path = base.join(&env_file.path);
                 match std::fs::read_to_string(&path) {
                     Ok(text) => {
-                        let vars = interpolate::parse_dotenv(&text).map_err(|(line, m)| {
+                        let vars = interpolate::parse_env_file(&text).map_err(|(line, m)| {
                             let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
                             format!("services.{name}.env_file: {}{at}: {m}", path.display())
                         })?;
@@ -385,8 +434,9 @@ impl ComposeFile {
                     }
                 }
             }
+            // A bare NAME line is resolved from the caller's variables just below.
             for (key, value) in from_files {
-                service.environment.entry(key).or_insert(Some(value));
+                service.environment.entry(key).or_insert(value);
             }
             // `environment: [NAME]` takes NAME's value from the caller's variables, or is
             // left out of the container's environment when it has none (as Compose).
@@ -395,14 +445,24 @@ impl ComposeFile {
                     *value = env.get(key).map(str::to_owned);
                 }
             }
+            // So are `build.args: [NAME]` (an unset one is not passed to the build).
+            if let Some(build) = &mut service.build {
+                for (key, value) in build.args.iter_mut() {
+                    if value.is_none() {
+                        *value = env.get(key).map(str::to_owned);
+                    }
+                }
+            }
         }
         let all_services: BTreeSet<String> = raw.services.keys().cloned().collect();
         let secrets = file_defs(raw.secrets, "secret", base)?;
         let configs = file_defs(raw.configs, "config", base)?;
         for (name, service) in raw.services.iter_mut() {
             let context = |m: String| format!("services.{name}: {m}");
-            if service.pull_policy == Some(extra::PullPolicy::Build) {
-                return Err(context(BUILD_REFUSAL.to_owned()));
+            if service.pull_policy == Some(extra::PullPolicy::Build) && service.build.is_none() {
+                return Err(context(
+                    "pull_policy is build, but there is no build:".to_owned(),
+                ));
             }
             if service.container_name.is_some() && service.replicas() > 1 {
                 return Err(context(
@@ -454,20 +514,36 @@ impl ComposeFile {
         let networks: BTreeMap<String, NetworkDef> = raw
             .networks
             .into_iter()
-            .map(|(k, v)| (k, v.unwrap_or_default()))
+            .map(|(k, v)| {
+                let mut def = v.unwrap_or_default();
+                if let Some((external, name)) = def.external_spec.take() {
+                    def.external = external;
+                    def.name = def.name.or(name);
+                }
+                (k, def)
+            })
             .collect();
         let volumes: BTreeMap<String, VolumeDef> = raw
             .volumes
             .into_iter()
-            .map(|(k, v)| (k, v.unwrap_or_default()))
+            .map(|(k, v)| {
+                let mut def = v.unwrap_or_default();
+                if let Some((external, name)) = def.external_spec.take() {
+                    def.external = external;
+                    def.name = def.name.or(name);
+                }
+                (k, def)
+            })
             .collect();
         let service_names: BTreeSet<String> = raw.services.keys().cloned().collect();
         let network_names: BTreeSet<String> = networks.keys().cloned().collect();
         let volume_names: BTreeSet<String> = volumes.keys().cloned().collect();
         for (name, service) in &raw.services {
             let context = |m: String| format!("services.{name}: {m}");
-            if service.image.trim().is_empty() {
-                return Err(context("image is empty".into()));
+            if service.image.trim().is_empty() && service.build.is_none() {
+                return Err(context(
+                    "image is missing or empty, and there is no build: to make one".into(),
+                ));
             }
             for dependency in service.depends_on.keys() {
                 if !service_names.contains(dependency) {
@@ -506,6 +582,16 @@ impl ComposeFile {
             order,
             raw: BTreeMap::new(),
         })
+    }
+
+    /// Names the image of every service that builds one and names none: `<project>-<service>`,
+    /// as Compose v2 (docker/compose pkg/api/api.go `GetImageNameOrDefault`@f72979427042).
+    pub(crate) fn name_built_images(&mut self, project: &str) {
+        for (name, service) in self.services.iter_mut() {
+            if service.build.is_some() && service.image.trim().is_empty() {
+                service.image = format!("{project}-{name}");
+            }
+        }
     }
 
     /// Drops `names` from the services (disabled by profiles), keeping the order.

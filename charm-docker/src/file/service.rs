@@ -28,8 +28,16 @@ use super::{Mount, Port, duration, labels, port, refcheck, shell};
 // Unknown keys are refused by the interpolating reader, which lets `x-` ones through.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Service {
-    /// Image reference; no tag means `:latest`.
+    /// Image reference; no tag means `:latest`. Optional with `build:`: a [`Project`]
+    /// then names the image it builds `<project>-<service>`, as Compose v2 does (a bare
+    /// [`ComposeFile`](crate::ComposeFile) leaves it empty).
+    ///
+    /// [`Project`]: crate::Project
+    #[serde(default)]
     pub image: String,
+    /// How to build the image, when it is missing (or always, with `pull_policy: build`).
+    #[serde(default)]
+    pub build: Option<super::Build>,
     /// Overrides the image's command.
     #[serde(default)]
     pub command: Option<Command>,

@@ -254,8 +254,8 @@ fn errors_name_key_and_line() {
         ),
         (
             "services:\n  vote:\n    command: x\n",
-            3,
-            "missing field `image`",
+            2,
+            "services.vote: image is missing or empty, and there is no build:",
         ),
         (
             "services:\n  vote:\n    image: x\n    restart: sometimes\n",
@@ -282,7 +282,7 @@ fn errors_name_key_and_line() {
             2,
             "invalid service name",
         ),
-        ("foo: 1\nservices: {}\n", 1, "unknown field `foo`"),
+        ("foo: 1\nservices: {}\n", 1, "unknown top-level key `foo`"),
         (
             "services:\n  vote:\n    image: x\nnetworks:\n  n: {drive: x}\n",
             5,
@@ -677,19 +677,9 @@ fn the_features_real_files_use() {
 fn unsupported_keys_are_refused_with_the_reason() {
     let cases: &[(&str, usize, &str)] = &[
         (
-            "services:\n  a:\n    build: .\n",
-            3,
-            "build is not supported: a charm runs prebuilt images and has no image builder",
-        ),
-        (
-            "services:\n  a:\n    image: x\n    extends: {service: b}\n",
-            4,
-            "extends is not supported",
-        ),
-        (
-            "include: [other.yaml]\nservices: {}\n",
-            1,
-            "include is not supported",
+            "services:\n  a:\n    image: x\n    build:\n      ssh: [default]\n",
+            5,
+            "build.ssh is not supported: it needs BuildKit",
         ),
         (
             "services:\n  a:\n    image: x\n    pre_start: [{command: x}]\n",
@@ -705,7 +695,7 @@ fn unsupported_keys_are_refused_with_the_reason() {
     for (src, needle) in [
         (
             "services:\n  a: {image: x, pull_policy: build}\n",
-            "build is not supported",
+            "pull_policy is build, but there is no build:",
         ),
         (
             "services:\n  a: {image: x, secrets: [s]}\nsecrets: {s: {environment: S}}\n",
@@ -789,4 +779,246 @@ fn lifecycle_hooks() {
     assert!(a.pre_stop[0].privileged);
     let (_, message) = invalid("services:\n  a:\n    image: x\n    post_start: [{user: root}]\n");
     assert!(message.contains("missing field `command`"), "{message}");
+}
+
+#[test]
+fn build_reads_every_classic_builder_key() {
+    let env = Environment::from_iter([("V", "2"), ("FROM_ENV", "e")]);
+    let file = ComposeFile::from_str_with(
+        r#"
+services:
+  short:
+    build: ./web
+  long:
+    image: app:${V}
+    pull_policy: build
+    build:
+      context: ctx
+      dockerfile: Dockerfile.prod
+      args: [A=1, FROM_ENV, UNSET]
+      target: runtime
+      cache_from: [app:cache]
+      labels: {team: web}
+      network: host
+      shm_size: 64m
+      extra_hosts: ["db:10.0.0.2"]
+      no_cache: true
+      pull: true
+      tags: [app:extra]
+      platforms: [linux/amd64]
+      x-note: ignored
+  inline:
+    build:
+      dockerfile_inline: |
+        FROM charm-test/busybox
+"#,
+        &env,
+    )
+    .unwrap();
+    let short = file.service("short").unwrap();
+    assert_eq!(short.build.as_ref().unwrap().context, "./web");
+    assert_eq!(
+        short.image, "",
+        "a bare file names no image; the project does"
+    );
+    let long = file.service("long").unwrap().build.clone().unwrap();
+    assert_eq!(long.context, "ctx");
+    assert_eq!(long.dockerfile.as_deref(), Some("Dockerfile.prod"));
+    assert_eq!(long.args["A"].as_deref(), Some("1"));
+    assert_eq!(
+        long.args["FROM_ENV"].as_deref(),
+        Some("e"),
+        "from the caller's variables"
+    );
+    assert_eq!(long.args["UNSET"], None, "not passed to the build");
+    assert_eq!(long.target.as_deref(), Some("runtime"));
+    assert_eq!(long.cache_from, ["app:cache"]);
+    assert_eq!(long.labels["team"], "web");
+    assert_eq!(long.network.as_deref(), Some("host"));
+    assert_eq!(long.shm_size, Some(64 << 20));
+    assert_eq!(long.extra_hosts, ["db:10.0.0.2"]);
+    assert!(long.no_cache && long.pull);
+    assert_eq!(long.tags, ["app:extra"]);
+    assert_eq!(long.platform.as_deref(), Some("linux/amd64"));
+    let inline = file.service("inline").unwrap().build.clone().unwrap();
+    assert_eq!(inline.context, ".");
+    assert_eq!(
+        inline.dockerfile_inline.as_deref(),
+        Some("FROM charm-test/busybox\n")
+    );
+
+    let project = crate::Project::new("Demo", ".", file).unwrap();
+    assert_eq!(project.file().service("short").unwrap().image, "demo-short");
+    assert_eq!(project.file().service("long").unwrap().image, "app:2");
+}
+
+#[test]
+fn build_refuses_what_the_classic_builder_cannot_do() {
+    for (src, line, needle) in [
+        (
+            "services:\n  a:\n    build:\n      secrets: [s]\n",
+            3,
+            "build.secrets is not supported: it needs BuildKit",
+        ),
+        (
+            "services:\n  a:\n    build:\n      context: .\n      additional_contexts: {b: ../b}\n",
+            3,
+            "build.additional_contexts is not supported",
+        ),
+        (
+            "services:\n  a:\n    build:\n      platforms: [linux/amd64, linux/arm64]\n",
+            3,
+            "builds for one platform, not 2",
+        ),
+        (
+            "services:\n  a:\n    build:\n      dockerfile: D\n      dockerfile_inline: FROM x\n",
+            3,
+            "dockerfile and dockerfile_inline cannot both be set",
+        ),
+        (
+            "services:\n  a:\n    build: https://github.com/x/y.git\n",
+            3,
+            "a remote context is not supported",
+        ),
+        (
+            "services:\n  a:\n    build:\n      contxt: .\n",
+            4,
+            "unknown field `contxt`",
+        ),
+    ] {
+        let (got, message) = invalid(src);
+        assert!(message.contains(needle), "{message}");
+        assert!(
+            got.is_some_and(|got| got >= line && got <= src.lines().count()),
+            "{got:?} {message}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_build_context_is_refused_when_the_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "services:\n  a:\n    image: x\n    build: ./nowhere\n",
+    )
+    .unwrap();
+    let err = ComposeFile::from_path(&path).unwrap_err();
+    let Error::InvalidFile { line, message, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*line, Some(4), "{message}");
+    assert!(
+        message.starts_with("services.a.build: context "),
+        "{message}"
+    );
+    assert!(message.ends_with("nowhere is not a directory"), "{message}");
+    std::fs::create_dir(dir.path().join("nowhere")).unwrap();
+    ComposeFile::from_path(&path).unwrap();
+}
+
+#[test]
+fn external_with_a_name_is_the_deprecated_spelling_of_external_and_name() {
+    let file = ComposeFile::from_str(
+        "services:\n  a: {image: x, networks: [front], volumes: ['data:/d']}\nnetworks:\n  front:\n    external: {name: shared_front}\nvolumes:\n  data:\n    external:\n      name: shared_data\n",
+    )
+    .unwrap();
+    let front = &file.networks()["front"];
+    assert!(front.external);
+    assert_eq!(front.name.as_deref(), Some("shared_front"));
+    let data = &file.volumes()["data"];
+    assert!(data.external);
+    assert_eq!(data.name.as_deref(), Some("shared_data"));
+    let plain = ComposeFile::from_str(
+        "services: {a: {image: x, networks: [n]}}\nnetworks: {n: {external: true}}\n",
+    )
+    .unwrap();
+    assert!(plain.networks()["n"].external && plain.networks()["n"].name.is_none());
+    let (line, message) = invalid("networks:\n  n:\n    external: {nam: x}\n");
+    assert_eq!(line, Some(3), "{message}");
+    assert!(message.contains("unknown field `nam`"), "{message}");
+}
+
+#[test]
+fn a_version_1_file_is_refused_with_the_reason() {
+    let (line, message) = invalid("web:\n  image: x\n");
+    assert_eq!(line, Some(1), "{message}");
+    assert!(
+        message.contains("unknown top-level key `web` (if it is a service: the version 1 format"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_bare_name_in_an_env_file_takes_the_callers_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.env"),
+        "# c\nWHEREAMI\nUNSET\nA=1\nbad line\n",
+    )
+    .unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "services:\n  a:\n    image: x\n    env_file: app.env\n",
+    )
+    .unwrap();
+    let err = ComposeFile::from_path(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("app.env, line 5: expected NAME=value"),
+        "{err}"
+    );
+    assert!(err.contains(", line 4: services.a.env_file"), "{err}");
+    std::fs::write(dir.path().join("app.env"), "# c\nWHEREAMI\nUNSET\nA=1\n").unwrap();
+    let env = Environment::from_iter([("WHEREAMI", "here")]);
+    let file = ComposeFile::from_path_with(&path, &env).unwrap();
+    let a = file.service("a").unwrap();
+    assert_eq!(a.environment["WHEREAMI"].as_deref(), Some("here"));
+    assert_eq!(a.environment["UNSET"], None, "left out of the container");
+    assert_eq!(a.environment["A"].as_deref(), Some("1"));
+}
+
+#[test]
+fn include_brings_in_another_files_services_and_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("db")).unwrap();
+    std::fs::write(
+        dir.path().join("db/compose.yaml"),
+        "services:\n  db:\n    image: pg:${TAG:-16}\n    volumes: ['data:/data', './init:/init']\nvolumes: {data: }\n",
+    )
+    .unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "include:\n  - db/compose.yaml\nservices:\n  web: {image: x, depends_on: [db]}\n",
+    )
+    .unwrap();
+    let env = Environment::from_iter([("TAG", "17")]);
+    let file = ComposeFile::from_path_with(&path, &env).unwrap();
+    assert_eq!(file.order(), ["db", "web"]);
+    let db = file.service("db").unwrap();
+    assert_eq!(
+        db.image, "pg:17",
+        "interpolated with the project's variables"
+    );
+    assert!(
+        db.volumes
+            .iter()
+            .any(|m| matches!(m, Mount::Bind { source, .. }
+            if *source == dir.path().join("db/init"))),
+        "{:?}",
+        db.volumes
+    );
+    assert!(file.volumes().contains_key("data"));
+    std::fs::write(
+        &path,
+        "services:\n  web: {image: x}\ninclude:\n  - missing.yaml\n",
+    )
+    .unwrap();
+    let err = ComposeFile::from_path(&path).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidFile { line: Some(3), message, .. } if message.starts_with("include[0]: cannot read")),
+        "{err:?}"
+    );
 }

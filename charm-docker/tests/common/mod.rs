@@ -99,3 +99,36 @@ services:
 "#
     )
 }
+
+/// The Docker Compose v2 executable (v2.40.3), installed by `scripts/compose-v2.sh` on first
+/// use (a no-op in well under a second once there). Panics, loudly, when it cannot be.
+pub fn compose2_exe() -> &'static Path {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let out = Command::new(root.join("scripts/compose-v2.sh"))
+            .output()
+            .expect("cannot run scripts/compose-v2.sh");
+        assert!(
+            out.status.success(),
+            "scripts/compose-v2.sh failed (Compose v2 is needed by these tests):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    })
+}
+
+/// `docker compose -p PROJECT ARGS` (v2) in `dir` with an empty environment.
+pub fn compose2(dir: &Path, project: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new(compose2_exe());
+    cmd.current_dir(dir).env_clear();
+    for key in ["PATH", "DOCKER_HOST"] {
+        if let Some(value) = std::env::var_os(key) {
+            cmd.env(key, value);
+        }
+    }
+    // The Docker CLI config lives under ~/.docker; keep it away from the user's.
+    cmd.env("HOME", dir);
+    cmd.args(["-p", project]).args(args);
+    cmd.output().expect("cannot run docker compose v2")
+}
