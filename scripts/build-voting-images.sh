@@ -134,7 +134,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     fi
     echo "db-entrypoint: initialised the cluster for user $user, database $db"
 fi
-exec postgres -D "$PGDATA"
+exec postgres -D "$PGDATA" "$@"
 EOF
 }
 

@@ -73,14 +73,15 @@ cargo build -p charm-emulator -p cargo-charm
 echo "== docker"
 scripts/docker-up.sh
 scripts/build-test-images.sh
+scripts/build-voting-images.sh
 
 # `cargo charm deploy` builds the charm, lays out its charm directory (metadata.yaml,
 # config.yaml, the binary as `dispatch`) and the model in $base, sets the config and runs
 # install, leader-elected, config-changed and start; then prints the status.
 echo "== deploy in $base (install, leader-elected, config-changed, start)"
 "${charm[@]}" deploy "${where[@]}" \
-    --config vote-image=charm-test/vote-demo --config result-image=charm-test/result-demo \
-    --config worker-image=charm-test/worker-demo --config postgres-image=charm-test/worker-demo \
+    --config vote-image=charm-test/vote --config result-image=charm-test/result \
+    --config worker-image=charm-test/worker --config postgres-image=charm-test/postgres \
     --config redis-image=charm-test/redis \
     --config vote-port="$vote_port" --config result-port="$result_port"
 

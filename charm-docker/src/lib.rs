@@ -55,6 +55,7 @@ pub mod file;
 mod hash;
 mod hooks;
 pub mod image;
+mod inspect;
 pub mod interpolate;
 pub mod names;
 mod plan;
@@ -70,6 +71,7 @@ pub use file::{
     Command, ComposeFile, Condition, Dependency, Healthcheck, Mount, NetworkDef, Port, Protocol,
     Restart, Service, ServiceNetwork, VolumeDef,
 };
+pub use inspect::{ContainerHealth, OneOff, OneOffNetwork, OneOffOutput};
 pub use interpolate::{Environment, InterpolationError};
 pub use progress::{Progress, Throttle};
 pub use project::{Project, ProjectBuilder};

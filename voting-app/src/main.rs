@@ -25,6 +25,8 @@ struct Compose<'a> {
     redis_host: Option<String>,
     /// External PostgreSQL: replaces the db container.
     postgres: Option<&'a PgCredentials>,
+    /// The built-in db container's password (the services' default `PG_PASS`).
+    builtin_db_password: &'a str,
 }
 // ANCHOR_END: context
 
@@ -54,7 +56,7 @@ fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
 mod voting_app {
     use charm_core::prelude::*;
 
-    use super::{COMPOSE_FILE, Compose, ports};
+    use super::{COMPOSE_FILE, Compose, ports, workload};
 
     /// Renders the compose file from the config and the available relations, and converges
     /// the workload when that changed.
@@ -70,13 +72,17 @@ mod voting_app {
         };
         // ANCHOR: relations
         let redis = match unit.is_flag_set(flags::REDIS_AVAILABLE) {
-            true => Some(unit.interface(endpoints::REDIS)?.host_list()),
+            true => Some(workload::redis_host(
+                unit.interface(endpoints::REDIS)?.hosts(),
+            )),
             false => None,
         };
         let postgres = match unit.is_flag_set(flags::POSTGRES_DATABASE_AVAILABLE) {
             true => unit.interface(endpoints::POSTGRES)?.credentials().cloned(),
             false => None,
         };
+        // PG_HOST carries a port other than 5432 (the services read `host:port`).
+        let pg_env = postgres.as_ref().map(workload::pg_env);
         // ANCHOR_END: relations
         let formation = match (&redis, &postgres) {
             (None, None) => "standalone",
@@ -89,10 +95,18 @@ mod voting_app {
             vote_port,
             result_port,
             redis_host: redis,
-            postgres: postgres.as_ref(),
+            postgres: pg_env.as_ref(),
+            builtin_db_password: workload::BUILTIN_DB_PASSWORD,
         };
         let activity = format!("Configuring the {formation} formation");
-        let project = unit.app_name().to_owned();
+        let project = workload::project_name(unit.unit_name());
+        let expected = workload::services(compose.redis_host.is_some(), compose.postgres.is_some());
+        // update-status: each service's container as found, before the hook's `up` puts back
+        // what stopped.
+        let before = match unit.hook_name() == "update-status" {
+            true => Some(workload::check(unit, &project, &expected)?),
+            false => None,
+        };
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, COMPOSE_FILE, &compose, &activity)?
         {
@@ -104,7 +118,18 @@ mod voting_app {
         unit.publish_http(endpoints::VOTING, vote_port)?;
         unit.publish_http(endpoints::RESULTS, result_port)?;
         unit.set_flag(flags::VOTING_APP_RUNNING);
-        unit.status_active("Ready to vote!")
+        let message = match before {
+            None => Ok("Ready to vote!".to_owned()),
+            Some(before) if before.is_empty() => workload::status_message(&before, &before),
+            Some(before) => {
+                let after = workload::check(unit, &project, &expected)?;
+                workload::status_message(&before, &after)
+            }
+        };
+        match message {
+            Ok(message) => unit.status_active(message),
+            Err(degraded) => unit.status_blocked(degraded),
+        }
     }
 }
 // ANCHOR_END: charm
@@ -113,6 +138,14 @@ fn main() -> std::process::ExitCode {
     voting_app::CHARM.main()
 }
 
+// The dump-db / restore-db actions' work, as plain functions until the framework's
+// `#[action]` (issue 12) lands; then the handlers call them. Tested against the real engine.
+#[cfg_attr(not(test), allow(dead_code))]
+mod backup;
+mod workload;
+
+#[cfg(test)]
+mod backup_tests;
 #[cfg(test)]
 mod fake_docker_tests;
 #[cfg(test)]

@@ -119,6 +119,18 @@ impl Pg {
     }
 }
 
+/// A PostgreSQL error with the server's message (the error's `Display` says only "db
+/// error" for those).
+pub fn pg_error(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => match std::error::Error::source(e) {
+            Some(source) => format!("{e}: {source}"),
+            None => e.to_string(),
+        },
+    }
+}
+
 /// The HTTP port: `PORT`, default 80.
 pub fn http_port(value: Option<&str>) -> Result<u16, String> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {

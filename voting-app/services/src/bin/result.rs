@@ -63,7 +63,7 @@ fn main() -> ExitCode {
                 voting_services::respond(request, 200, json, &headers);
             }
             Err(e) => {
-                log!("cannot count the votes: {e}");
+                log!("cannot count the votes: {}", voting_services::pg_error(&e));
                 let body = "the database is not reachable, try again\n".to_owned();
                 voting_services::respond(request, 503, body, &headers);
             }
@@ -88,7 +88,10 @@ fn counts(
                 return Ok(Vec::new());
             }
             Err(e) if attempt == 0 => {
-                log!("reconnecting to the database: {e}");
+                log!(
+                    "reconnecting to the database: {}",
+                    voting_services::pg_error(&e)
+                );
                 *db = None;
             }
             Err(e) => return Err(e),

@@ -44,7 +44,10 @@ fn main() -> ExitCode {
         if let Some(vote) = held.take() {
             let client = db.as_mut().expect("connected above");
             if let Err(e) = client.execute(UPSERT, &[&vote.voter_id, &vote.vote]) {
-                log!("cannot write a vote, reconnecting: {e}");
+                log!(
+                    "cannot write a vote, reconnecting: {}",
+                    voting_services::pg_error(&e)
+                );
                 held = Some(vote);
                 db = None;
                 std::thread::sleep(IDLE);
@@ -85,7 +88,12 @@ fn connect_db(pg: &Pg) -> Option<postgres::Client> {
             Some(client)
         }
         Err(e) => {
-            log!("waiting for the database at {}:{}: {e}", pg.host, pg.port);
+            log!(
+                "waiting for the database at {}:{}: {}",
+                pg.host,
+                pg.port,
+                voting_services::pg_error(&e)
+            );
             None
         }
     }
