@@ -63,13 +63,14 @@ fn test(reg: &Registry, h: &Handler, unit: &mut Unit, phase: Phase) -> bool {
         CompiledCond::NotAll(ids) => !ids.iter().all(|id| unit.flags.is_set_id(*id)),
         CompiledCond::Hook(patterns) => patterns
             .iter()
-            .any(|p| crate::hook::matches(p, unit.hook_name(), reg.charm)),
+            .any(|p| crate::hook::matches(p, unit.hook().name(), reg.charm)),
         CompiledCond::OnlyOnce => !unit.only_once_ran(h.def.name),
         CompiledCond::FileChanged(paths) => unit.files_changed(h.def.name, paths),
+        CompiledCond::Action(name) => unit.hook().name().strip_prefix("actions/") == Some(name),
     })
 }
 
-fn invoke(
+pub(crate) fn invoke(
     reg: &Registry,
     unit: &mut Unit,
     queue: Vec<usize>,
@@ -127,9 +128,12 @@ pub(crate) fn dispatch(reg: &Registry, unit: &mut Unit, trace: &mut Trace) -> Re
             .filter(|&i| test(reg, &reg.handlers[i], unit, phase))
             .collect()
     };
+    if unit.hook().name().starts_with("actions/") {
+        return crate::facets::action::dispatch(reg, unit, trace);
+    }
     let hooks = matching(unit, Phase::Hooks);
     invoke(reg, unit, hooks, Phase::Hooks, trace)?;
-    if crate::hook::is_restricted(unit.hook_name()) {
+    if crate::hook::is_restricted(unit.hook().name()) {
         return Ok(());
     }
 

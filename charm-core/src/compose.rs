@@ -10,7 +10,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::juju::{LogLevel, Status, StatusKind};
+use crate::juju::{Status, StatusKind};
 use crate::unit::{KV_STATUS, Unit, hex};
 
 /// Where the last successful rendering of a project is remembered.
@@ -53,7 +53,7 @@ pub trait DockerUnit {
     /// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
     /// let report = unit.compose_up("voting-app", "files/voting-app/docker-compose.yml")?;
     /// if report.changed() {
-    ///     unit.log(charm_core::LogLevel::Info, "workload reconfigured");
+    ///     unit.log().info("workload reconfigured");
     /// }
     /// # Ok(()) }
     /// ```
@@ -83,7 +83,7 @@ pub trait DockerUnit {
     /// use charm_core::{Converged, DockerUnit};
     /// match unit.compose_converge("app", "files/app/docker-compose.yml", &Compose, "Configuring")? {
     ///     Converged::Blocked(_) => {} // status already says why
-    ///     _ => unit.status_active("Ready")?,
+    ///     _ => unit.status().active("Ready")?,
     /// }
     /// # Ok(()) }
     /// ```
@@ -171,7 +171,7 @@ impl DockerUnit for Unit {
             return Ok(Converged::Unchanged);
         }
         if !unchanged {
-            self.status_maintenance(activity)?;
+            self.status().maintenance(activity)?;
             crate::write_atomically(&self.charm_path(file), rendered.as_bytes(), 0o600)?;
         }
         match self.compose_up(project, file) {
@@ -185,8 +185,8 @@ impl DockerUnit for Unit {
             }
             Err(Error::Docker(err)) => {
                 let reason = format!("Docker: {err}");
-                self.log(LogLevel::Error, format!("compose up {project}: {err}"));
-                self.status_blocked(reason.clone())?;
+                self.log().error(format!("compose up {project}: {err}"));
+                self.status().blocked(reason.clone())?;
                 Ok(Converged::Blocked(reason))
             }
             Err(err) => Err(err),

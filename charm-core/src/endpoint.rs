@@ -152,7 +152,7 @@ impl<I> std::fmt::Debug for EndpointName<I> {
     label = "expected a constant of the generated `endpoints` module whose interface is `{I}`",
     note = "endpoints are typed by the interface metadata.yaml gives them: write \
             `endpoints::REDIS` for endpoint `redis`, and read it as its own interface \
-            (`unit.interface(endpoints::REDIS)` infers it)"
+            (`unit.endpoint(endpoints::REDIS).interface()` infers it)"
 )]
 pub trait EndpointOf<I>: Copy + sealed::Sealed {
     /// The endpoint's name.

@@ -24,21 +24,18 @@
 //!
 //!     #[when_not("hello.greeted")]
 //!     fn greet(unit: &mut Unit) -> Result<()> {
-//!         unit.set_flag(flags::HELLO_GREETED);
+//!         unit.flags().set(flags::HELLO_GREETED);
 //!         // A flag whose name is known only at run time: only through a declared pattern.
 //!         let worker = flags::HELLO_WORKER.with("blue")?;
-//!         unit.set_flag(&worker);
-//!         assert!(unit.all_flags_set([flags::HELLO_GREETED]) && unit.is_flag_set(&worker));
+//!         unit.flags().set(&worker);
+//!         assert!(unit.flags().all_set([flags::HELLO_GREETED]) && unit.flags().is_set(&worker));
 //!         Ok(())
 //!     }
 //! }
 //! # fn main() {}
 //! ```
 
-use serde_json::Value;
-
 use crate::error::{Error, Result};
-use crate::unit::Unit;
 
 /// A checked flag name: a constant of a generated `flags` module (`flags::APP_RUNNING`).
 ///
@@ -163,58 +160,6 @@ impl FlagName for &Flag {
 impl FlagName for &DynFlag {
     fn flag_name(&self) -> &str {
         &self.0
-    }
-}
-
-impl Unit {
-    /// Sets a flag. Setting a flag that was not set queues the handlers that watch it for the
-    /// next iteration, and fires its triggers.
-    pub fn set_flag(&mut self, flag: impl FlagName) {
-        self.flags.set(flag.flag_name(), Value::Null);
-    }
-
-    /// Sets a flag with a value (replacing the value if it was set).
-    pub fn set_flag_value(&mut self, flag: impl FlagName, value: impl Into<Value>) {
-        self.flags.set(flag.flag_name(), value.into());
-    }
-
-    /// Clears a flag. Handlers still queued in this iteration are re-tested at once.
-    pub fn clear_flag(&mut self, flag: impl FlagName) {
-        self.flags.clear(flag.flag_name());
-    }
-
-    /// Sets the flag if `on`, clears it otherwise.
-    pub fn toggle_flag(&mut self, flag: impl FlagName, on: bool) {
-        if on {
-            self.set_flag(flag);
-        } else {
-            self.clear_flag(flag);
-        }
-    }
-
-    /// Whether the flag is set.
-    pub fn is_flag_set(&self, flag: impl FlagName) -> bool {
-        self.flags.is_set(flag.flag_name())
-    }
-
-    /// Whether every flag is set: `unit.all_flags_set([flags::A, flags::B])`.
-    pub fn all_flags_set<F: FlagName>(&self, flags: impl IntoIterator<Item = F>) -> bool {
-        flags.into_iter().all(|f| self.is_flag_set(f))
-    }
-
-    /// Whether any flag is set.
-    pub fn any_flags_set<F: FlagName>(&self, flags: impl IntoIterator<Item = F>) -> bool {
-        flags.into_iter().any(|f| self.is_flag_set(f))
-    }
-
-    /// The value of a set flag (`Null` for flags set without one).
-    pub fn flag_value(&self, flag: impl FlagName) -> Option<&Value> {
-        self.flags.value(flag.flag_name())
-    }
-
-    /// Every set flag's name, sorted (for logs and tests).
-    pub fn flags(&self) -> Vec<String> {
-        self.flags.set_names()
     }
 }
 

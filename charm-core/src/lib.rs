@@ -16,8 +16,8 @@
 //!     #[when_not("hello.greeted")]
 //!     fn greet(unit: &mut Unit) -> Result<()> {
 //!         let config = unit.config()?;
-//!         unit.status_active(format!("Hello, {}!", config.name))?;
-//!         unit.set_flag(flags::HELLO_GREETED);
+//!         unit.status().active(format!("Hello, {}!", config.name))?;
+//!         unit.flags().set(flags::HELLO_GREETED);
 //!         Ok(())
 //!     }
 //! }
@@ -40,6 +40,7 @@ pub mod config;
 mod const_check;
 pub mod endpoint;
 mod error;
+pub mod facets;
 pub mod flag;
 mod flags;
 pub mod hook;
@@ -57,7 +58,7 @@ mod trace;
 mod unit;
 
 pub use charm_macros::{
-    charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
+    action, charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
     when_none, when_not, when_not_all,
 };
 pub use config::{ConfigValue, TypedConfig};
@@ -107,10 +108,14 @@ pub mod docker {
     fn detect_engine(unit: &mut crate::Unit) -> crate::Result<()> {
         // Install only where there is no engine at all: on a unit, not where one answers
         // (or lives elsewhere, behind DOCKER_HOST).
-        let forbidden = unit.setting("CHARM_DOCKER_INSTALL") == Some("0");
-        if unit.hook_name() == "install" && unit.docker().is_err() && !forbidden && needs_install()
+        let forbidden = unit.hook().setting("CHARM_DOCKER_INSTALL") == Some("0");
+        if unit.hook().name() == "install"
+            && unit.docker().is_err()
+            && !forbidden
+            && needs_install()
         {
-            unit.status_maintenance("installing the Docker engine (docker.io)")?;
+            unit.status()
+                .maintenance("installing the Docker engine (docker.io)")?;
             install_engine()?;
         }
         check_engine(unit)
@@ -124,17 +129,17 @@ pub mod docker {
     fn check_engine(unit: &mut crate::Unit) -> crate::Result<()> {
         let answer = unit.docker().and_then(|engine| Ok(engine.ping()?));
         match answer {
-            Ok(()) => unit.set_flag(flags::DOCKER_AVAILABLE),
+            Ok(()) => unit.flags().set(flags::DOCKER_AVAILABLE),
             Err(err) => {
-                unit.clear_flag(flags::DOCKER_AVAILABLE);
+                unit.flags().clear(flags::DOCKER_AVAILABLE);
                 let reason = match &err {
                     crate::Error::Docker(Error::EngineUnreachable { host, .. }) => {
                         format!("Docker engine not reachable at {host}")
                     }
                     other => format!("Docker engine not usable: {other}"),
                 };
-                unit.log(crate::LogLevel::Warning, format!("{reason}: {err}"));
-                unit.status_waiting(reason)?;
+                unit.log().warning(format!("{reason}: {err}"));
+                unit.status().waiting(reason)?;
             }
         }
         Ok(())
@@ -172,8 +177,8 @@ pub mod prelude {
     #[cfg(feature = "docker")]
     pub use crate::{Converged, DockerUnit};
     pub use crate::{
-        DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, hook, only_once,
-        when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
+        DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, action, hook,
+        only_once, when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
     };
 }
 
@@ -187,6 +192,8 @@ pub mod __private {
         EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,
     };
     pub use crate::error::{Error, Result};
+    pub use crate::facets::LeaderKey;
+    pub use crate::facets::action::{ActionParams, action_field, action_params};
     pub use crate::flag::{Flag, FlagPattern};
     pub use crate::registry::{
         Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,
@@ -194,6 +201,9 @@ pub mod __private {
     };
     pub use crate::unit::Unit;
     pub use askama;
+    pub use serde_json::Value as JsonValue;
+    /// A JSON object (action parameters).
+    pub type JsonMap = serde_json::Map<String, JsonValue>;
 
     /// Reads endpoint `name` as interface `I` for an injected handler parameter.
     pub fn endpoint<I: Interface>(unit: &mut Unit, name: &str) -> Result<I> {

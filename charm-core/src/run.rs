@@ -71,7 +71,7 @@ impl RunOptions {
 ///
 /// ```no_run
 /// # static CHARM: charm_core::Charm = charm_core::Charm {
-/// #     name: "x", endpoints: &[], config: &[],
+/// #     name: "x", endpoints: &[], config: &[], leader: &[],
 /// #     layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
 /// fn main() -> std::process::ExitCode {
 ///     charm_core::run(&CHARM)
@@ -129,9 +129,10 @@ pub fn run_hook(
             .flush()
             .and_then(|snapshot| store.commit(&snapshot).map(drop));
     }
-    unit.log(LogLevel::Debug, trace.summary());
+    unit.log().at(LogLevel::Debug, trace.summary());
     if let Err(err) = &result {
-        unit.log(LogLevel::Error, format!("hook failed: {err}"));
+        unit.log()
+            .at(LogLevel::Error, format!("hook failed: {err}"));
     }
     unit.flush_logs();
     HookReport {

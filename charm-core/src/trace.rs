@@ -123,9 +123,10 @@ fn reason(handler: &Handler, unit: &Unit) -> String {
             CompiledCond::Any(ids) => format!("when_any {}", names(ids)),
             CompiledCond::None(ids) => format!("when_not {}", names(ids)),
             CompiledCond::NotAll(ids) => format!("when_not_all {}", names(ids)),
-            CompiledCond::Hook(_) => format!("hook {}", unit.hook_name()),
+            CompiledCond::Hook(_) => format!("hook {}", unit.hook().name()),
             CompiledCond::OnlyOnce => "only_once".to_owned(),
             CompiledCond::FileChanged(paths) => format!("when_file_changed {}", paths.join(", ")),
+            CompiledCond::Action(name) => format!("action {name}"),
         })
         .collect::<Vec<_>>()
         .join("; ")

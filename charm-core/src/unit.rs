@@ -3,17 +3,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::config::ConfigMap;
-use crate::endpoint::{Bag, Endpoint, EndpointOf, Interface, Relation};
-use crate::error::{Error, Result};
+use crate::endpoint::{Bag, Endpoint, Relation};
+use crate::error::Result;
 use crate::flags::FlagState;
-use crate::hook::{HookEnv, RelationContext};
-use crate::interfaces::Http;
+use crate::hook::HookEnv;
 use crate::juju::{Juju, LogLevel, Port, Status, StatusKind};
 use crate::registry::{Charm, Registry, Role};
 use crate::store::Snapshot;
@@ -21,13 +19,12 @@ use crate::store::Snapshot;
 // Keys of the framework's own data in the unit state.
 const KV_CONFIG: &str = "config.previous";
 pub(crate) const KV_STATUS: &str = "status.unit";
-const KV_APP_STATUS: &str = "status.application";
+pub(crate) const KV_APP_STATUS: &str = "status.application";
 const KV_PORTS: &str = "ports";
 const KV_ENDPOINTS: &str = "endpoints";
 const KV_PUBLISHED: &str = "published";
 const KV_ONLY_ONCE: &str = "only_once.";
 const KV_FILE_HASH: &str = "file_hash.";
-const KV_DATA_CHANGED: &str = "data_changed.";
 /// The flag set in `pre-series-upgrade` and cleared in `post-series-upgrade`, as
 /// charms.reactive does (flags.py@1.5.3 `_manage_upgrade_flags`).
 pub const UPGRADE_SERIES_FLAG: &str = "upgrade.series.in-progress";
@@ -46,21 +43,23 @@ pub struct Unit {
     pub(crate) juju: Juju,
     pub(crate) flags: FlagState,
     pub(crate) kv: BTreeMap<String, Value>,
-    config: ConfigMap,
-    previous_config: Option<ConfigMap>,
-    endpoints: BTreeMap<String, Endpoint>,
+    pub(crate) config: ConfigMap,
+    pub(crate) previous_config: Option<ConfigMap>,
+    pub(crate) endpoints: BTreeMap<String, Endpoint>,
     /// Desired unit data per relation id (what we publish).
-    publish: BTreeMap<String, Bag>,
-    ports: BTreeSet<Port>,
+    pub(crate) publish: BTreeMap<String, Bag>,
+    pub(crate) ports: BTreeSet<Port>,
     /// What the last successful hook published and opened.
     sent_publish: BTreeMap<String, Bag>,
     sent_ports: BTreeSet<Port>,
-    is_leader: Option<bool>,
-    logs: Vec<(LogLevel, String)>,
-    log_level: LogLevel,
+    pub(crate) is_leader: Option<bool>,
+    pub(crate) logs: Vec<(LogLevel, String)>,
+    pub(crate) log_level: LogLevel,
     pub(crate) config_flags: Vec<String>,
     /// The status Juju shows, kept outside the hook's transaction.
     pub(crate) status_memo: crate::status_memo::StatusMemo,
+    /// What the facets buffer until hook end (leader settings, application data).
+    pub(crate) pending: crate::facets::pending::Pending,
     /// The hook's Docker engine, connected on first use (see [`crate::DockerUnit`]).
     #[cfg(feature = "docker")]
     pub(crate) docker: Option<Box<dyn crate::DockerBackend>>,
@@ -120,6 +119,7 @@ impl Unit {
             logs: Vec::new(),
             log_level,
             config_flags: Vec::new(),
+            pending: Default::default(),
             #[cfg(feature = "docker")]
             docker: None,
         };
@@ -131,8 +131,9 @@ impl Unit {
             return Ok(unit);
         }
         unit.load_config()?;
+        crate::facets::leader::start(&mut unit)?;
         unit.refresh_endpoints()?;
-        match unit.hook_name() {
+        match unit.env.hook.as_str() {
             "pre-series-upgrade" => unit.flags.set(UPGRADE_SERIES_FLAG, Value::Null),
             "post-series-upgrade" => unit.flags.clear(UPGRADE_SERIES_FLAG),
             _ => {}
@@ -273,7 +274,7 @@ impl Unit {
         }
         // Invalid remote data is reported when it is read, not again in every hook.
         for warning in warnings.into_iter().filter(|_| reread) {
-            self.log(LogLevel::Warning, warning);
+            self.push_log(LogLevel::Warning, warning);
         }
         // Drop what we published on relations that no longer exist.
         let live: BTreeSet<&str> = endpoint.relation_ids().collect();
@@ -293,26 +294,15 @@ impl Unit {
         self.endpoints.insert(name.to_owned(), endpoint);
     }
 
-    // ----- hook facts -----
-
-    /// A framework knob (`CHARM_TRACE`, `DOCKER_HOST`, ...): the hook's environment over
-    /// the charm directory's `.charm-settings` ([`Settings`](crate::Settings)).
-    pub fn setting(&self, key: &str) -> Option<&str> {
-        self.env.settings.get(key)
-    }
-
-    /// The hook being run, e.g. `config-changed` (`actions/<name>` for actions).
-    pub fn hook_name(&self) -> &str {
-        &self.env.hook
-    }
+    // ----- the unit itself (everything else is a facet: see `crate::facets`) -----
 
     /// The unit's name, e.g. `voting-app/0`.
-    pub fn unit_name(&self) -> &str {
+    pub fn name(&self) -> &str {
         &self.env.unit_name
     }
 
-    /// The application's name, e.g. `voting-app`.
-    pub fn app_name(&self) -> &str {
+    /// The application's name (for the framework; charms use `unit.app().name()`).
+    pub(crate) fn app_name(&self) -> &str {
         self.env
             .unit_name
             .split('/')
@@ -325,41 +315,12 @@ impl Unit {
         &self.env.charm_dir
     }
 
-    /// The relation this hook is about, in relation hooks.
-    pub fn relation(&self) -> Option<&RelationContext> {
-        self.env.relation.as_ref()
-    }
-
     /// The charm's static description.
     pub fn charm(&self) -> &'static Charm {
         self.charm
     }
 
     // ----- framework data -----
-
-    /// Reads a value the charm stored with [`Unit::kv_set`].
-    pub fn kv_get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        self.kv
-            .get(&format!("charm.{key}"))
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-    }
-
-    /// Stores a value, committed with the flags when the hook succeeds.
-    pub fn kv_set(&mut self, key: &str, value: impl Serialize) -> Result<()> {
-        self.kv
-            .insert(format!("charm.{key}"), serde_json::to_value(value)?);
-        Ok(())
-    }
-
-    /// Whether `value` differs from the one given for `key` last time (true the first time).
-    /// Only a hash is kept, committed with the hook.
-    pub fn data_changed(&mut self, key: &str, value: &impl Serialize) -> Result<bool> {
-        let hash = hex(&Sha256::digest(serde_json::to_vec(value)?));
-        let slot = format!("{KV_DATA_CHANGED}{key}");
-        let changed = self.kv.get(&slot).and_then(Value::as_str) != Some(hash.as_str());
-        self.kv.insert(slot, Value::String(hash));
-        Ok(changed)
-    }
 
     pub(crate) fn only_once_ran(&self, handler: &str) -> bool {
         self.kv.contains_key(&format!("{KV_ONLY_ONCE}{handler}"))
@@ -435,41 +396,7 @@ impl Unit {
 
     // ----- status -----
 
-    /// Sets the unit's workload status. Sends `status-set` only if it differs from the status
-    /// last set, so re-stating "Ready to vote!" every hook costs nothing.
-    pub fn status(&mut self, kind: StatusKind, message: impl Into<String>) -> Result<()> {
-        self.set_status(KV_STATUS, kind, message.into(), false)
-    }
-
-    /// `active` with a message.
-    pub fn status_active(&mut self, message: impl Into<String>) -> Result<()> {
-        self.status(StatusKind::Active, message)
-    }
-
-    /// `maintenance` with a message.
-    pub fn status_maintenance(&mut self, message: impl Into<String>) -> Result<()> {
-        self.status(StatusKind::Maintenance, message)
-    }
-
-    /// `blocked` with a message.
-    pub fn status_blocked(&mut self, message: impl Into<String>) -> Result<()> {
-        self.status(StatusKind::Blocked, message)
-    }
-
-    /// `waiting` with a message.
-    pub fn status_waiting(&mut self, message: impl Into<String>) -> Result<()> {
-        self.status(StatusKind::Waiting, message)
-    }
-
-    /// Sets the application's status, if this unit is the leader (others cannot).
-    pub fn app_status(&mut self, kind: StatusKind, message: impl Into<String>) -> Result<()> {
-        if self.is_leader()? {
-            self.set_status(KV_APP_STATUS, kind, message.into(), true)?;
-        }
-        Ok(())
-    }
-
-    fn set_status(
+    pub(crate) fn set_status(
         &mut self,
         slot: &str,
         kind: StatusKind,
@@ -487,17 +414,10 @@ impl Unit {
         self.status_memo.record(slot, value)
     }
 
-    /// The status this charm last set, if any.
-    pub fn current_status(&self) -> Option<Status> {
-        self.status_memo
-            .get(KV_STATUS)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-    }
-
     // ----- leadership -----
 
     /// Whether this unit is the leader (asked once per hook).
-    pub fn is_leader(&mut self) -> Result<bool> {
+    pub(crate) fn leader_cached(&mut self) -> Result<bool> {
         if let Some(leader) = self.is_leader {
             return Ok(leader);
         }
@@ -506,116 +426,12 @@ impl Unit {
         Ok(leader)
     }
 
-    // ----- ports -----
-
-    /// Opens a port when the hook succeeds (`5000` means 5000/tcp).
-    pub fn open_port(&mut self, port: impl Into<Port>) {
-        self.ports.insert(port.into());
-    }
-
-    /// Closes a port when the hook succeeds.
-    pub fn close_port(&mut self, port: impl Into<Port>) {
-        self.ports.remove(&port.into());
-    }
-
-    /// Makes exactly `ports` the opened ones when the hook succeeds.
-    pub fn set_ports(&mut self, ports: impl IntoIterator<Item = Port>) {
-        self.ports = ports.into_iter().collect();
-    }
-
-    /// The ports this charm wants open.
-    pub fn ports(&self) -> &BTreeSet<Port> {
-        &self.ports
-    }
-
-    // ----- endpoints -----
-
-    /// An endpoint of metadata.yaml (`endpoints::REDIS`), as of this hook: its relations and
-    /// the remote data, untyped.
-    pub fn endpoint<I>(&self, endpoint: impl EndpointOf<I>) -> Option<&Endpoint> {
-        self.endpoints.get(endpoint.endpoint_name())
-    }
-
-    /// An endpoint read through its interface, fixed by metadata.yaml:
-    /// `unit.interface(endpoints::REDIS)?` is a [`Redis`](crate::interfaces::Redis). Invalid
-    /// remote values are logged as warnings naming the unit and key.
-    pub fn interface<I: Interface>(&mut self, endpoint: impl EndpointOf<I>) -> Result<I> {
-        self.interface_named(endpoint.endpoint_name())
-    }
-
-    /// [`Unit::interface`] by name, for the handler parameters the macros inject.
-    pub(crate) fn interface_named<I: Interface>(&mut self, name: &str) -> Result<I> {
-        let endpoint = self
-            .endpoints
-            .get(name)
-            .ok_or_else(|| Error::msg(format!("the charm has no endpoint `{name}`")))?;
-        let mut warnings = Vec::new();
-        let value = I::from_endpoint(endpoint, &mut warnings);
-        for w in warnings {
-            self.log(LogLevel::Warning, w);
-        }
-        Ok(value)
-    }
-
-    /// Publishes `key=value` in this unit's data bag on every relation of `endpoint`
-    /// (sent at hook end, only if changed and only if the hook succeeds). An empty value
-    /// deletes the key.
-    pub fn publish<I>(
-        &mut self,
-        endpoint: impl EndpointOf<I>,
-        key: &str,
-        value: impl Into<String>,
-    ) {
-        self.publish_named(endpoint.endpoint_name(), key, value.into());
-    }
-
-    fn publish_named(&mut self, endpoint: &str, key: &str, value: String) {
-        let ids: Vec<String> = self
-            .endpoints
-            .get(endpoint)
-            .map(|ep| ep.relation_ids().map(str::to_owned).collect())
-            .unwrap_or_default();
-        for id in ids {
-            let bag = self.publish.entry(id).or_default();
-            if value.is_empty() {
-                bag.remove(key);
-            } else {
-                bag.insert(key.to_owned(), value.clone());
-            }
-        }
-    }
-
-    /// Publishes where this unit serves HTTP on an `http` endpoint: `hostname` (the
-    /// relation's ingress address, asked of Juju per relation with `network-get <endpoint>
-    /// -r <id> --ingress-address` each hook this is called) and `port`. Juju's own
-    /// `private-address` is left alone, as interface-http's provider does
-    /// (juju-solutions/interface-http `provides.py@1946df11`: `hookenv.ingress_address`).
-    pub fn publish_http(&mut self, endpoint: impl EndpointOf<Http>, port: u16) -> Result<()> {
-        let endpoint = endpoint.endpoint_name();
-        let ids: Vec<String> = self
-            .endpoints
-            .get(endpoint)
-            .map(|ep| ep.relation_ids().map(str::to_owned).collect())
-            .unwrap_or_default();
-        for id in ids {
-            let address = self.juju.ingress_address(endpoint, &id)?;
-            let bag = self.publish.entry(id).or_default();
-            // An older framework published Juju's key itself: stop owning it.
-            bag.remove("private-address");
-            bag.insert("hostname".to_owned(), address);
-            bag.insert("port".to_owned(), port.to_string());
-        }
-        Ok(())
-    }
-
     // ----- logs and tools -----
 
-    /// Logs to Juju's debug log. Messages are batched and sent at hook end (one `juju-log`
-    /// per level run); those below the unit's level (`CHARM_LOG_LEVEL`, default DEBUG) are
-    /// dropped.
-    pub fn log(&mut self, level: LogLevel, message: impl Into<String>) {
+    /// Queues a log line (see [`Log`](crate::facets::Log)).
+    pub(crate) fn push_log(&mut self, level: LogLevel, message: String) {
         if level >= self.log_level {
-            self.logs.push((level, message.into()));
+            self.logs.push((level, message));
         }
     }
 
@@ -645,15 +461,21 @@ impl Unit {
             });
         }
         self.flush_relation_data()?;
+        crate::facets::pending::flush(self)?;
         self.flush_ports()?;
         // layer-basic clears every config flag of every option at a successful hook's end,
         // whoever set it (lib/charms/layer/basic.py `clear_config_states`), after
         // charms.reactive dropped its triggers: no trigger fires.
-        self.config_flags.clear();
-        for flag in crate::config::flag_names(self.charm) {
-            self.flags.clear_quietly(&flag);
+        // An action runs no config handler (only its own: see `facets::action`), so it
+        // leaves a config change, and its flags, to the next hook.
+        let action = self.env.hook.starts_with("actions/");
+        if !action {
+            self.config_flags.clear();
+            for flag in crate::config::flag_names(self.charm) {
+                self.flags.clear_quietly(&flag);
+            }
         }
-        if !self.charm.config.is_empty() {
+        if !self.charm.config.is_empty() && !action {
             self.kv
                 .insert(KV_CONFIG.to_owned(), serde_json::to_value(&self.config)?);
         }
@@ -711,7 +533,7 @@ impl Unit {
                 ids.extend(ep.relation_ids().map(str::to_owned));
             }
         }
-        if ids.is_empty() || !self.is_leader()? {
+        if ids.is_empty() || !self.leader_cached()? {
             return Ok(());
         }
         let app = self.app_name().to_owned();
@@ -753,7 +575,7 @@ impl Unit {
         }
         if !plan.deferred.is_empty() {
             let list: Vec<String> = plan.deferred.iter().map(Port::to_string).collect();
-            self.log(
+            self.push_log(
                 LogLevel::Info,
                 format!(
                     "opening {} in the next hook: it overlaps a port closed in this one, which Juju refuses",

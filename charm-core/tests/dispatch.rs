@@ -23,21 +23,21 @@ mod chaining {
     #[when("b")]
     fn third(unit: &mut Unit) -> Result<()> {
         record("third");
-        unit.set_flag(flags::C);
+        unit.flags().set(flags::C);
         Ok(())
     }
 
     #[when_not("a")]
     fn first(unit: &mut Unit) -> Result<()> {
         record("first");
-        unit.set_flag(flags::A);
+        unit.flags().set(flags::A);
         Ok(())
     }
 
     #[when("a")]
     fn second(unit: &mut Unit) -> Result<()> {
         record("second");
-        unit.set_flag(flags::B);
+        unit.flags().set(flags::B);
         Ok(())
     }
 }
@@ -68,15 +68,15 @@ mod clearing {
     #[only_once]
     fn setup(unit: &mut Unit) -> Result<()> {
         record("setup");
-        unit.set_flag(flags::READY);
+        unit.flags().set(flags::READY);
         Ok(())
     }
 
     #[when("ready")]
     fn stop(unit: &mut Unit) -> Result<()> {
         record("stop");
-        unit.clear_flag(flags::READY);
-        unit.set_flag(flags::STOPPED);
+        unit.flags().clear(flags::READY);
+        unit.flags().set(flags::STOPPED);
         Ok(())
     }
 
@@ -118,15 +118,15 @@ mod retesting {
     fn on_persistent(unit: &mut Unit) -> Result<()> {
         record("on_persistent");
         // Setting an already-set flag is not a change.
-        unit.set_flag(flags::PERSISTENT);
-        unit.set_flag(flags::FRESH);
+        unit.flags().set(flags::PERSISTENT);
+        unit.flags().set(flags::FRESH);
         Ok(())
     }
 
     #[when("fresh")]
     fn on_fresh(unit: &mut Unit) -> Result<()> {
         record("on_fresh");
-        unit.set_flag(flags::OTHER);
+        unit.flags().set(flags::OTHER);
         Ok(())
     }
 
@@ -139,7 +139,7 @@ mod retesting {
     #[hook("install")]
     fn install(unit: &mut Unit) -> Result<()> {
         record("install");
-        unit.set_flag(flags::PERSISTENT);
+        unit.flags().set(flags::PERSISTENT);
         Ok(())
     }
 }
@@ -197,7 +197,7 @@ mod phases {
     #[hook("{install,upgrade-charm}")]
     fn install(unit: &mut Unit) -> Result<()> {
         record("install");
-        unit.set_flag(flags::INSTALLED);
+        unit.flags().set(flags::INSTALLED);
         Ok(())
     }
 
@@ -239,14 +239,14 @@ mod cycle {
     #[when_not("spinning")]
     fn spin_up(unit: &mut Unit) -> Result<()> {
         record("spin_up");
-        unit.set_flag(flags::SPINNING);
+        unit.flags().set(flags::SPINNING);
         Ok(())
     }
 
     #[when("spinning")]
     fn spin_down(unit: &mut Unit) -> Result<()> {
         record("spin_down");
-        unit.clear_flag(flags::SPINNING);
+        unit.flags().clear(flags::SPINNING);
         Ok(())
     }
 }

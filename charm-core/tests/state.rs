@@ -23,7 +23,7 @@ mod app {
     #[only_once]
     fn first_boot(unit: &mut Unit) -> Result<()> {
         record("first_boot");
-        unit.set_flag(flags::STARTED);
+        unit.flags().set(flags::STARTED);
         Ok(())
     }
 
@@ -31,41 +31,41 @@ mod app {
     fn greet(unit: &mut Unit) -> Result<()> {
         record("greet");
         let config = unit.config()?;
-        unit.status_active(format!("Hello, {}!", config.name))?;
-        unit.set_flag_value(flags::GREETED, config.name.clone());
-        let first = unit.data_changed("name", &config.name)?;
-        unit.kv_set("last_change_was_new", first)?;
+        unit.status().active(format!("Hello, {}!", config.name))?;
+        unit.flags().set_value(flags::GREETED, config.name.clone());
+        let first = unit.kv().data_changed("name", &config.name)?;
+        unit.kv().set("last_change_was_new", first)?;
         Ok(())
     }
 
     #[hook("stop")]
     fn stop(unit: &mut Unit) -> Result<()> {
         record("stop");
-        unit.clear_flag(flags::STARTED);
+        unit.flags().clear(flags::STARTED);
         Ok(())
     }
 
     #[when("failing")]
     fn fail(unit: &mut Unit) -> Result<()> {
         record("fail");
-        unit.set_flag(flags::SPARE);
+        unit.flags().set(flags::SPARE);
         Err(Error::msg("the workload refused"))
     }
 
     #[when("panicking")]
     fn explode(unit: &mut Unit) -> Result<()> {
         record("explode");
-        unit.clear_flag(flags::STARTED);
+        unit.flags().clear(flags::STARTED);
         panic!("boom")
     }
 
     #[hook("update-status")]
     fn arm(unit: &mut Unit) -> Result<()> {
         if unit.config()?.name == "fail" {
-            unit.set_flag(flags::FAILING);
+            unit.flags().set(flags::FAILING);
         }
         if unit.config()?.name == "panic" {
-            unit.set_flag(flags::PANICKING);
+            unit.flags().set(flags::PANICKING);
         }
         Ok(())
     }
@@ -235,7 +235,7 @@ mod watcher {
     #[hook("{install,update-status}")]
     fn compare(unit: &mut Unit) -> Result<()> {
         let name = unit.config()?.name;
-        if unit.data_changed("greeting", &name)? {
+        if unit.kv().data_changed("greeting", &name)? {
             record("data_changed");
         }
         Ok(())

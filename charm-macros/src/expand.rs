@@ -155,7 +155,9 @@ fn load_files(
     } else {
         match files::resolve(&meta_path, meta_span).and_then(|p| {
             tracked.push(p.display().to_string());
-            files::metadata(&p)
+            let mut metadata = files::metadata(&p)?;
+            metadata.actions = crate::actions::load(&p, tracked)?;
+            Ok(metadata)
         }) {
             Ok(m) => m,
             Err(msg) => {
@@ -244,6 +246,29 @@ fn generate(
                 quote!(#var)
             });
         }
+        // An action handler's second parameter: the action's typed parameters, checked in
+        // const code to be this action's (`actions::DumpDb` for `#[action("dump-db")]`).
+        if let Some(action) = handler
+            .conds
+            .iter()
+            .find(|c| c.kind == CondKind::Action)
+            .and_then(|c| c.args.first())
+            && let Some(syn::FnArg::Typed(pt)) = handler.func.sig.inputs.iter().nth(1)
+        {
+            let ty = &pt.ty;
+            let msg = format!(
+                "the parameters of this handler are not those of action `{}`: take `actions::{}`",
+                action.value(),
+                crate::actions::type_name(&action.value())
+            );
+            lets.push(quote_spanned! {ty.span()=>
+                const _: () = if !#p::same_names(&[<#ty as #p::ActionParams>::NAME], &[#action]) {
+                    ::core::panic!(#msg)
+                };
+                let __params: #ty = #p::action_params::<#ty>(unit)?;
+            });
+            call_args.push(quote!(__params));
+        }
         let ret_span = match &handler.func.sig.output {
             syn::ReturnType::Type(_, ty) => ty.span(),
             syn::ReturnType::Default => ident.span(),
@@ -275,6 +300,7 @@ fn generate(
                 CondKind::NotAll => quote!(#p::Cond::NotAll(&[#(#lits),*])),
                 CondKind::Hook => quote!(#p::Cond::Hook(&[#(#lits),*])),
                 CondKind::OnlyOnce => quote!(#p::Cond::OnlyOnce),
+                CondKind::Action => quote!(#p::Cond::Action(#(#lits),*)),
                 CondKind::FileChanged => quote!(#p::Cond::FileChanged(&[#(#lits),*])),
             }
         });
@@ -399,8 +425,11 @@ fn generate(
                 quote!(#p::ConfigOptionDef { name: #n, kind: #kind, default: #default })
             });
             let config_items = config_struct(config);
+            let action_items = crate::actions::generate(&metadata.actions);
+            let leader_keys = &args.leader;
             quote! {
                 #config_items
+                #action_items
                 #(#interface_checks)*
                 /// The charm: its handlers in registration order, its layers, endpoints and config.
                 pub static CHARM: #p::Charm = #p::Charm {
@@ -408,6 +437,7 @@ fn generate(
                     layer: #layer,
                     endpoints: &[#(#endpoints),*],
                     config: &[#(#options),*],
+                    leader: &[#(#leader_keys),*],
                 };
             }
         }
@@ -492,7 +522,7 @@ fn config_struct(config: &[ConfigOption]) -> TokenStream {
     }
 }
 
-fn field_ident(name: &str) -> syn::Ident {
+pub(crate) fn field_ident(name: &str) -> syn::Ident {
     let snake = name.replace('-', "_");
     let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{snake}")

@@ -39,6 +39,8 @@ pub(crate) struct Metadata {
     pub storage: Vec<String>,
     /// `containers:` names: Juju runs `<name>-pebble-ready` and the other workload hooks.
     pub containers: Vec<String>,
+    /// Actions from actions.yaml (or charmcraft.yaml's `actions:`).
+    pub actions: Vec<crate::actions::ActionSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +232,7 @@ pub(crate) fn metadata(path: &Path) -> Result<Metadata, String> {
         endpoints,
         storage: names("storage")?,
         containers: names("containers")?,
+        actions: Vec::new(),
     })
 }
 

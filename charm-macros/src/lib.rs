@@ -49,6 +49,7 @@
 //! ...) and handle the error, **never** with `as u16`, which silently wraps (70000 becomes
 //! 4464). Flags keep the key as written: `config.changed.vote-port`.
 
+mod actions;
 mod charmcraft;
 mod crate_scan;
 mod expand;
@@ -85,7 +86,7 @@ use proc_macro::TokenStream;
 ///   Paths resolve inside the module, like a `use` there: write `crate::base` or
 ///   `super::base` for a layer of the same crate, `charm_core::docker` for the built-in one.
 /// - `trigger(when = "a", set = "b")`, `trigger(when_not = "a", clear = "c")`: flag changes
-///   applied synchronously inside the `set_flag` / `clear_flag` that fires them.
+///   applied synchronously inside the `unit.flags().set` / `.clear` that fires them.
 ///
 /// # Example
 ///
@@ -101,8 +102,8 @@ use proc_macro::TokenStream;
 ///     #[when_not("app.configured")]
 ///     fn configure(unit: &mut Unit) -> Result<()> {
 ///         let config = unit.config()?; // typed: `config.vote_image: String`
-///         unit.status_maintenance(format!("pulling {}", config.vote_image))?;
-///         unit.set_flag(flags::APP_CONFIGURED);
+///         unit.status().maintenance(format!("pulling {}", config.vote_image))?;
+///         unit.flags().set(flags::APP_CONFIGURED);
 ///         Ok(())
 ///     }
 ///
@@ -115,9 +116,9 @@ use proc_macro::TokenStream;
 ///         let port = u16::try_from(unit.config()?.vote_port)
 ///             .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
 ///         let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
-///         unit.open_port(port);
-///         unit.status_active(format!("redis {} db user {user}", redis.host_list()))?;
-///         unit.set_flag(flags::APP_RUNNING);
+///         unit.ports().open(port);
+///         unit.status().active(format!("redis {} db user {user}", redis.host_list()))?;
+///         unit.flags().set(flags::APP_RUNNING);
 ///         Ok(())
 ///     }
 /// }
@@ -194,6 +195,7 @@ use proc_macro::TokenStream;
 ///         },
 ///         endpoints: &[EndpointDef { name: "results", role: Role::Provides, interface: "http" }, /* ... */],
 ///         config: &[ConfigOptionDef { name: "vote_image", kind: OptionType::String, default: Some("\"...\"") }, /* ... */],
+///         leader: &[],
 ///     };
 ///
 ///     // Makes Cargo rebuild the charm when its YAML changes.
@@ -255,7 +257,7 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 ///     #[when_not("base.ready")]
 ///     fn prepare(unit: &mut Unit) -> Result<()> {
-///         unit.set_flag(flags::BASE_READY);
+///         unit.flags().set(flags::BASE_READY);
 ///         Ok(())
 ///     }
 /// }
@@ -272,7 +274,7 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 ///     #[only_once]
 ///     fn mark_stale(unit: &mut Unit) -> Result<()> {
-///         unit.set_flag(flags::APP_STALE);
+///         unit.flags().set(flags::APP_STALE);
 ///         Ok(())
 ///     }
 ///
@@ -280,7 +282,7 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     #[when("base.ready", "app.stale")]
 ///     #[when_not("app.running")]
 ///     fn start(unit: &mut Unit) -> Result<()> {
-///         unit.set_flag(flags::APP_RUNNING); // the trigger clears `app.stale` right here
+///         unit.flags().set(flags::APP_RUNNING); // the trigger clears `app.stale` right here
 ///         Ok(())
 ///     }
 /// }
@@ -382,7 +384,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when("app.configured", "redis.available")]
     /// fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
-    ///     unit.status_active(format!("redis at {}", redis.host_list()))
+    ///     unit.status().active(format!("redis at {}", redis.host_list()))
     /// }
     /// ```
     ///
@@ -395,7 +397,7 @@ handler_attributes! {
     /// fn reopen(unit: &mut Unit) -> Result<()> {
     ///     let port = u16::try_from(unit.config()?.vote_port)
     ///         .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
-    ///     unit.set_ports([Port::Tcp(port)]);
+    ///     unit.ports().set([Port::Tcp(port)]);
     ///     Ok(())
     /// }
     /// ```
@@ -408,7 +410,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when_not("app.configured")]
     /// fn configure(unit: &mut Unit) -> Result<()> {
-    ///     unit.set_flag(flags::APP_CONFIGURED);
+    ///     unit.flags().set(flags::APP_CONFIGURED);
     ///     Ok(())
     /// }
     /// ```
@@ -420,7 +422,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when_none("redis.available", "app.running")]
     /// fn wait(unit: &mut Unit) -> Result<()> {
-    ///     unit.status_waiting("waiting for redis")
+    ///     unit.status().waiting("waiting for redis")
     /// }
     /// ```
     ///
@@ -431,7 +433,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when_any("config.changed.vote_image", "config.changed.vote_port")]
     /// fn restart(unit: &mut Unit) -> Result<()> {
-    ///     unit.clear_flag(flags::APP_RUNNING);
+    ///     unit.flags().clear(flags::APP_RUNNING);
     ///     Ok(())
     /// }
     /// ```
@@ -443,7 +445,7 @@ handler_attributes! {
     /// ```ignore
     /// #[when_not_all("redis.available", "postgres.database.available")]
     /// fn blocked(unit: &mut Unit) -> Result<()> {
-    ///     unit.status_blocked("relate redis and postgres")
+    ///     unit.status().blocked("relate redis and postgres")
     /// }
     /// ```
     ///
@@ -458,13 +460,13 @@ handler_attributes! {
     /// ```ignore
     /// #[hook("{install,upgrade-charm}")]
     /// fn install(unit: &mut Unit) -> Result<()> {
-    ///     unit.set_flag(flags::APP_INSTALLED);
+    ///     unit.flags().set(flags::APP_INSTALLED);
     ///     Ok(())
     /// }
     ///
     /// #[hook("{requires:redis}-relation-{joined,changed}")]
     /// fn redis_changed(unit: &mut Unit) -> Result<()> {
-    ///     unit.log(LogLevel::Info, "redis changed");
+    ///     unit.log().info("redis changed");
     ///     Ok(())
     /// }
     /// ```
@@ -492,11 +494,28 @@ handler_attributes! {
     /// ```ignore
     /// #[when_file_changed("app.env")]
     /// fn reload(unit: &mut Unit) -> Result<()> {
-    ///     unit.set_flag(flags::APP_RELOAD);
+    ///     unit.flags().set(flags::APP_RELOAD);
     ///     Ok(())
     /// }
     /// ```
     ///
     /// Registry entry: `Cond::FileChanged(&["app.env"])`.
     when_file_changed,
+    /// The handler of an action of actions.yaml (or charmcraft.yaml's `actions:`). It takes
+    /// the unit and, optionally, the action's typed parameters from the generated `actions`
+    /// module (`actions::DumpDb` for `dump-db`: one field per parameter, typed by its JSON
+    /// schema, `Option` unless required or defaulted). An unknown action is a compile error
+    /// with the nearest declared name; an unknown parameter is rustc's "no field" error.
+    /// During an action only its handler runs (see charm-core's `facets::Action`).
+    ///
+    /// ```ignore
+    /// #[action("dump-db")]
+    /// fn dump(unit: &mut Unit, params: actions::DumpDb) -> Result<()> {
+    ///     unit.action().set("path", format!("/tmp/dump.{}", params.format))?;
+    ///     Ok(())
+    /// }
+    /// ```
+    ///
+    /// Registry entry: `Cond::Action("dump-db")`.
+    action,
 }

@@ -111,6 +111,26 @@ pub(crate) fn generate(
         }
     }
     if kind == Kind::Charm {
+        if !args.leader.is_empty() {
+            add_name(
+                &mut names,
+                Name::Flag("leadership.is_leader".to_owned()),
+                None,
+                None,
+                errors,
+            );
+        }
+        for key in &args.leader {
+            for family in ["set", "changed"] {
+                add_name(
+                    &mut names,
+                    Name::Flag(format!("leadership.{family}.{}", key.value())),
+                    None,
+                    None,
+                    errors,
+                );
+            }
+        }
         if !config.is_empty() {
             add_name(
                 &mut names,
@@ -241,11 +261,24 @@ pub(crate) fn generate(
                     pub const #ident: #p::EndpointName<#ty> = #p::EndpointName::__checked(#name);
                 }
             });
+            let keys = args.leader.iter().map(|lit| {
+                let ident = syn::Ident::new(&constant_name(&lit.value()), lit.span());
+                let doc = format!("Leader setting `{}`.", lit.value());
+                quote! {
+                    #[doc = #doc]
+                    pub const #ident: #p::LeaderKey = #p::LeaderKey::__checked(#lit);
+                }
+            });
             quote! {
                 /// The endpoints of metadata.yaml, typed by their interface.
                 #[allow(dead_code)]
                 pub mod endpoints {
                     #(#consts)*
+                }
+                /// The leader settings of `#[charm(leader(...))]`, typed.
+                #[allow(dead_code)]
+                pub mod leader {
+                    #(#keys)*
                 }
             }
         }

@@ -29,6 +29,8 @@ pub(crate) struct Args {
     pub flags: Vec<LitStr>,
     pub layers: Vec<syn::Path>,
     pub triggers: Vec<TriggerArg>,
+    /// `leader("key", ...)`: the leader settings the charm reads and writes.
+    pub leader: Vec<LitStr>,
 }
 
 fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
@@ -79,6 +81,27 @@ impl Args {
                     input.parse::<LitStr>()?;
                 }
                 "flags" => args.flags.extend(lit_list(input)?),
+                "leader" if kind == Kind::Charm => {
+                    for lit in lit_list(input)? {
+                        let key = lit.value();
+                        if key.is_empty() || key.contains(['=', ' ', '\t', '\n', '*']) {
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                format!(
+                                    "`{key}` is not a leader setting key: a non-empty name \
+                                     without `=`, `*` or spaces, e.g. `\"admin-password\"`"
+                                ),
+                            ));
+                        } else if args.leader.iter().any(|l| l.value() == key) {
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                format!("leader setting `{key}` is declared twice; remove this duplicate"),
+                            ));
+                        } else {
+                            args.leader.push(lit);
+                        }
+                    }
+                }
                 "layers" => {
                     let content;
                     syn::parenthesized!(content in input);
@@ -89,12 +112,14 @@ impl Args {
                 other => {
                     let valid = match kind {
                         Kind::Charm => {
-                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`"
+                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`, `leader(...)`"
                         }
                         Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`",
                     };
                     let names: &[&str] = match kind {
-                        Kind::Charm => &["metadata", "config", "flags", "layers", "trigger"],
+                        Kind::Charm => {
+                            &["metadata", "config", "flags", "layers", "trigger", "leader"]
+                        }
                         Kind::Layer => &["flags", "layers", "trigger"],
                     };
                     let hint = match crate::suggest::nearest(other, names.iter().copied()) {
@@ -178,6 +203,8 @@ pub(crate) enum CondKind {
     Hook,
     OnlyOnce,
     FileChanged,
+    /// `#[action("name")]`: the handler of an action.
+    Action,
 }
 
 pub(crate) const ATTRIBUTES: &[&str] = &[
@@ -190,6 +217,7 @@ pub(crate) const ATTRIBUTES: &[&str] = &[
     "hook",
     "only_once",
     "when_file_changed",
+    "action",
 ];
 
 fn cond_kind(name: &str) -> Option<CondKind> {
@@ -201,6 +229,7 @@ fn cond_kind(name: &str) -> Option<CondKind> {
         "hook" => CondKind::Hook,
         "only_once" => CondKind::OnlyOnce,
         "when_file_changed" => CondKind::FileChanged,
+        "action" => CondKind::Action,
         _ => return None,
     })
 }
@@ -485,6 +514,7 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
             let what = match kind {
                 CondKind::Hook => "hook names and patterns",
                 CondKind::FileChanged => "paths",
+                CondKind::Action => "action names",
                 _ => "flags",
             };
             let mut lits = Vec::new();
@@ -514,6 +544,12 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
             ));
         }
     };
+    if kind == CondKind::Action && args.len() > 1 {
+        return Err(syn::Error::new_spanned(
+            &args[1],
+            "`#[action]` names one action: write one handler per action",
+        ));
+    }
     if kind == CondKind::OnlyOnce && !args.is_empty() {
         return Err(syn::Error::new_spanned(
             &attr.meta,
@@ -524,6 +560,9 @@ fn parse_cond(attr: &Attribute, name: &str) -> syn::Result<CondAttr> {
         let what = match kind {
             CondKind::Hook => "a hook name or pattern, e.g. `#[hook(\"install\")]`",
             CondKind::FileChanged => "a path, e.g. `#[when_file_changed(\"templates/app.conf\")]`",
+            CondKind::Action => {
+                "the action's name from actions.yaml, e.g. `#[action(\"dump-db\")]`"
+            }
             _ => "at least one flag, e.g. `#[when(\"docker.available\")]`",
         };
         return Err(syn::Error::new_spanned(

@@ -88,6 +88,8 @@ pub(crate) struct Known<'a> {
     /// metadata.yaml's `storage:` and `containers:` names (for hook names).
     pub storage: &'a [String],
     pub containers: &'a [String],
+    /// The charm's actions.
+    pub actions: &'a [crate::actions::ActionSpec],
     /// Layers whose flags this macro cannot see: unknown flags are checked in const code.
     pub opaque_layers: bool,
     /// False when the arguments or the charm's files could not be read: a flag, endpoint or
@@ -133,6 +135,15 @@ impl<'a> Known<'a> {
         if !config.is_empty() {
             flags.insert("config.changed".to_owned());
         }
+        // layer-leadership's flags, for the declared leader settings.
+        if !args.leader.is_empty() {
+            flags.insert("leadership.is_leader".to_owned());
+        }
+        for key in &args.leader {
+            for family in ["set", "changed"] {
+                flags.insert(format!("leadership.{family}.{}", key.value()));
+            }
+        }
         // Raised by the framework in pre-series-upgrade, cleared in post-series-upgrade.
         flags.insert("upgrade.series.in-progress".to_owned());
         for opt in config {
@@ -156,6 +167,7 @@ impl<'a> Known<'a> {
             endpoints: &metadata.endpoints,
             storage: &metadata.storage,
             containers: &metadata.containers,
+            actions: &metadata.actions,
             opaque_layers,
             complete,
         }
@@ -453,6 +465,14 @@ pub(crate) fn check(
                     }
                 }
                 CondKind::OnlyOnce => {}
+                CondKind::Action => {
+                    for lit in &cond.args {
+                        if let Err(e) = check_action(known, lit) {
+                            condition_errors = true;
+                            errors.push(e);
+                        }
+                    }
+                }
             }
         }
         check_combination(handler, errors);
@@ -460,6 +480,10 @@ pub(crate) fn check(
             crate::logic::check_implications(known, handler, errors);
         }
         takes_unit.push(!handler.func.sig.inputs.is_empty());
+        if handler.conds.iter().any(|c| c.kind == CondKind::Action) {
+            injections.push(check_action_signature(handler, errors));
+            continue;
+        }
         injections.push(check_signature(known, handler, condition_errors, errors));
     }
     Checked {
@@ -467,6 +491,78 @@ pub(crate) fn check(
         takes_unit,
         injections,
     }
+}
+
+/// `#[action("name")]` names an action of actions.yaml.
+fn check_action(known: &Known, lit: &LitStr) -> Result<(), syn::Error> {
+    let name = lit.value();
+    if known.kind == Kind::Layer {
+        return Err(syn::Error::new(
+            lit.span(),
+            "`#[action]` goes in the charm's module: a layer does not know the charm's actions",
+        ));
+    }
+    if !known.complete || known.actions.iter().any(|a| a.name == name) {
+        return Ok(());
+    }
+    let names: Vec<&str> = known.actions.iter().map(|a| a.name.as_str()).collect();
+    let hint = match crate::suggest::nearest(&name, names.iter().copied()) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None if names.is_empty() => {
+            "; the charm declares no action (add it to actions.yaml, or to `actions:` of charmcraft.yaml)"
+                .to_owned()
+        }
+        None => format!("; the charm's actions are `{}`", names.join("`, `")),
+    };
+    Err(syn::Error::new(
+        lit.span(),
+        format!("unknown action `{name}`: actions.yaml does not declare it{hint}"),
+    ))
+}
+
+/// An action handler: `fn(unit: &mut Unit[, params: actions::Name]) -> Result<()>`, and no
+/// other condition (an action runs alone: see charm-core's `action` module).
+fn check_action_signature(
+    handler: &HandlerFn,
+    errors: &mut Vec<syn::Error>,
+) -> Option<Vec<Injection>> {
+    let before = errors.len();
+    for cond in handler.conds.iter().filter(|c| c.kind != CondKind::Action) {
+        errors.push(syn::Error::new(
+            cond.name.span(),
+            format!(
+                "`#[{}]` cannot be combined with `#[action]`: an action's handler runs when the operator runs the action, whatever the flags; test flags inside it with `unit.flags().is_set(..)`",
+                cond.name
+            ),
+        ));
+    }
+    let sig = &handler.func.sig;
+    if matches!(sig.output, syn::ReturnType::Default) {
+        errors.push(syn::Error::new(
+            sig.ident.span(),
+            format!(
+                "handler `{}` must return `Result<()>`: add `-> Result<()>` and end it with `Ok(())`",
+                sig.ident
+            ),
+        ));
+    }
+    let mut inputs = sig.inputs.iter();
+    match inputs.next() {
+        Some(FnArg::Typed(pt)) if matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some() && type_name(&r.elem).is_some_and(|(n, _)| n == "Unit")) => {}
+        Some(other) => errors.push(syn::Error::new_spanned(
+            other,
+            "an action handler's first parameter is the hook context: write `unit: &mut Unit` first, then the action's parameters (`params: actions::Name`)",
+        )),
+        None => {}
+    }
+    let _params = inputs.next();
+    for extra in inputs {
+        errors.push(syn::Error::new_spanned(
+            extra,
+            "an action handler takes `unit: &mut Unit` and the action's parameters (`params: actions::Name`), nothing more",
+        ));
+    }
+    (errors.len() == before).then(Vec::new)
 }
 
 fn check_combination(handler: &HandlerFn, errors: &mut Vec<syn::Error>) {
@@ -746,6 +842,12 @@ fn check_path(lit: &LitStr) -> Result<(), syn::Error> {
 fn check_hook_pattern(known: &Known, lit: &LitStr) -> Result<(), syn::Error> {
     let pattern = lit.value();
     let err = |m: String| syn::Error::new(lit.span(), m);
+    if let Some(action) = pattern.strip_prefix("actions/") {
+        return Err(err(format!(
+            "an action is not a hook: write `#[action(\"{action}\")]`, whose handler gets the \
+             action's typed parameters"
+        )));
+    }
     let parts = charm_hooks::parse(&pattern)
         .map_err(|m| err(format!("malformed hook pattern `{pattern}`: {m}")))?;
     let has_groups = parts

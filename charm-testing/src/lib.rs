@@ -9,7 +9,7 @@
 //! hook succeeds, exactly as in the emulator and in Juju.
 //!
 //! ```no_run
-//! # static CHARM: charm_core::Charm = charm_core::Charm { name: "x", endpoints: &[], config: &[],
+//! # static CHARM: charm_core::Charm = charm_core::Charm { name: "x", endpoints: &[], config: &[], leader: &[],
 //! #   layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
 //! use charm_testing::Harness;
 //! let mut h = Harness::new(&CHARM, env!("CARGO_MANIFEST_DIR"), "hello/0").unwrap();
@@ -31,8 +31,12 @@ use charm_emulator::{CharmInfo, ContextId, Emulator, Hook, Model, ToolCall};
 
 pub use charm_emulator::{LogRecord, Status};
 
+mod actions;
 #[cfg(feature = "docker")]
 pub mod docker;
+
+pub use actions::ActionOutput;
+pub use charm_emulator::ActionStatus;
 
 /// The `charm-emulator` executable that hook-tool symlinks point to, for black-box tests of a
 /// compiled charm: `CHARM_EMULATOR_BIN` if set, else `charm-emulator` in the cargo target
@@ -94,8 +98,9 @@ pub struct EmulatedUnit {
 }
 
 impl EmulatedUnit {
-    /// Sets up unit `unit` (`app/0`, the leader) of the charm whose metadata.yaml and
-    /// config.yaml are in `source_dir`, run from `charm_binary`.
+    /// Sets up unit `unit` (`app/0`, the leader) of the charm whose metadata.yaml,
+    /// config.yaml and actions.yaml (or charmcraft.yaml) are in `source_dir`, run from
+    /// `charm_binary`.
     ///
     /// # Panics
     /// When the fixture cannot be made (no temp dir, no metadata.yaml, no emulator binary):
@@ -105,7 +110,12 @@ impl EmulatedUnit {
         let tmp = tempfile::tempdir().expect("a temp dir");
         let charm_dir = tmp.path().join("charm");
         std::fs::create_dir_all(&charm_dir).expect("the charm dir");
-        for file in ["metadata.yaml", "config.yaml"] {
+        for file in [
+            "metadata.yaml",
+            "config.yaml",
+            "actions.yaml",
+            "charmcraft.yaml",
+        ] {
             let from = source_dir.join(file);
             if from.exists() {
                 std::fs::copy(&from, charm_dir.join(file))
@@ -410,8 +420,8 @@ impl Harness {
         })
     }
 
-    /// Stores a value the charm reads with `unit.kv_get(key)`, as if an earlier hook had
-    /// stored it with `unit.kv_set(key, value)`.
+    /// Stores a value the charm reads with `unit.kv().get(key)`, as if an earlier hook had
+    /// stored it with `unit.kv().set(key, value)`.
     pub fn set_data(&self, key: &str, value: impl serde::Serialize) -> charm_core::Result<()> {
         let value = serde_json::to_value(value)?;
         self.edit_state(|snapshot| {

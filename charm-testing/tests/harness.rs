@@ -12,8 +12,8 @@ mod web {
 
     #[when_not("web.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        unit.status_active("serving")?;
-        unit.set_flag(flags::WEB_RUNNING);
+        unit.status().active("serving")?;
+        unit.flags().set(flags::WEB_RUNNING);
         Ok(())
     }
 
@@ -23,15 +23,16 @@ mod web {
         if config.port == 13 {
             return Err(Error::msg("unlucky port"));
         }
-        unit.set_ports([Port::Tcp(config.port as u16)]);
-        unit.publish_http(endpoints::WEBSITE, config.port as u16)?;
+        unit.ports().set([Port::Tcp(config.port as u16)]);
+        unit.endpoint(endpoints::WEBSITE)
+            .publish_http(config.port as u16)?;
         Ok(())
     }
 
     #[when("website.available")]
     fn publish(unit: &mut Unit) -> Result<()> {
         let port = unit.config()?.port as u16;
-        unit.publish_http(endpoints::WEBSITE, port)
+        unit.endpoint(endpoints::WEBSITE).publish_http(port)
     }
 }
 

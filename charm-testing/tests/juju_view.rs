@@ -15,10 +15,10 @@ mod view {
     fn converge(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
         if config.fail {
-            unit.status_maintenance("configuring")?;
+            unit.status().maintenance("configuring")?;
             return Err(Error::msg("asked to fail"));
         }
-        unit.status_active(config.message.clone())?;
+        unit.status().active(config.message.clone())?;
         let ports = if config.wide {
             Port::Range {
                 from: 8080,
@@ -28,15 +28,15 @@ mod view {
         } else {
             Port::Tcp(8080)
         };
-        unit.set_ports([ports]);
-        unit.publish_http(endpoints::WEBSITE, 8080)?;
+        unit.ports().set([ports]);
+        unit.endpoint(endpoints::WEBSITE).publish_http(8080)?;
         Ok(())
     }
 
     #[hook("collect-metrics")]
     fn metrics(unit: &mut Unit) -> Result<()> {
         let message = unit.config()?.message;
-        unit.log(LogLevel::Info, format!("metrics while {message}"));
+        unit.log().info(format!("metrics while {message}"));
         Ok(())
     }
 }

@@ -14,7 +14,7 @@ mod vote {
     fn cache(unit: &mut Unit, cache: Redis) -> Result<()> {
         let h = &cache.hosts()[0];
         let seen = format!("{}:{} password={}", h.host, h.port, h.password.is_some());
-        unit.kv_set("redis", seen)
+        unit.kv().set("redis", seen)
     }
 
     #[when("db.database.available")]
@@ -26,7 +26,7 @@ mod vote {
             "{} {}:{}/{} as {}",
             c.unit, c.host, c.port, c.database, c.user
         );
-        unit.kv_set("pg", seen)
+        unit.kv().set("pg", seen)
     }
 }
 

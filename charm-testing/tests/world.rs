@@ -15,9 +15,9 @@ mod world {
     #[when("app.ready")]
     #[when_not("app.seen")]
     fn seen(unit: &mut Unit) -> Result<()> {
-        let n: i64 = unit.kv_get("n").unwrap_or(0);
-        unit.kv_set("n", n + 1)?;
-        unit.set_flag(flags::APP_SEEN);
+        let n: i64 = unit.kv().get("n").unwrap_or(0);
+        unit.kv().set("n", n + 1)?;
+        unit.flags().set(flags::APP_SEEN);
         Ok(())
     }
 
@@ -25,21 +25,23 @@ mod world {
     fn hosts(unit: &mut Unit) -> Result<()> {
         let hosts: Vec<String> = unit
             .endpoint(endpoints::DB)
+            .data()
             .map(|ep| {
                 ep.units()
                     .filter_map(|(_, bag)| bag.get("host").cloned())
                     .collect()
             })
             .unwrap_or_default();
-        unit.kv_set("hosts", hosts)?;
-        unit.clear_flag(&flags::ENDPOINT_DB_CHANGED_KEY.with("host")?);
+        unit.kv().set("hosts", hosts)?;
+        unit.flags()
+            .clear(&flags::ENDPOINT_DB_CHANGED_KEY.with("host")?);
         Ok(())
     }
 
     #[when("config.changed.debug")]
     fn debug(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
-        unit.kv_set("debug", (config.debug, config.port))
+        unit.kv().set("debug", (config.debug, config.port))
     }
 }
 

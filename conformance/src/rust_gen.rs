@@ -15,8 +15,8 @@ use std::fmt::Write;
 
 use crate::scenario::{Action, Cond, Handler, Scenario, Trigger};
 
-/// The ONE place that writes a flag argument of Rust code (`unit.set_flag(..)`,
-/// `clear_flag`, `toggle_flag`, `is_flag_set`): the generated flag constant, the name
+/// The ONE place that writes a flag argument of Rust code (`unit.flags().set(..)`,
+/// `.clear`, `.toggle`, `.is_set`): the generated flag constant, the name
 /// upper-cased with every character that is not a letter or digit written `_`.
 fn flag_expr(flag: &str) -> String {
     // `endpoint.<ep>.changed.<key>`: through the endpoint's declared key pattern, which
@@ -43,12 +43,12 @@ fn flag_expr(flag: &str) -> String {
     format!("flags::{name}")
 }
 
-/// A flag method call, e.g. `unit.set_flag(flags::S01_A);`.
+/// A flag method call, e.g. `unit.flags().set(flags::S01_A);`.
 fn flag_call(op: &str, flag: &str, on: Option<bool>) -> String {
     let flag = flag_expr(flag);
     match on {
-        Some(on) => format!("unit.{op}({flag}, {on});"),
-        None => format!("unit.{op}({flag});"),
+        Some(on) => format!("unit.flags().{op}({flag}, {on});"),
+        None => format!("unit.flags().{op}({flag});"),
     }
 }
 
@@ -79,24 +79,24 @@ fn triggers(s: &Scenario, list: &[Trigger]) -> String {
 fn actions(s: &Scenario, list: &[Action], out: &mut String) {
     for a in list {
         match a {
-            Action::Set(f) => out.push_str(&flag_call("set_flag", &s.flag(f), None)),
-            Action::Clear(f) => out.push_str(&flag_call("clear_flag", &s.flag(f), None)),
-            Action::Toggle(f, on) => out.push_str(&flag_call("toggle_flag", &s.flag(f), Some(*on))),
+            Action::Set(f) => out.push_str(&flag_call("set", &s.flag(f), None)),
+            Action::Clear(f) => out.push_str(&flag_call("clear", &s.flag(f), None)),
+            Action::Toggle(f, on) => out.push_str(&flag_call("toggle", &s.flag(f), Some(*on))),
             Action::Count(k) => {
                 let _ = write!(
                     out,
-                    "{{ let n: i64 = unit.kv_get::<i64>({k:?}).unwrap_or(0) + 1; unit.kv_set({k:?}, n)?; }}"
+                    "{{ let n: i64 = unit.kv().get::<i64>({k:?}).unwrap_or(0) + 1; unit.kv().set({k:?}, n)?; }}"
                 );
             }
             Action::Below(k, n, then) => {
-                let _ = write!(out, "if unit.kv_get::<i64>({k:?}).unwrap_or(0) < {n} {{");
+                let _ = write!(out, "if unit.kv().get::<i64>({k:?}).unwrap_or(0) < {n} {{");
                 actions(s, then, out);
                 out.push('}');
             }
             Action::Changed(k, v, then, other) => {
                 let _ = write!(
                     out,
-                    "if unit.data_changed({k:?}, &super::json({:?}))? {{",
+                    "if unit.kv().data_changed({k:?}, &super::json({:?}))? {{",
                     v.to_string()
                 );
                 actions(s, then, out);
@@ -105,7 +105,7 @@ fn actions(s: &Scenario, list: &[Action], out: &mut String) {
                 out.push('}');
             }
             Action::IsSet(f, then, other) => {
-                let _ = write!(out, "if unit.is_flag_set({}) {{", flag_expr(&s.flag(f)));
+                let _ = write!(out, "if unit.flags().is_set({}) {{", flag_expr(&s.flag(f)));
                 actions(s, then, out);
                 out.push_str("} else {");
                 actions(s, other, out);

@@ -18,6 +18,7 @@ fn ui() {
         "multi",
         "logic",
         "messages",
+        "actions",
     ] {
         t.compile_fail(format!("tests/ui/{area}/*.rs"));
     }

@@ -56,7 +56,7 @@ fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
 mod voting_app {
     use charm_core::prelude::*;
 
-    use super::{COMPOSE_FILE, Compose, ports, workload};
+    use super::{COMPOSE_FILE, Compose, backup, ports, workload};
 
     /// Renders the compose file from the config and the available relations, and converges
     /// the workload when that changed.
@@ -66,19 +66,23 @@ mod voting_app {
         let (vote_port, result_port) = match ports(&config) {
             Ok(ports) => ports,
             Err(reason) => {
-                unit.clear_flag(flags::VOTING_APP_RUNNING);
-                return unit.status_blocked(reason);
+                unit.flags().clear(flags::VOTING_APP_RUNNING);
+                return unit.status().blocked(reason);
             }
         };
         // ANCHOR: relations
-        let redis = match unit.is_flag_set(flags::REDIS_AVAILABLE) {
+        let redis = match unit.flags().is_set(flags::REDIS_AVAILABLE) {
             true => Some(workload::redis_host(
-                unit.interface(endpoints::REDIS)?.hosts(),
+                unit.endpoint(endpoints::REDIS).interface()?.hosts(),
             )),
             false => None,
         };
-        let postgres = match unit.is_flag_set(flags::POSTGRES_DATABASE_AVAILABLE) {
-            true => unit.interface(endpoints::POSTGRES)?.credentials().cloned(),
+        let postgres = match unit.flags().is_set(flags::POSTGRES_DATABASE_AVAILABLE) {
+            true => unit
+                .endpoint(endpoints::POSTGRES)
+                .interface()?
+                .credentials()
+                .cloned(),
             false => None,
         };
         // PG_HOST carries a port other than 5432 (the services read `host:port`).
@@ -99,25 +103,27 @@ mod voting_app {
             builtin_db_password: workload::BUILTIN_DB_PASSWORD,
         };
         let activity = format!("Configuring the {formation} formation");
-        let project = workload::project_name(unit.unit_name());
+        let project = workload::project_name(unit.name());
         let expected = workload::services(compose.redis_host.is_some(), compose.postgres.is_some());
         // update-status: each service's container as found, before the hook's `up` puts back
         // what stopped.
-        let before = match unit.hook_name() == "update-status" {
+        let before = match unit.hook().name() == "update-status" {
             true => Some(workload::check(unit, &project, &expected)?),
             false => None,
         };
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, COMPOSE_FILE, &compose, &activity)?
         {
-            unit.clear_flag(flags::VOTING_APP_RUNNING);
+            unit.flags().clear(flags::VOTING_APP_RUNNING);
             return Ok(());
         }
         // Each of these is a no-op when nothing changed: no hook-tool call.
-        unit.set_ports([Port::Tcp(vote_port), Port::Tcp(result_port)]);
-        unit.publish_http(endpoints::VOTING, vote_port)?;
-        unit.publish_http(endpoints::RESULTS, result_port)?;
-        unit.set_flag(flags::VOTING_APP_RUNNING);
+        unit.ports()
+            .set([Port::Tcp(vote_port), Port::Tcp(result_port)]);
+        unit.endpoint(endpoints::VOTING).publish_http(vote_port)?;
+        unit.endpoint(endpoints::RESULTS)
+            .publish_http(result_port)?;
+        unit.flags().set(flags::VOTING_APP_RUNNING);
         let message = match before {
             None => Ok("Ready to vote!".to_owned()),
             Some(before) if before.is_empty() => workload::status_message(&before, &before),
@@ -127,8 +133,80 @@ mod voting_app {
             }
         };
         match message {
-            Ok(message) => unit.status_active(message),
-            Err(degraded) => unit.status_blocked(degraded),
+            Ok(message) => unit.status().active(message),
+            Err(degraded) => unit.status().blocked(degraded),
+        }
+    }
+
+    // ANCHOR: actions
+    /// `dump-db`: `pg_dump` of the database the app uses, to `path` or base64 in the results.
+    #[action("dump-db")]
+    fn dump_db(unit: &mut Unit, params: actions::DumpDb) -> Result<()> {
+        let outcome = with_target(unit, |docker, target, _| {
+            backup::dump_db(docker, target, params.path.as_deref())
+        })?;
+        report(unit, outcome)
+    }
+
+    /// `restore-db`: a dump (a file on the unit, or base64) into the database the app uses.
+    #[action("restore-db")]
+    fn restore_db(unit: &mut Unit, params: actions::RestoreDb) -> Result<()> {
+        let outcome = with_target(unit, |docker, target, scratch| {
+            let (path, dump) = (params.path.as_deref(), params.dump.as_deref());
+            backup::restore_db(docker, target, path, dump, scratch)
+        })?;
+        report(unit, outcome)
+    }
+    // ANCHOR_END: actions
+
+    /// Runs `f` against the database the workload uses now: the related PostgreSQL when one
+    /// is available, else the project's own db container.
+    fn with_target<T>(
+        unit: &mut Unit,
+        f: impl FnOnce(
+            &dyn charm_core::DockerBackend,
+            &backup::Target,
+            &std::path::Path,
+        ) -> std::result::Result<T, String>,
+    ) -> Result<std::result::Result<T, String>> {
+        let config = unit.config()?;
+        let postgres = match unit.flags().is_set(flags::POSTGRES_DATABASE_AVAILABLE) {
+            true => unit
+                .endpoint(endpoints::POSTGRES)
+                .interface()?
+                .credentials()
+                .cloned(),
+            false => None,
+        };
+        let project = workload::project_name(unit.name());
+        let database = match &postgres {
+            Some(pg) => backup::Database::External(pg),
+            None => backup::Database::Builtin { project: &project },
+        };
+        let target = backup::Target {
+            image: &config.postgres_image,
+            database,
+        };
+        let scratch = unit.charm_path("files/voting-app");
+        Ok(match unit.docker() {
+            Ok(docker) => f(&*docker, &target, &scratch),
+            Err(err) => Err(format!("no Docker engine: {err}")),
+        })
+    }
+
+    /// The results, or `action-fail` with the cause (the hook itself succeeds).
+    fn report(
+        unit: &mut Unit,
+        outcome: std::result::Result<std::collections::BTreeMap<String, String>, String>,
+    ) -> Result<()> {
+        match outcome {
+            Ok(results) => {
+                for (key, value) in results {
+                    unit.action().set(&key, value)?;
+                }
+                Ok(())
+            }
+            Err(cause) => unit.action().fail(cause),
         }
     }
 }
@@ -138,9 +216,7 @@ fn main() -> std::process::ExitCode {
     voting_app::CHARM.main()
 }
 
-// The dump-db / restore-db actions' work, as plain functions until the framework's
-// `#[action]` (issue 12) lands; then the handlers call them. Tested against the real engine.
-#[cfg_attr(not(test), allow(dead_code))]
+// The dump-db / restore-db actions' work (the handlers below call it).
 mod backup;
 mod workload;
 

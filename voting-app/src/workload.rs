@@ -59,10 +59,8 @@ pub fn check(
     match unit.docker()?.health(project) {
         Ok(health) => Ok(degraded(expected, &health)),
         Err(err) => {
-            unit.log(
-                charm_core::LogLevel::Warning,
-                format!("cannot check the containers of {project}: {err}"),
-            );
+            unit.log()
+                .warning(format!("cannot check the containers of {project}: {err}"));
             Ok(Vec::new())
         }
     }

@@ -9,7 +9,7 @@
 
 mod common;
 
-use charm_emulator::Hook;
+use charm_emulator::{ActionStatus, Hook};
 use common::{External, Unit, docker, eventually, http, remote};
 
 const CHARM: &str = env!("CARGO_BIN_EXE_voting-app");
@@ -75,6 +75,44 @@ fn standalone_votes_are_counted_and_survive_a_db_recreate() {
     let out = unit.runner.run(Hook::new("update-status")).unwrap();
     unit.check(&[out]);
     assert_eq!(unit.status(), ("active".into(), "Ready to vote!".into()));
+
+    // dump-db to a file, then restore-db into an empty database restores the counts.
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("votes.sql");
+    let run = action(&unit, "dump-db", &[("path", dump.to_str().unwrap())]);
+    assert_eq!(run.status, ActionStatus::Completed, "{run:?}");
+    assert_eq!(run.results["path"], dump.display().to_string());
+    let small = action(&unit, "dump-db", &[]);
+    assert!(
+        small.results["dump"].as_str().unwrap().len() > 100,
+        "{small:?}"
+    );
+    docker(&["rm", "-f", &db]);
+    docker(&["volume", "rm", &format!("{app}_db-data")]);
+    unit.check(&[unit.runner.run(Hook::new("update-status")).unwrap()]);
+    unit.wait_results(r#"{"a":0,"b":0}"#);
+    let run = action(&unit, "restore-db", &[("path", dump.to_str().unwrap())]);
+    assert_eq!(run.status, ActionStatus::Completed, "{run:?}");
+    unit.wait_results(r#"{"a":3,"b":2}"#);
+    assert_eq!(db_counts(&db, "postgres", "postgres"), "a=3 b=2");
+    // A failure is action-fail with the cause; the hook itself succeeds.
+    let run = action(&unit, "restore-db", &[("path", "relative.sql")]);
+    assert_eq!(run.status, ActionStatus::Failed, "{run:?}");
+    assert!(
+        run.message.as_deref().unwrap_or("").contains("absolute"),
+        "{run:?}"
+    );
+}
+
+/// Runs action `name` with string parameters; its record.
+fn action(unit: &Unit, name: &str, params: &[(&str, &str)]) -> charm_emulator::ActionRun {
+    let params: charm_emulator::JsonMap = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+        .collect();
+    let out = unit.runner.run(Hook::action(name, params)).unwrap();
+    assert!(out.success(), "{name}: {}", out.stderr_text());
+    out.action.expect("an action record")
 }
 
 #[test]
@@ -114,6 +152,9 @@ fn external_redis_and_postgres_replace_the_containers() {
     unit.vote("1c", "a");
     unit.wait_results(r#"{"a":1,"b":2}"#);
     assert_eq!(ext.counts(), "a=1 b=2");
+    // dump-db reaches the external PostgreSQL too (over the host's network).
+    let run = action(&unit, "dump-db", &[]);
+    assert_eq!(run.status, ActionStatus::Completed, "{run:?}");
     let out = unit.runner.run(Hook::new("update-status")).unwrap();
     unit.check(&[out]);
     assert_eq!(unit.status(), ("active".into(), "Ready to vote!".into()));

@@ -15,7 +15,7 @@ pub struct HttpServer {
 
 /// The `http` interface (provides side in the seed: `voting` and `results`):
 /// `<endpoint>.available` while a remote unit is joined; the charm publishes where it
-/// listens with [`crate::Unit::publish_http`] (`hostname`: the relation's ingress address, and `port`), which a
+/// listens with [`EndpointRef::publish_http`](crate::facets::EndpointRef::publish_http) (`hostname`: the relation's ingress address, and `port`), which a
 /// reverse proxy such as HAProxy reads.
 ///
 /// On the requires side (a reverse proxy), [`Http::servers`] are the remote units that

@@ -7,7 +7,7 @@ mod probe {
     #[when("docker.available")]
     fn engine_ok(unit: &mut Unit) -> Result<()> {
         let version = unit.docker()?.api_version();
-        unit.status_active(format!("Docker API {version}"))
+        unit.status().active(format!("Docker API {version}"))
     }
 }
 

@@ -9,8 +9,8 @@ pub mod greeter {
 
     #[when_not("greeter.greeted")]
     fn greet(unit: &mut Unit) -> Result<()> {
-        unit.log(LogLevel::Info, "greeter layer: hello");
-        unit.set_flag(flags::GREETER_GREETED);
+        unit.log().info("greeter layer: hello");
+        unit.flags().set(flags::GREETER_GREETED);
         Ok(())
     }
 }

@@ -12,8 +12,8 @@ mod hello {
     #[when("greeter.greeted")]
     #[when_not("hello.ready")]
     fn ready(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")?;
-        unit.set_flag(flags::HELLO_READY);
+        unit.status().active("ready")?;
+        unit.flags().set(flags::HELLO_READY);
         Ok(())
     }
 
@@ -21,11 +21,11 @@ mod hello {
     fn open_port(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
         if let Some(previous) = unit.previous_config() {
-            unit.close_port(previous.port as u16);
+            unit.ports().close(previous.port as u16);
         }
         let port = u16::try_from(config.port)
             .map_err(|_| Error::msg(format!("port {} is out of range", config.port)))?;
-        unit.open_port(port);
+        unit.ports().open(port);
         Ok(())
     }
 
@@ -44,16 +44,17 @@ mod hello {
     #[when("cache.available")]
     #[when_not("hello.cache.used")]
     fn use_cache(unit: &mut Unit, cache: Redis) -> Result<()> {
-        unit.status_active(format!("ready, cache at {}", cache.host_list()))?;
-        unit.set_flag(flags::HELLO_CACHE_USED);
+        unit.status()
+            .active(format!("ready, cache at {}", cache.host_list()))?;
+        unit.flags().set(flags::HELLO_CACHE_USED);
         Ok(())
     }
 
     #[when_not("cache.available")]
     #[when("hello.cache.used")]
     fn drop_cache(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")?;
-        unit.clear_flag(flags::HELLO_CACHE_USED);
+        unit.status().active("ready")?;
+        unit.flags().clear(flags::HELLO_CACHE_USED);
         Ok(())
     }
 }

@@ -48,23 +48,31 @@ mod http_proxy {
         let (vote_port, results_port) = match ports(&config) {
             Ok(ports) => ports,
             Err(reason) => {
-                unit.clear_flag(flags::HTTP_PROXY_RUNNING);
-                return unit.status_blocked(reason);
+                unit.flags().clear(flags::HTTP_PROXY_RUNNING);
+                return unit.status().blocked(reason);
             }
         };
         let bind: std::net::IpAddr = match config.bind_address.parse() {
             Ok(address) => address,
             Err(_) => {
-                unit.clear_flag(flags::HTTP_PROXY_RUNNING);
+                unit.flags().clear(flags::HTTP_PROXY_RUNNING);
                 let reason = format!(
                     "bind-address={:?} is not an IP address",
                     config.bind_address
                 );
-                return unit.status_blocked(reason);
+                return unit.status().blocked(reason);
             }
         };
-        let voting = unit.interface(endpoints::VOTING)?.servers().to_vec();
-        let results = unit.interface(endpoints::RESULTS)?.servers().to_vec();
+        let voting = unit
+            .endpoint(endpoints::VOTING)
+            .interface()?
+            .servers()
+            .to_vec();
+        let results = unit
+            .endpoint(endpoints::RESULTS)
+            .interface()?
+            .servers()
+            .to_vec();
         let cfg = haproxy::config(
             &bind.to_string(),
             &[
@@ -88,19 +96,24 @@ mod http_proxy {
             image: &config.haproxy_image,
             config_hash: super::config_hash(&cfg),
         };
-        let project = unit.app_name().to_owned();
+        let project = unit.app().name().to_owned();
         let activity = "Configuring haproxy";
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, COMPOSE_FILE, &compose, activity)?
         {
-            unit.clear_flag(flags::HTTP_PROXY_RUNNING);
+            unit.flags().clear(flags::HTTP_PROXY_RUNNING);
             return Ok(());
         }
-        unit.set_ports([Port::Tcp(vote_port), Port::Tcp(results_port)]);
-        unit.set_flag(flags::HTTP_PROXY_RUNNING);
+        unit.ports()
+            .set([Port::Tcp(vote_port), Port::Tcp(results_port)]);
+        unit.flags().set(flags::HTTP_PROXY_RUNNING);
         match (voting.len(), results.len()) {
-            (0, 0) => unit.status_waiting("no voting or results servers related yet"),
-            (v, r) => unit.status_active(format!("balancing {v} voting and {r} results servers")),
+            (0, 0) => unit
+                .status()
+                .waiting("no voting or results servers related yet"),
+            (v, r) => unit
+                .status()
+                .active(format!("balancing {v} voting and {r} results servers")),
         }
     }
 }

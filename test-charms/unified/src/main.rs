@@ -12,9 +12,9 @@ mod unified {
         let port = unit.config()?.port;
         let port =
             u16::try_from(port).map_err(|_| Error::msg(format!("port {port} is out of range")))?;
-        unit.open_port(port);
-        unit.set_flag(flags::UNIFIED_READY);
-        unit.status_active("ready")
+        unit.ports().open(port);
+        unit.flags().set(flags::UNIFIED_READY);
+        unit.status().active("ready")
     }
 }
 

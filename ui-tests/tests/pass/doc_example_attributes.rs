@@ -18,48 +18,48 @@ mod attributes {
 
     #[when("app.configured", "redis.available")]
     fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
-        unit.status_active(format!("redis at {}", redis.host_list()))
+        unit.status().active(format!("redis at {}", redis.host_list()))
     }
 
     #[when_all("app.configured", "config.changed.vote_port")]
     fn reopen(unit: &mut Unit) -> Result<()> {
         let port = u16::try_from(unit.config()?.vote_port)
             .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
-        unit.set_ports([Port::Tcp(port)]);
+        unit.ports().set([Port::Tcp(port)]);
         Ok(())
     }
 
     #[when_not("app.configured")]
     fn configure(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_CONFIGURED);
+        unit.flags().set(flags::APP_CONFIGURED);
         Ok(())
     }
 
     #[when_none("redis.available", "app.running")]
     fn wait(unit: &mut Unit) -> Result<()> {
-        unit.status_waiting("waiting for redis")
+        unit.status().waiting("waiting for redis")
     }
 
     #[when_any("config.changed.vote_image", "config.changed.vote_port")]
     fn restart(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 
     #[when_not_all("redis.available", "postgres.database.available")]
     fn blocked(unit: &mut Unit) -> Result<()> {
-        unit.status_blocked("relate redis and postgres")
+        unit.status().blocked("relate redis and postgres")
     }
 
     #[hook("{install,upgrade-charm}")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_INSTALLED);
+        unit.flags().set(flags::APP_INSTALLED);
         Ok(())
     }
 
     #[hook("{requires:redis}-relation-{joined,changed}")]
     fn redis_changed(unit: &mut Unit) -> Result<()> {
-        unit.log(LogLevel::Info, "redis changed");
+        unit.log().info("redis changed");
         Ok(())
     }
 
@@ -72,7 +72,7 @@ mod attributes {
 
     #[when_file_changed("app.env")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RELOAD);
+        unit.flags().set(flags::APP_RELOAD);
         Ok(())
     }
 }

@@ -20,8 +20,8 @@ mod charm_example {
         #[when_not("app.configured")]
         fn configure(unit: &mut Unit) -> Result<()> {
             let config = unit.config()?; // typed: `config.vote_image: String`
-            unit.status_maintenance(format!("pulling {}", config.vote_image))?;
-            unit.set_flag(flags::APP_CONFIGURED);
+            unit.status().maintenance(format!("pulling {}", config.vote_image))?;
+            unit.flags().set(flags::APP_CONFIGURED);
             Ok(())
         }
 
@@ -34,9 +34,9 @@ mod charm_example {
             let port = u16::try_from(unit.config()?.vote_port)
                 .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
             let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
-            unit.open_port(port);
-            unit.status_active(format!("redis {} db user {user}", redis.host_list()))?;
-            unit.set_flag(flags::APP_RUNNING);
+            unit.ports().open(port);
+            unit.status().active(format!("redis {} db user {user}", redis.host_list()))?;
+            unit.flags().set(flags::APP_RUNNING);
             Ok(())
         }
     }

@@ -15,7 +15,7 @@ mod layer_example {
 
         #[when_not("base.ready")]
         fn prepare(unit: &mut Unit) -> Result<()> {
-            unit.set_flag(flags::BASE_READY);
+            unit.flags().set(flags::BASE_READY);
             Ok(())
         }
     }
@@ -32,7 +32,7 @@ mod layer_example {
 
         #[only_once]
         fn mark_stale(unit: &mut Unit) -> Result<()> {
-            unit.set_flag(flags::APP_STALE);
+            unit.flags().set(flags::APP_STALE);
             Ok(())
         }
 
@@ -40,7 +40,7 @@ mod layer_example {
         #[when("base.ready", "app.stale")]
         #[when_not("app.running")]
         fn start(unit: &mut Unit) -> Result<()> {
-            unit.set_flag(flags::APP_RUNNING); // the trigger clears `app.stale` right here
+            unit.flags().set(flags::APP_RUNNING); // the trigger clears `app.stale` right here
             Ok(())
         }
     }

@@ -25,13 +25,13 @@ mod voting {
 
     #[hook("{install,upgrade-charm}")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_INSTALLED);
+        unit.flags().set(flags::APP_INSTALLED);
         Ok(())
     }
 
     #[hook("{requires:redis}-relation-{joined,changed}")]
     fn redis_changed(unit: &mut Unit) -> Result<()> {
-        unit.log(LogLevel::Info, "redis changed");
+        unit.log().info("redis changed");
         Ok(())
     }
 
@@ -51,7 +51,7 @@ mod voting {
 
     #[when_file_changed("app.env")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RELOAD);
+        unit.flags().set(flags::APP_RELOAD);
         Ok(())
     }
 }

@@ -14,8 +14,8 @@ mod base {
 
     #[hook("install")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_READ);
-        unit.set_flag(flags::REDIS_CONFIGURED);
+        unit.flags().set(flags::APP_READ);
+        unit.flags().set(flags::REDIS_CONFIGURED);
         Ok(())
     }
 }
@@ -43,25 +43,25 @@ mod rules {
 
     #[hook("data-storage-{attached,detaching}")]
     fn storage(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::SEEN_STORAGE);
+        unit.flags().set(flags::SEEN_STORAGE);
         Ok(())
     }
 
     #[hook("app-pebble-{ready,custom-notice,check-failed,check-recovered}")]
     fn workload(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::SEEN_WORKLOAD);
+        unit.flags().set(flags::SEEN_WORKLOAD);
         Ok(())
     }
 
     #[hook("{meter-status-changed,leader-deposed,secret-changed,secret-expired,secret-remove,secret-rotate}")]
     fn unit_hooks(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::SEEN_UNIT);
+        unit.flags().set(flags::SEEN_UNIT);
         Ok(())
     }
 
     #[hook("juju-info-relation-{joined,changed}")]
     fn principal(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::SEEN_JUJU_INFO);
+        unit.flags().set(flags::SEEN_JUJU_INFO);
         Ok(())
     }
 
@@ -72,14 +72,14 @@ mod rules {
     fn ready(unit: &mut Unit) -> Result<()> {
         let mut list = super::Checklist::default();
         list.set_flag("anything at all");
-        unit.set_flag(flags::APP_READY);
+        unit.flags().set(flags::APP_READY);
         Ok(())
     }
 
     // The short form `redis: redis` is an endpoint of interface `redis`.
     #[when("redis.available")]
     fn with_redis(unit: &mut Unit, redis: &Redis) -> Result<()> {
-        unit.status_active(format!("redis at {}", redis.host_list()))
+        unit.status().active(format!("redis at {}", redis.host_list()))
     }
 
     // Needs nothing from the hook.

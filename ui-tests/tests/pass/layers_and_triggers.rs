@@ -13,7 +13,7 @@ mod base {
 
     #[when_not("base.ready")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::BASE_READY);
+        unit.flags().set(flags::BASE_READY);
         Ok(())
     }
 }
@@ -30,7 +30,7 @@ mod voting {
 
     #[only_once]
     fn mark_stale(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_STALE);
+        unit.flags().set(flags::APP_STALE);
         Ok(())
     }
 
@@ -38,16 +38,16 @@ mod voting {
     #[when("base.ready", "app.stale")]
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         // The trigger already cleared `app.stale`.
-        assert!(!unit.is_flag_set(flags::APP_STALE));
+        assert!(!unit.flags().is_set(flags::APP_STALE));
         Ok(())
     }
 
     #[when_any("app.running", "app.stale")]
     #[when_not_all("app.stale", "base.ready")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("running")
+        unit.status().active("running")
     }
 }
 

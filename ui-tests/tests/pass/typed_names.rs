@@ -26,37 +26,37 @@ mod voting {
         Workers::start(unit, &["blue", "green"])?; // an impl block, a pattern's flags
         nested::unstale(unit); // a nested module
         for flag in WATCHED {
-            assert!(!unit.is_flag_set(flag)); // a loop over a const array
+            assert!(!unit.flags().is_set(flag)); // a loop over a const array
         }
-        let set = |unit: &mut Unit, flag: Flag| unit.set_flag(flag); // a closure
+        let set = |unit: &mut Unit, flag: Flag| unit.flags().set(flag); // a closure
         set(unit, flags::APP_RUNNING);
         // A `set_flag` of the author's own type takes what it likes: no false rejection.
         let mut notes = Notes(Vec::new());
         notes.set_flag("not a charm flag");
         assert_eq!(notes.0, ["not a charm flag"]);
         // A flag of the layer of another crate, re-exported in this charm's `flags`.
-        debug_assert!(unit.is_flag_set(flags::GREETER_GREETED));
+        debug_assert!(unit.flags().is_set(flags::GREETER_GREETED));
         Ok(())
     }
 
     #[when("redis.available")]
     fn use_redis(unit: &mut Unit) -> Result<()> {
         // The interface is inferred from the endpoint: `Redis`, as metadata.yaml says.
-        let redis = unit.interface(endpoints::REDIS)?;
-        unit.publish(endpoints::REDIS, "client", "voting");
-        unit.status_active(format!("redis at {}", redis.host_list()))
+        let redis = unit.endpoint(endpoints::REDIS).interface()?;
+        unit.endpoint(endpoints::REDIS).publish("client", "voting");
+        unit.status().active(format!("redis at {}", redis.host_list()))
     }
 
     // A condition may name a flag of a declared pattern.
     #[when("app.worker.blue")]
     fn blue_first(unit: &mut Unit) -> Result<()> {
-        unit.log(LogLevel::Info, "blue worker up");
+        unit.log().info("blue worker up");
         Ok(())
     }
 
     #[when("endpoint.redis.changed.host")]
     fn redis_moved(unit: &mut Unit) -> Result<()> {
-        unit.set_flag_value(flags::APP_STALE, "redis moved");
+        unit.flags().set_value(flags::APP_STALE, "redis moved");
         Ok(())
     }
 
@@ -72,7 +72,7 @@ mod voting {
         use super::flags;
 
         pub fn unstale(unit: &mut charm_core::Unit) {
-            unit.clear_flag(flags::APP_STALE);
+            unit.flags().clear(flags::APP_STALE);
         }
     }
 }
@@ -81,7 +81,7 @@ mod voting {
 const WATCHED: [Flag; 1] = [voting::flags::APP_STALE];
 
 fn mark_stale(unit: &mut Unit) {
-    unit.set_flag(voting::flags::APP_STALE);
+    unit.flags().set(voting::flags::APP_STALE);
 }
 
 struct Workers;
@@ -89,7 +89,7 @@ struct Workers;
 impl Workers {
     fn start(unit: &mut Unit, names: &[&str]) -> Result<()> {
         for name in names {
-            unit.set_flag(&voting::flags::APP_WORKER.with(name)?);
+            unit.flags().set(&voting::flags::APP_WORKER.with(name)?);
         }
         Ok(())
     }

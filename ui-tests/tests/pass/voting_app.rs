@@ -18,8 +18,8 @@ mod voting {
     #[when_not("app.configured")]
     fn configure(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
-        unit.status_maintenance(format!("pulling {}", config.vote_image))?;
-        unit.set_flag(flags::APP_CONFIGURED);
+        unit.status().maintenance(format!("pulling {}", config.vote_image))?;
+        unit.flags().set(flags::APP_CONFIGURED);
         Ok(())
     }
 
@@ -29,9 +29,9 @@ mod voting {
     fn start(unit: &mut Unit, redis: Redis, db: &Postgres) -> Result<()> {
         let config = unit.config()?;
         let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
-        unit.open_port(config.vote_port as u16);
-        unit.status_active(format!("redis {} db user {user}", redis.host_list()))?;
-        unit.set_flag(flags::APP_RUNNING);
+        unit.ports().open(config.vote_port as u16);
+        unit.status().active(format!("redis {} db user {user}", redis.host_list()))?;
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 

@@ -10,7 +10,7 @@ mod voting {
     #[when("app.running")]
     #[when_not("app.running")]
     fn never(unit: &mut Unit) -> Result<()> {
-        unit.status_active("unreachable")
+        unit.status().active("unreachable")
     }
 }
 

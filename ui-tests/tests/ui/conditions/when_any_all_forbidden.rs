@@ -10,7 +10,7 @@ mod voting {
     #[when_any("app.running", "app.paused")]
     #[when_not("app.running", "app.paused")]
     fn never(unit: &mut Unit) -> Result<()> {
-        unit.status_active("unreachable")
+        unit.status().active("unreachable")
     }
 }
 

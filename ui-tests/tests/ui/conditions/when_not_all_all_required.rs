@@ -10,7 +10,7 @@ mod voting {
     #[when("app.running", "app.paused")]
     #[when_not_all("app.running", "app.paused")]
     fn never(unit: &mut Unit) -> Result<()> {
-        unit.status_active("unreachable")
+        unit.status().active("unreachable")
     }
 }
 

@@ -10,7 +10,7 @@ mod voting {
     #[when("config.changed.vote_port")]
     fn open(unit: &mut Unit) -> Result<()> {
         let port = unit.config()?.vote_prot;
-        unit.open_port(port as u16);
+        unit.ports().open(port as u16);
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ mod voting {
 
     #[when("config.changed.vote_prot")]
     fn restart(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 }

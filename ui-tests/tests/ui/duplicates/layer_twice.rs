@@ -5,7 +5,7 @@ mod base {
 
     #[when_not("base.ready")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::BASE_READY);
+        unit.flags().set(flags::BASE_READY);
         Ok(())
     }
 }
@@ -20,7 +20,7 @@ mod voting {
 
     #[when("base.ready")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")
+        unit.status().active("ready")
     }
 }
 

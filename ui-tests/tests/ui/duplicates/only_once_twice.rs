@@ -10,7 +10,7 @@ mod voting {
     #[only_once]
     #[only_once]
     fn setup(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ mod voting {
 
     #[when("voting.conected")]
     fn publish(unit: &mut Unit) -> Result<()> {
-        unit.publish_http(endpoints::VOTING, 5000)
+        unit.endpoint(endpoints::VOTING).publish_http(5000)
     }
 }
 

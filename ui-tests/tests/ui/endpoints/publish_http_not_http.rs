@@ -8,7 +8,7 @@ mod voting {
 
     #[when("redis.available")]
     fn connect(unit: &mut Unit) -> Result<()> {
-        unit.publish_http(endpoints::REDIS, 5000)
+        unit.endpoint(endpoints::REDIS).publish_http(5000)
     }
 }
 

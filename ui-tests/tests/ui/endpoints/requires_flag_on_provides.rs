@@ -5,7 +5,7 @@ mod cache_server {
 
     #[when("cache.connected")]
     fn serve(unit: &mut Unit) -> Result<()> {
-        unit.status_active("serving")
+        unit.status().active("serving")
     }
 }
 

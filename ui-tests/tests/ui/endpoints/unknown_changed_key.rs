@@ -9,7 +9,7 @@ mod voting {
 
     #[when("endpoint.redis.changed.hots")]
     fn moved(unit: &mut Unit) -> Result<()> {
-        unit.status_maintenance("redis moved")
+        unit.status().maintenance("redis moved")
     }
 }
 

@@ -8,8 +8,8 @@ mod voting {
 
     #[when("redis.available")]
     fn connect(unit: &mut Unit) -> Result<()> {
-        if unit.is_flag_set(flags::ENDPOINT_REDIS_CHANGED_HOTS) {
-            unit.status_maintenance("redis moved")?;
+        if unit.flags().is_set(flags::ENDPOINT_REDIS_CHANGED_HOTS) {
+            unit.status().maintenance("redis moved")?;
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ mod voting {
 
     #[when("endpoint.redsi.joined")]
     fn joined(unit: &mut Unit) -> Result<()> {
-        unit.status_waiting("waiting for redis")
+        unit.status().waiting("waiting for redis")
     }
 }
 

@@ -8,8 +8,8 @@ mod voting {
 
     #[when("redis.available")]
     fn connect(unit: &mut Unit) -> Result<()> {
-        let redis = unit.interface(endpoints::REDDIS)?;
-        unit.status_active(redis.host_list())
+        let redis = unit.endpoint(endpoints::REDDIS).interface()?;
+        unit.status().active(redis.host_list())
     }
 }
 

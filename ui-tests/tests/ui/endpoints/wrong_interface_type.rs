@@ -8,7 +8,7 @@ mod voting {
 
     #[when("redis.available")]
     fn connect(unit: &mut Unit) -> Result<()> {
-        let db = unit.interface::<Postgres>(endpoints::REDIS)?;
+        let db = unit.endpoint::<Postgres>(endpoints::REDIS).interface()?;
         let _ = db;
         Ok(())
     }

@@ -6,7 +6,7 @@ mod voting {
     #[when("redis.available")]
     fn connect(unit: &mut Unit, redis: Redis) -> Result<()> {
         let _ = redis;
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 }

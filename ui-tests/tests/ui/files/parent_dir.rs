@@ -9,7 +9,7 @@ mod voting {
 
     #[when_file_changed("templates/../../secrets.env")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -10,9 +10,9 @@ mod voting {
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        let name = unit.unit_name().replace('/', "-");
-        unit.set_flag(&format!("app.worker.{name}"));
-        unit.set_flag(&flags::APP_WORKERS.with(&name)?);
+        let name = unit.name().replace('/', "-");
+        unit.flags().set(&format!("app.worker.{name}"));
+        unit.flags().set(&flags::APP_WORKERS.with(&name)?);
         Ok(())
     }
 }

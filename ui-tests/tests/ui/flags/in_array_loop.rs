@@ -16,7 +16,7 @@ mod voting {
 
 fn helper(unit: &mut charm_core::Unit) {
     for flag in [voting::flags::APP_RUNNING, voting::flags::REDIS_AVAILABEL] {
-        unit.clear_flag(flag);
+        unit.flags().clear(flag);
     }
 }
 

@@ -15,7 +15,7 @@ mod voting {
 }
 
 fn helper(unit: &mut charm_core::Unit) {
-    let stop = |unit: &mut charm_core::Unit| unit.clear_flag(voting::flags::APP_RUNING);
+    let stop = |unit: &mut charm_core::Unit| unit.flags().clear(voting::flags::APP_RUNING);
     stop(unit);
 }
 

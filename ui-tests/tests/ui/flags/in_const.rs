@@ -17,7 +17,7 @@ mod voting {
 const RUNNING: charm_core::Flag = voting::flags::APP_RUNNIN;
 
 fn helper(unit: &mut charm_core::Unit) {
-    unit.set_flag(RUNNING);
+    unit.flags().set(RUNNING);
 }
 
 fn main() {}

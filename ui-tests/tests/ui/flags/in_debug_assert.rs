@@ -15,7 +15,7 @@ mod voting {
 }
 
 fn helper(unit: &mut charm_core::Unit) {
-    debug_assert!(!unit.is_flag_set(voting::flags::APP_RUNNNG));
+    debug_assert!(!unit.flags().is_set(voting::flags::APP_RUNNNG));
 }
 
 fn main() {}

@@ -16,7 +16,7 @@ mod voting {
 }
 
 fn helper(unit: &mut charm_core::Unit) {
-    unit.set_flag(voting::flags::APP_RUNING);
+    unit.flags().set(voting::flags::APP_RUNING);
 }
 
 fn main() {}

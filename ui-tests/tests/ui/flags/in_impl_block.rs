@@ -18,7 +18,7 @@ struct Workload;
 
 impl Workload {
     fn stop(unit: &mut charm_core::Unit) {
-        unit.clear_flag(voting::flags::APP_RUNNNING);
+        unit.flags().clear(voting::flags::APP_RUNNNING);
     }
 }
 

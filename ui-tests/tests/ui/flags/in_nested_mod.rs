@@ -17,7 +17,7 @@ mod voting {
         use super::flags;
 
         pub fn up(unit: &mut charm_core::Unit) {
-            unit.set_flag(flags::APP_RUNING);
+            unit.flags().set(flags::APP_RUNING);
         }
     }
 }

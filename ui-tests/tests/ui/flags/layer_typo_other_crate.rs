@@ -10,7 +10,7 @@ mod voting {
 
     #[when("greeter.greetd")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("greeted")
+        unit.status().active("greeted")
     }
 }
 

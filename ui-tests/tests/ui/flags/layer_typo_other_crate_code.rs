@@ -11,8 +11,8 @@ mod voting {
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        if unit.is_flag_set(flags::GREETER_GRETED) {
-            unit.set_flag(flags::APP_RUNNING);
+        if unit.flags().is_set(flags::GREETER_GRETED) {
+            unit.flags().set(flags::APP_RUNNING);
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ mod voting {
 
     #[when(app.running)]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")
+        unit.status().active("ready")
     }
 }
 

@@ -6,7 +6,7 @@ mod base {
 
     #[when_not("base.ready")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::BASE_READY);
+        unit.flags().set(flags::BASE_READY);
         Ok(())
     }
 }
@@ -21,7 +21,7 @@ mod voting {
 
     #[when("base.redy")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")
+        unit.status().active("ready")
     }
 }
 

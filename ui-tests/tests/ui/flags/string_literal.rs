@@ -15,7 +15,7 @@ mod voting {
 }
 
 fn helper(unit: &mut charm_core::Unit) {
-    unit.set_flag("app.running");
+    unit.flags().set("app.running");
 }
 
 fn main() {}

@@ -9,7 +9,7 @@ mod voting {
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RUNNIG);
+        unit.flags().set(flags::APP_RUNNIG);
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ mod voting {
 
     #[when_not("app.configured")]
     fn configure(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_CONFIGURED);
+        unit.flags().set(flags::APP_CONFIGURED);
         Ok(())
     }
 }

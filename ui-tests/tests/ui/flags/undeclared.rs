@@ -9,7 +9,7 @@ mod voting {
 
     #[when("web.started")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")
+        unit.status().active("ready")
     }
 }
 

@@ -10,7 +10,7 @@ mod voting {
     #[hook("config-changed")]
     #[when("app.running")]
     fn reconfigure(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ mod voting {
 
     #[hook("{install,upgrade-charm")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.status_maintenance("installing")
+        unit.status().maintenance("installing")
     }
 }
 

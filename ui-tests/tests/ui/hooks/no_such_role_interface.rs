@@ -9,7 +9,7 @@ mod voting {
 
     #[hook("{requires:mysql}-relation-joined")]
     fn joined(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 }

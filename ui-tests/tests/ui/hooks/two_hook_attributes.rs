@@ -10,7 +10,7 @@ mod voting {
     #[hook("install")]
     #[hook("upgrade-charm")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 }

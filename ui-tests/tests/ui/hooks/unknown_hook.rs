@@ -9,7 +9,7 @@ mod voting {
 
     #[hook("config-chaged")]
     fn reconfigure(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 }

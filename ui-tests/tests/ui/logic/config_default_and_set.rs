@@ -7,7 +7,7 @@ mod voting {
     #[when("config.default.vote_image")]
     #[when_not("config.set.vote_image")]
     fn unset(unit: &mut Unit) -> Result<()> {
-        unit.status_blocked("set vote_image")
+        unit.status().blocked("set vote_image")
     }
 }
 

@@ -8,13 +8,13 @@ mod voting {
     use charm_core::prelude::*;
 
     fn start(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 
     #[when("app.running")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("running")
+        unit.status().active("running")
     }
 }
 

@@ -6,7 +6,7 @@ mod voting {
     #[when("redis.available")]
     #[when_not("redis.connected")]
     fn lost(unit: &mut Unit) -> Result<()> {
-        unit.status_waiting("redis went away")
+        unit.status().waiting("redis went away")
     }
 }
 

@@ -5,7 +5,7 @@ mod voting {
 
     #[hook("install")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.status_maintenance("installing")
+        unit.status().maintenance("installing")
     }
 }
 
@@ -15,7 +15,7 @@ mod results {
 
     #[hook("install")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.status_maintenance("installing")
+        unit.status().maintenance("installing")
     }
 }
 

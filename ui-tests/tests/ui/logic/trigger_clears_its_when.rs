@@ -10,7 +10,7 @@ mod voting {
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ mod base {
 
     #[when_not("base.ready")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::BASE_READY);
+        unit.flags().set(flags::BASE_READY);
         Ok(())
     }
 }
@@ -16,7 +16,7 @@ mod voting {
 
     #[hook("install")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.status_maintenance("installing")
+        unit.status().maintenance("installing")
     }
 }
 

@@ -5,7 +5,7 @@ mod voting {
 
     #[when("")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")
+        unit.status().active("ready")
     }
 }
 

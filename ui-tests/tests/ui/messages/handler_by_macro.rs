@@ -8,7 +8,7 @@ mod voting {
         ($name:ident, $hook:literal) => {
             #[hook($hook)]
             fn $name(unit: &mut Unit) -> Result<()> {
-                unit.status_maintenance($hook)
+                unit.status().maintenance($hook)
             }
         };
     }

@@ -8,7 +8,7 @@ mod voting {
     impl App {
         #[hook("install")]
         fn install(unit: &mut Unit) -> Result<()> {
-            unit.status_maintenance("installing")
+            unit.status().maintenance("installing")
         }
     }
 }

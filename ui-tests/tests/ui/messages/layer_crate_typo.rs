@@ -9,7 +9,7 @@ mod voting {
 
     #[when("greeter.greted")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("greeted")
+        unit.status().active("greeted")
     }
 }
 

@@ -10,7 +10,7 @@ mod voting {
     #[when("config.changed.vote_port")]
     fn reopen(unit: &mut Unit) -> Result<()> {
         let port = u16::try_from(unit.config()?.vote_port).unwrap_or(80);
-        unit.set_ports([Port::Tcp(port)]);
+        unit.ports().set([Port::Tcp(port)]);
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ mod base {
 
     #[when_not("base.redy")]
     fn prepare(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::BASE_READY);
+        unit.flags().set(flags::BASE_READY);
         Ok(())
     }
 }
@@ -22,27 +22,27 @@ mod voting {
 
     #[hook("{install,upgrade-charm")]
     fn install(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 
     #[when("app.running", "voting.available")]
     fn publish(unit: &mut Unit, voting: Redis) -> Result<()> {
         let _ = voting;
-        unit.set_flag(flags::APP_RUNING);
+        unit.flags().set(flags::APP_RUNING);
         Ok(())
     }
 
     #[when_file_changed("/etc/app.conf")]
     fn reload(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_RUNNING);
+        unit.flags().clear(flags::APP_RUNNING);
         Ok(())
     }
 }
 
 #[charm_core::when("app.running")]
 fn stray(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
-    unit.status_active("ready")
+    unit.status().active("ready")
 }
 
 fn main() {}

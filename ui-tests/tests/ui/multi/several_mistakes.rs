@@ -10,27 +10,27 @@ mod voting {
 
     #[hook("config-chaged")]
     fn reconfigure(unit: &mut Unit) -> Result<()> {
-        unit.clear_flag(flags::APP_CONFIGURD);
+        unit.flags().clear(flags::APP_CONFIGURD);
         Ok(())
     }
 
     #[when("redis.available", "config.changed.vote_prot")]
     fn connect(unit: &mut Unit, redis: Postgres) -> Result<()> {
         let _ = redis;
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 
     #[when("app.running")]
     #[when_not("app.running")]
     fn never(unit: &mut Unit) -> Result<()> {
-        unit.status_active("unreachable")
+        unit.status().active("unreachable")
     }
 
     // Valid: still registered, so `CHARM` below exists and names it.
     #[when_not("app.configured")]
     fn configure(unit: &mut Unit) -> Result<()> {
-        unit.set_flag(flags::APP_CONFIGURED);
+        unit.flags().set(flags::APP_CONFIGURED);
         Ok(())
     }
 }

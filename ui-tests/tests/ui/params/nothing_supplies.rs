@@ -9,7 +9,7 @@ mod voting {
 
     #[when("app.running")]
     fn report(unit: &mut Unit, redis: Redis) -> Result<()> {
-        unit.status_active(redis.host_list())
+        unit.status().active(redis.host_list())
     }
 }
 

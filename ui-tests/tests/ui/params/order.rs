@@ -10,7 +10,7 @@ mod voting {
     #[when("redis.available", "postgres.database.available")]
     fn connect(unit: &mut Unit, db: &Postgres, redis: &Redis) -> Result<()> {
         let _ = (db, redis);
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -9,12 +9,12 @@ mod voting {
 
     #[when("app.running")]
     async fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active("ready")
+        unit.status().active("ready")
     }
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) {
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
     }
 }
 

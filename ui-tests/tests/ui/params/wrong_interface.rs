@@ -10,7 +10,7 @@ mod voting {
     #[when("redis.available")]
     fn connect(unit: &mut Unit, db: Postgres) -> Result<()> {
         let _ = db;
-        unit.set_flag(flags::APP_RUNNING);
+        unit.flags().set(flags::APP_RUNNING);
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ mod voting {
 
     #[when("app.running")]
     fn report(unit: &mut Unit) -> Result<()> {
-        unit.status_active(READY)
+        unit.status().active(READY)
     }
 }
 

@@ -1,0 +1,29 @@
+//! `unit.app()`: the application this unit belongs to.
+
+use crate::Unit;
+use crate::facets::WorkloadStatus;
+
+/// The application: its name and its status (set by the leader only).
+pub struct App<'u> {
+    unit: &'u mut Unit,
+}
+
+impl Unit {
+    /// The application facet.
+    pub fn app(&mut self) -> App<'_> {
+        App { unit: self }
+    }
+}
+
+impl<'u> App<'u> {
+    /// The application's name, e.g. `voting-app`.
+    pub fn name(self) -> &'u str {
+        self.unit.app_name()
+    }
+
+    /// The application's workload status. Only the leader sets it; on another unit the
+    /// setters do nothing (Juju would refuse).
+    pub fn status(self) -> WorkloadStatus<'u> {
+        WorkloadStatus::of_app(self.unit)
+    }
+}

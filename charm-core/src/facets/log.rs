@@ -1,0 +1,45 @@
+//! `unit.log()`: Juju's debug log.
+
+use crate::Unit;
+use crate::juju::LogLevel;
+
+/// Logs to Juju's debug log: `unit.log().info("started")`. Messages are batched and sent at
+/// hook end (one `juju-log` per run of one level); those below the unit's level
+/// (`CHARM_LOG_LEVEL`, default DEBUG) are dropped.
+pub struct Log<'u> {
+    unit: &'u mut Unit,
+}
+
+impl Unit {
+    /// The log facet.
+    pub fn log(&mut self) -> Log<'_> {
+        Log { unit: self }
+    }
+}
+
+impl Log<'_> {
+    /// Logs `message` at `level`.
+    pub fn at(&mut self, level: LogLevel, message: impl Into<String>) {
+        self.unit.push_log(level, message.into());
+    }
+
+    /// At DEBUG.
+    pub fn debug(&mut self, message: impl Into<String>) {
+        self.at(LogLevel::Debug, message);
+    }
+
+    /// At INFO.
+    pub fn info(&mut self, message: impl Into<String>) {
+        self.at(LogLevel::Info, message);
+    }
+
+    /// At WARNING.
+    pub fn warning(&mut self, message: impl Into<String>) {
+        self.at(LogLevel::Warning, message);
+    }
+
+    /// At ERROR.
+    pub fn error(&mut self, message: impl Into<String>) {
+        self.at(LogLevel::Error, message);
+    }
+}

@@ -1,0 +1,128 @@
+//! The feature test charm: see README.md.
+
+#[charm_core::charm(
+    flags("features.installed", "features.dumped", "features.exploded"),
+    leader("cluster-token")
+)]
+mod features {
+    use charm_core::prelude::*;
+
+    #[when_not("features.installed")]
+    fn install(unit: &mut Unit) -> Result<()> {
+        unit.flags().set(flags::FEATURES_INSTALLED);
+        unit.status().active("ready")?;
+        Ok(())
+    }
+
+    #[when("config.changed.greeting")]
+    fn greet(unit: &mut Unit) -> Result<()> {
+        let greeting = unit.config()?.greeting;
+        unit.kv().set("greeting", greeting)
+    }
+
+    // ANCHOR: action
+    /// `juju run features/0 dump depth=2`: results nest by dotted key.
+    #[action("dump")]
+    fn dump(unit: &mut Unit, params: actions::Dump) -> Result<()> {
+        unit.action()
+            .log(format!("dumping at depth {}", params.depth))?;
+        unit.action().set("dump.format", &params.format)?;
+        unit.action().set("dump.depth", params.depth)?;
+        if let Some(note) = &params.note {
+            unit.action().set("note", note)?;
+        }
+        unit.flags().set(flags::FEATURES_DUMPED);
+        Ok(())
+    }
+
+    /// `action-fail`: the action fails, the hook succeeds and its writes are kept.
+    #[action("fail-me")]
+    fn fail_me(unit: &mut Unit, params: actions::FailMe) -> Result<()> {
+        unit.kv().set("last-failure", &params.reason)?;
+        unit.action().fail(params.reason)
+    }
+    // ANCHOR_END: action
+
+    /// An error fails the action with its message; its writes (a flag, a leader setting)
+    /// are rolled back.
+    #[action("explode")]
+    fn explode(unit: &mut Unit) -> Result<()> {
+        unit.flags().set(flags::FEATURES_EXPLODED);
+        if unit.leader().is_leader()? {
+            unit.leader().set(leader::CLUSTER_TOKEN, "exploded")?;
+        }
+        Err(Error::msg("boom: the disk is full"))
+    }
+
+    /// A leader-only write from an action: refused on a follower.
+    #[action("rotate-token")]
+    fn rotate_token(unit: &mut Unit) -> Result<()> {
+        unit.leader().set(leader::CLUSTER_TOKEN, "token-2")
+    }
+
+    /// Leader-only: the application bag of the peer relation.
+    #[action("set-members")]
+    fn set_members(unit: &mut Unit, params: actions::SetMembers) -> Result<()> {
+        unit.endpoint(endpoints::CLUSTER)
+            .publish_app("members", params.count.to_string())
+    }
+
+    // ANCHOR: leadership
+    /// The leader makes the cluster's token once; layer-leadership's flags tell it.
+    #[when("leadership.is_leader")]
+    #[when_not("leadership.set.cluster-token")]
+    fn make_token(unit: &mut Unit) -> Result<()> {
+        unit.leader().set(leader::CLUSTER_TOKEN, "token-1")
+    }
+
+    /// Every unit (the leader in the same hook, followers in leader-settings-changed).
+    #[when("leadership.changed.cluster-token")]
+    fn store_token(unit: &mut Unit) -> Result<()> {
+        let token = unit.leader().get(leader::CLUSTER_TOKEN)?;
+        unit.kv().set("token", token)
+    }
+    // ANCHOR_END: leadership
+
+    // ANCHOR: peers
+    /// Each unit publishes its own address to its peers; the leader publishes the
+    /// membership in the application bag.
+    #[when("endpoint.cluster.joined")]
+    fn publish_peer(unit: &mut Unit) -> Result<()> {
+        let name = unit.name().to_owned();
+        unit.endpoint(endpoints::CLUSTER)
+            .publish("address", format!("addr-of-{name}"));
+        if unit.leader().is_leader()? {
+            let peers = unit.endpoint(endpoints::CLUSTER).units().len();
+            unit.endpoint(endpoints::CLUSTER)
+                .publish_app("members", (peers + 1).to_string())?;
+        }
+        Ok(())
+    }
+
+    /// What the peers published, and the application bag, read typed.
+    #[when("endpoint.cluster.changed")]
+    fn read_peers(unit: &mut Unit) -> Result<()> {
+        let addresses: Vec<String> = unit
+            .endpoint(endpoints::CLUSTER)
+            .units()
+            .into_iter()
+            .filter_map(|(_, bag)| bag.get("address").cloned())
+            .collect();
+        let members = unit
+            .endpoint(endpoints::CLUSTER)
+            .app_data()
+            .and_then(|bag| bag.get("members").cloned());
+        unit.kv().set("peer-addresses", addresses)?;
+        unit.kv().set("members", members)?;
+        unit.flags().clear(flags::ENDPOINT_CLUSTER_CHANGED);
+        Ok(())
+    }
+    // ANCHOR_END: peers
+}
+
+fn main() -> std::process::ExitCode {
+    features::CHARM.main()
+}
+
+#[cfg(test)]
+mod harness_tests;
