@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 
 scripts/docker-up.sh
 scripts/build-test-images.sh
+# The real voting app (vote/worker/result from voting-app/services, PostgreSQL, haproxy).
+scripts/build-voting-images.sh
 # charmcraft (PyPI, in target/venvs/charmcraft) for cargo-charm's test of the packed voting-app.
 scripts/venv-charmcraft.sh >/dev/null
 # The real charms.reactive 1.5.3 for the conformance suite (run by cargo test --workspace).

@@ -240,6 +240,30 @@ pub trait DockerBackend {
         project: &charm_docker::Project,
         options: charm_docker::DownOptions,
     ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error>;
+    /// Each container of project `project`: state, restarts, healthcheck verdict. A double
+    /// without it says so.
+    fn health(
+        &self,
+        project: &str,
+    ) -> std::result::Result<Vec<charm_docker::ContainerHealth>, charm_docker::Error> {
+        let _ = project;
+        Err(unsupported("health"))
+    }
+    /// Runs a one-off container to its end (`docker run --rm`). A double without it says so.
+    fn run_once(
+        &self,
+        spec: &charm_docker::OneOff,
+    ) -> std::result::Result<charm_docker::OneOffOutput, charm_docker::Error> {
+        let _ = spec;
+        Err(unsupported("run_once"))
+    }
+}
+
+fn unsupported(what: &str) -> charm_docker::Error {
+    charm_docker::Error::Engine {
+        status: None,
+        message: format!("this Docker backend does not implement {what}"),
+    }
 }
 
 impl DockerBackend for charm_docker::Engine {
@@ -263,6 +287,18 @@ impl DockerBackend for charm_docker::Engine {
     ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error> {
         charm_docker::Engine::down(self, project, options)
     }
+    fn health(
+        &self,
+        project: &str,
+    ) -> std::result::Result<Vec<charm_docker::ContainerHealth>, charm_docker::Error> {
+        charm_docker::Engine::health(self, project)
+    }
+    fn run_once(
+        &self,
+        spec: &charm_docker::OneOff,
+    ) -> std::result::Result<charm_docker::OneOffOutput, charm_docker::Error> {
+        charm_docker::Engine::run_once(self, spec)
+    }
 }
 
 impl<T: DockerBackend + ?Sized> DockerBackend for Rc<T> {
@@ -285,6 +321,18 @@ impl<T: DockerBackend + ?Sized> DockerBackend for Rc<T> {
         options: charm_docker::DownOptions,
     ) -> std::result::Result<charm_docker::DownReport, charm_docker::Error> {
         (**self).down(project, options)
+    }
+    fn health(
+        &self,
+        project: &str,
+    ) -> std::result::Result<Vec<charm_docker::ContainerHealth>, charm_docker::Error> {
+        (**self).health(project)
+    }
+    fn run_once(
+        &self,
+        spec: &charm_docker::OneOff,
+    ) -> std::result::Result<charm_docker::OneOffOutput, charm_docker::Error> {
+        (**self).run_once(spec)
     }
 }
 

@@ -1,8 +1,8 @@
-//! Typed flag names, and the flag methods of [`Unit`].
+//! Typed flag names, and the flag methods of [`Unit`](crate::Unit).
 //!
 //! No flag name written by a charm author reaches the runtime unchecked. `#[charm]` and
 //! `#[layer]` generate a `flags` module in the charm's (or layer's) module with one
-//! [`Flag`] constant per name the module may use, and the flag methods of [`Unit`] accept
+//! [`Flag`] constant per name the module may use, and the flag methods of [`Unit`](crate::Unit) accept
 //! only those (or a [`DynFlag`] made from a declared [`FlagPattern`]), never a `&str`. A
 //! misspelt constant is rustc's own "cannot find value" error, with its "a constant with a
 //! similar name exists" suggestion, wherever it is written: in a handler, a helper function

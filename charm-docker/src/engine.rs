@@ -143,7 +143,11 @@ impl Engine {
         })
     }
 
-    fn ctx(&self) -> Ctx<'_> {
+    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
         Ctx {
             docker: &self.docker,
             host: &self.host,

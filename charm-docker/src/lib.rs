@@ -56,6 +56,7 @@ pub mod file;
 mod hash;
 mod hooks;
 pub mod image;
+mod inspect;
 pub mod interpolate;
 pub mod names;
 mod plan;
@@ -71,6 +72,7 @@ pub use file::{
     Build, Command, ComposeFile, Condition, Dependency, Healthcheck, Mount, NetworkDef, Port,
     Protocol, Restart, Service, ServiceNetwork, VolumeDef,
 };
+pub use inspect::{ContainerHealth, OneOff, OneOffNetwork, OneOffOutput};
 pub use interpolate::{Environment, InterpolationError};
 pub use progress::{Progress, Throttle};
 pub use project::{Project, ProjectBuilder};

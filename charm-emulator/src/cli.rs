@@ -114,6 +114,19 @@ enum Command {
         #[command(flatten)]
         charm: CharmBinary,
     },
+    /// Add one more remote unit to a relation (the remote application scaled out), then run
+    /// -relation-joined and -relation-changed for it.
+    AddUnit {
+        /// The relation, endpoint:N or N.
+        relation: String,
+        /// The new remote unit (app/N of the relation's remote application).
+        unit: String,
+        /// KEY=VALUE data of the new unit.
+        #[arg(long = "data", value_name = "KEY=VALUE")]
+        data: Vec<String>,
+        #[command(flatten)]
+        charm: CharmBinary,
+    },
     /// Remove a relation: -relation-departed per remote unit, then -relation-broken.
     Unrelate {
         /// The relation, endpoint:N or N.
@@ -342,6 +355,19 @@ pub(crate) fn main(cli: Cli) -> Result<ExitCode> {
                 runner(&charm).relate(&endpoint, &remote_app, &units, &app_data)?;
             println!("Relation {endpoint}:{id} with {remote_app}.");
             report(&outcomes)
+        }
+        Command::AddUnit {
+            relation,
+            unit,
+            data,
+            charm,
+        } => {
+            let id = dir.load()?.find_relation(&relation)?;
+            let spec = RemoteUnitSpec {
+                name: unit,
+                data: key_values(&data)?.into_iter().collect(),
+            };
+            report(&runner(&charm).add_unit(id, &spec)?)
         }
         Command::Unrelate { relation, charm } => {
             let id = dir.load()?.find_relation(&relation)?;

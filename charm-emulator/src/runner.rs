@@ -404,6 +404,14 @@ impl Runner {
                 .relations
                 .get_mut(&relation)
                 .ok_or_else(|| Error::invalid(format!("relation {relation} does not exist")))?;
+            // As `relate` checks: a unit of the relation's remote application (a peer
+            // relation's remote application is our own).
+            if unit.name.split('/').next() != Some(rel.remote_app.as_str()) {
+                return Err(Error::invalid(format!(
+                    "remote unit {:?} does not belong to application {:?}",
+                    unit.name, rel.remote_app
+                )));
+            }
             // A unit that left may join again; its old bag is replaced.
             if rel
                 .remote_units

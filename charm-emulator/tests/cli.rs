@@ -116,3 +116,57 @@ fn a_failing_hook_makes_the_command_fail() {
     );
     assert!(stdout.contains("stderr| oops"), "{stdout}");
 }
+
+#[test]
+fn add_unit_joins_one_more_remote_unit_with_its_own_data() {
+    let f = Fixture::with_dispatch(Some(CHARM), true);
+    let run = |args: &[&str]| {
+        let out = f.cli(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    };
+    run(&[
+        "relate",
+        "db",
+        "postgresql",
+        "--unit",
+        "postgresql/0",
+        "--data",
+        "host=a.local",
+    ]);
+    let out = run(&["add-unit", "db:0", "postgresql/1", "--data", "host=b.local"]);
+    assert!(
+        out.contains("db-relation-joined") && out.contains("db-relation-changed"),
+        "{out}"
+    );
+    let status = json_of(&f.cli(&["status", "--format", "json"]));
+    let units = &status["relations"][0]["remote-units"];
+    assert_eq!(units, &json!(["postgresql/0", "postgresql/1"]), "{status}");
+    // The new unit's -changed hook read its own data.
+    let logs = json_of(&f.cli(&["logs", "--format", "json"]));
+    let messages: Vec<&str> = logs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.starts_with("db:0: db at "))
+            .collect::<Vec<_>>(),
+        [&"db:0: db at a.local", &"db:0: db at b.local"]
+    );
+    // A unit of another application, or one already there, is refused.
+    assert!(!f.cli(&["add-unit", "db:0", "redis/0"]).status.success());
+    assert!(
+        !f.cli(&["add-unit", "db:0", "postgresql/1"])
+            .status
+            .success()
+    );
+}

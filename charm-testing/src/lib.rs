@@ -178,8 +178,8 @@ pub fn free_ports<const N: usize>() -> [u16; N] {
     })
 }
 
-/// Removes a compose project's containers and its default network when dropped, so tests
-/// that bring up a workload clean up after themselves even when they fail.
+/// Removes a compose project's containers, its default network and its named volumes when
+/// dropped, so tests that bring up a workload clean up after themselves even when they fail.
 #[derive(Debug)]
 pub struct ProjectCleanup(pub String);
 
@@ -203,6 +203,19 @@ impl Drop for ProjectCleanup {
         let _ = Command::new("docker")
             .args(["network", "rm", &network])
             .output();
+        // Named volumes too (the voting app's database): a test leaves no data behind.
+        let volumes = Command::new("docker")
+            .args(["volume", "ls", "-q", "--filter", &label])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let volumes: Vec<&str> = volumes.split_whitespace().collect();
+        if !volumes.is_empty() {
+            let _ = Command::new("docker")
+                .args(["volume", "rm", "-f"])
+                .args(&volumes)
+                .output();
+        }
     }
 }
 

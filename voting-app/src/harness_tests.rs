@@ -165,7 +165,12 @@ fn pg_env(database: &str) -> Vec<(String, String)> {
 fn standalone() {
     let s = deploy("vh-standalone");
     assert_eq!(s.services(), STANDALONE);
-    assert!(STANDALONE.iter().all(|svc| s.env(svc).is_empty()));
+    // Only the built-in db is told its password; the services use the contract's defaults.
+    let db = pairs(&[("POSTGRES_PASSWORD", crate::workload::BUILTIN_DB_PASSWORD)]);
+    for svc in STANDALONE {
+        let want = if svc == "db" { db.clone() } else { Vec::new() };
+        assert_eq!(s.env(svc), want, "{svc}");
+    }
     s.assert_ready();
 }
 

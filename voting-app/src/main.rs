@@ -25,6 +25,8 @@ struct Compose<'a> {
     redis_host: Option<String>,
     /// External PostgreSQL: replaces the db container.
     postgres: Option<&'a PgCredentials>,
+    /// The built-in db container's password (the services' default `PG_PASS`).
+    builtin_db_password: &'a str,
 }
 // ANCHOR_END: context
 
@@ -54,7 +56,7 @@ fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
 mod voting_app {
     use charm_core::prelude::*;
 
-    use super::{COMPOSE_FILE, Compose, ports};
+    use super::{COMPOSE_FILE, Compose, backup, ports, workload};
 
     /// Renders the compose file from the config and the available relations, and converges
     /// the workload when that changed.
@@ -70,7 +72,9 @@ mod voting_app {
         };
         // ANCHOR: relations
         let redis = match unit.flags().is_set(flags::REDIS_AVAILABLE) {
-            true => Some(unit.endpoint(endpoints::REDIS).interface()?.host_list()),
+            true => Some(workload::redis_host(
+                unit.endpoint(endpoints::REDIS).interface()?.hosts(),
+            )),
             false => None,
         };
         let postgres = match unit.flags().is_set(flags::POSTGRES_DATABASE_AVAILABLE) {
@@ -81,6 +85,8 @@ mod voting_app {
                 .cloned(),
             false => None,
         };
+        // PG_HOST carries a port other than 5432 (the services read `host:port`).
+        let pg_env = postgres.as_ref().map(workload::pg_env);
         // ANCHOR_END: relations
         let formation = match (&redis, &postgres) {
             (None, None) => "standalone",
@@ -93,10 +99,18 @@ mod voting_app {
             vote_port,
             result_port,
             redis_host: redis,
-            postgres: postgres.as_ref(),
+            postgres: pg_env.as_ref(),
+            builtin_db_password: workload::BUILTIN_DB_PASSWORD,
         };
         let activity = format!("Configuring the {formation} formation");
-        let project = unit.app().name().to_owned();
+        let project = workload::project_name(unit.name());
+        let expected = workload::services(compose.redis_host.is_some(), compose.postgres.is_some());
+        // update-status: each service's container as found, before the hook's `up` puts back
+        // what stopped.
+        let before = match unit.hook().name() == "update-status" {
+            true => Some(workload::check(unit, &project, &expected)?),
+            false => None,
+        };
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, COMPOSE_FILE, &compose, &activity)?
         {
@@ -110,7 +124,90 @@ mod voting_app {
         unit.endpoint(endpoints::RESULTS)
             .publish_http(result_port)?;
         unit.flags().set(flags::VOTING_APP_RUNNING);
-        unit.status().active("Ready to vote!")
+        let message = match before {
+            None => Ok("Ready to vote!".to_owned()),
+            Some(before) if before.is_empty() => workload::status_message(&before, &before),
+            Some(before) => {
+                let after = workload::check(unit, &project, &expected)?;
+                workload::status_message(&before, &after)
+            }
+        };
+        match message {
+            Ok(message) => unit.status().active(message),
+            Err(degraded) => unit.status().blocked(degraded),
+        }
+    }
+
+    // ANCHOR: actions
+    /// `dump-db`: `pg_dump` of the database the app uses, to `path` or base64 in the results.
+    #[action("dump-db")]
+    fn dump_db(unit: &mut Unit, params: actions::DumpDb) -> Result<()> {
+        let outcome = with_target(unit, |docker, target, _| {
+            backup::dump_db(docker, target, params.path.as_deref())
+        })?;
+        report(unit, outcome)
+    }
+
+    /// `restore-db`: a dump (a file on the unit, or base64) into the database the app uses.
+    #[action("restore-db")]
+    fn restore_db(unit: &mut Unit, params: actions::RestoreDb) -> Result<()> {
+        let outcome = with_target(unit, |docker, target, scratch| {
+            let (path, dump) = (params.path.as_deref(), params.dump.as_deref());
+            backup::restore_db(docker, target, path, dump, scratch)
+        })?;
+        report(unit, outcome)
+    }
+    // ANCHOR_END: actions
+
+    /// Runs `f` against the database the workload uses now: the related PostgreSQL when one
+    /// is available, else the project's own db container.
+    fn with_target<T>(
+        unit: &mut Unit,
+        f: impl FnOnce(
+            &dyn charm_core::DockerBackend,
+            &backup::Target,
+            &std::path::Path,
+        ) -> std::result::Result<T, String>,
+    ) -> Result<std::result::Result<T, String>> {
+        let config = unit.config()?;
+        let postgres = match unit.flags().is_set(flags::POSTGRES_DATABASE_AVAILABLE) {
+            true => unit
+                .endpoint(endpoints::POSTGRES)
+                .interface()?
+                .credentials()
+                .cloned(),
+            false => None,
+        };
+        let project = workload::project_name(unit.name());
+        let database = match &postgres {
+            Some(pg) => backup::Database::External(pg),
+            None => backup::Database::Builtin { project: &project },
+        };
+        let target = backup::Target {
+            image: &config.postgres_image,
+            database,
+        };
+        let scratch = unit.charm_path("files/voting-app");
+        Ok(match unit.docker() {
+            Ok(docker) => f(&*docker, &target, &scratch),
+            Err(err) => Err(format!("no Docker engine: {err}")),
+        })
+    }
+
+    /// The results, or `action-fail` with the cause (the hook itself succeeds).
+    fn report(
+        unit: &mut Unit,
+        outcome: std::result::Result<std::collections::BTreeMap<String, String>, String>,
+    ) -> Result<()> {
+        match outcome {
+            Ok(results) => {
+                for (key, value) in results {
+                    unit.action().set(&key, value)?;
+                }
+                Ok(())
+            }
+            Err(cause) => unit.action().fail(cause),
+        }
     }
 }
 // ANCHOR_END: charm
@@ -119,6 +216,12 @@ fn main() -> std::process::ExitCode {
     voting_app::CHARM.main()
 }
 
+// The dump-db / restore-db actions' work (the handlers below call it).
+mod backup;
+mod workload;
+
+#[cfg(test)]
+mod backup_tests;
 #[cfg(test)]
 mod fake_docker_tests;
 #[cfg(test)]

@@ -56,12 +56,18 @@ fn check(config: &voting_app::Config, redis_host: Option<&str>, pg: Option<&PgCr
         result_port: 5001,
         redis_host: redis_host.map(str::to_owned),
         postgres: pg,
+        builtin_db_password: crate::workload::BUILTIN_DB_PASSWORD,
     };
     let text = charm_core::render::render(&compose).unwrap();
     let doc: Value =
         charm_yaml::from_str(&text).unwrap_or_else(|e| panic!("unparsable render: {e}\n{text}"));
     let doc = map(&doc, "the document");
-    assert_eq!(keys(doc), ["services"], "{text}");
+    // The built-in db's data lives on a named volume; no volume without the db.
+    let top: &[&str] = match pg {
+        None => &["services", "volumes"],
+        Some(_) => &["services"],
+    };
+    assert_eq!(keys(doc), top, "{text}");
     let services = map(&doc["services"], "services");
     let mut expected = vec!["vote"];
     if redis_host.is_none() {
@@ -89,6 +95,17 @@ fn check(config: &voting_app::Config, redis_host: Option<&str>, pg: Option<&PgCr
     }
     if pg.is_none() {
         assert_eq!(image("db").as_deref(), Some(config.postgres_image.as_str()));
+        let db = map(&services["db"], "db");
+        assert_eq!(keys(db), ["image", "environment", "volumes"], "{text}");
+        assert_eq!(
+            db["volumes"].as_sequence().unwrap(),
+            &[Value::from("db-data:/var/lib/postgresql/data")]
+        );
+        assert_eq!(
+            db["environment"]["POSTGRES_PASSWORD"].as_str(),
+            Some(crate::workload::BUILTIN_DB_PASSWORD)
+        );
+        assert_eq!(keys(map(&doc["volumes"], "volumes")), ["db-data"]);
     }
     let ports = |s: &str| services[s]["ports"].as_sequence().unwrap().clone();
     assert_eq!(ports("vote"), [Value::from("5000:80")]);

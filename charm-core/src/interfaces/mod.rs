@@ -10,7 +10,7 @@ mod libpq;
 pub(crate) mod pgsql;
 mod redis;
 
-pub use http::Http;
+pub use http::{Http, HttpServer};
 pub use json_data::decoded;
 pub use libpq::parse_libpq;
 pub use pgsql::{PgCredentials, Postgres};
