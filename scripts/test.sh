@@ -20,6 +20,8 @@ scripts/venv-reactive.sh
 # docker-compose 1.29.2 for charm-docker's differential and round-trip tests (and the YAML
 # escaper's): the tests call it too, this only installs it up front.
 scripts/venv-compose.sh >/dev/null
+# Graphviz's dot for cargo-charm's test of the book's flag-graph pictures (SVG).
+scripts/graphviz.sh
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings

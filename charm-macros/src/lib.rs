@@ -53,6 +53,7 @@ mod charmcraft;
 mod crate_scan;
 mod expand;
 mod files;
+mod graph;
 mod logic;
 mod names;
 mod parse;
@@ -499,4 +500,29 @@ handler_attributes! {
     ///
     /// Registry entry: `Cond::FileChanged(&["app.env"])`.
     when_file_changed,
+}
+
+/// Declares flags a handler sets where its body does not show them (a flag in a variable, a
+/// function outside the module that sets it): `#[sets("app.ready")]`. The flag graph reads
+/// `set_flag(flags::X)` & co. itself; a declaration may only add what it cannot see, and a
+/// handler whose every flag call names its flag cannot declare more.
+///
+/// ```ignore
+/// #[when_not("app.ready")]
+/// #[sets("app.ready")]
+/// fn ready(unit: &mut Unit) -> Result<()> {
+///     let flag = flags::APP_READY;
+///     unit.set_flag(flag); // a variable: the graph needs the declaration
+///     Ok(())
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn sets(_args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::stray("sets", item.into()).into()
+}
+
+/// Declares flags a handler clears where its body does not show them; see [`macro@sets`].
+#[proc_macro_attribute]
+pub fn clears(_args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::stray("clears", item.into()).into()
 }

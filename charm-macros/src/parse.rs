@@ -29,6 +29,8 @@ pub(crate) struct Args {
     pub flags: Vec<LitStr>,
     pub layers: Vec<syn::Path>,
     pub triggers: Vec<TriggerArg>,
+    /// Opt-outs of the flag graph's checks.
+    pub allow: crate::graph::Allow,
 }
 
 fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
@@ -86,16 +88,19 @@ impl Args {
                     args.layers.extend(paths);
                 }
                 "trigger" => args.triggers.push(parse_trigger(&key, input)?),
+                "allow" => crate::graph::parse_allow(input, &mut args.allow, errors)?,
                 other => {
                     let valid = match kind {
                         Kind::Charm => {
-                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`"
+                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`, `allow(...)`"
                         }
-                        Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`",
+                        Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`, `allow(...)`",
                     };
                     let names: &[&str] = match kind {
-                        Kind::Charm => &["metadata", "config", "flags", "layers", "trigger"],
-                        Kind::Layer => &["flags", "layers", "trigger"],
+                        Kind::Charm => {
+                            &["metadata", "config", "flags", "layers", "trigger", "allow"]
+                        }
+                        Kind::Layer => &["flags", "layers", "trigger", "allow"],
                     };
                     let hint = match crate::suggest::nearest(other, names.iter().copied()) {
                         Some(best) => format!("did you mean `{best}`? Expected one of {valid}"),

@@ -1,0 +1,23 @@
+// A flag in a variable: the graph cannot name it, so the handler must declare it.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when_not("app.running")]
+    fn start(unit: &mut Unit) -> Result<()> {
+        let flag = flags::APP_RUNNING;
+        unit.set_flag(flag);
+        Ok(())
+    }
+
+    #[when("app.running")]
+    fn report(unit: &mut Unit) -> Result<()> {
+        unit.status_active("running")
+    }
+}
+
+fn main() {}
