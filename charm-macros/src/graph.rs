@@ -196,17 +196,30 @@ struct Table {
 }
 
 impl Table {
-    fn resolve(&self, expr: &Expr) -> Option<FlagRef> {
+    /// What `expr` names as a flag; `bindings`: the function's `let x = flags::X;` so far.
+    fn resolve(&self, expr: &Expr, bindings: &BTreeMap<String, FlagRef>) -> Option<FlagRef> {
         match expr {
-            Expr::Reference(r) => self.resolve(&r.expr),
-            Expr::Paren(p) => self.resolve(&p.expr),
-            Expr::Try(t) => self.resolve(&t.expr),
+            Expr::Reference(r) => self.resolve(&r.expr, bindings),
+            Expr::Paren(p) => self.resolve(&p.expr, bindings),
+            Expr::Try(t) => self.resolve(&t.expr, bindings),
+            Expr::Path(p)
+                if p.path
+                    .get_ident()
+                    .is_some_and(|i| bindings.contains_key(&i.to_string())) =>
+            {
+                p.path
+                    .get_ident()
+                    .and_then(|i| bindings.get(&i.to_string()))
+                    .cloned()
+            }
             // `flags::WORKER.with(part)`: the pattern.
             // A layer's pattern: no name to give the registry, and nothing to declare.
-            Expr::MethodCall(m) if m.method == "with" => match self.resolve(&m.receiver)? {
-                FlagRef::Named(n) => Some(FlagRef::Named(n)),
-                FlagRef::Foreign(_) | FlagRef::ForeignPattern => Some(FlagRef::ForeignPattern),
-            },
+            Expr::MethodCall(m) if m.method == "with" => {
+                match self.resolve(&m.receiver, bindings)? {
+                    FlagRef::Named(n) => Some(FlagRef::Named(n)),
+                    FlagRef::Foreign(_) | FlagRef::ForeignPattern => Some(FlagRef::ForeignPattern),
+                }
+            }
             Expr::Path(p) if p.qself.is_none() => {
                 let segs: Vec<String> = p
                     .path
@@ -239,6 +252,8 @@ struct Visitor<'a> {
     table: &'a Table,
     unit: Option<String>,
     facts: Facts,
+    /// `let worker = flags::WORKER.with(..)?;`: the flag a local names.
+    bindings: BTreeMap<String, FlagRef>,
 }
 
 fn flag_op(method: &str, facet: bool) -> Option<Op> {
@@ -257,7 +272,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         let op = flag_op(&m.method.to_string(), facet);
         if let (Some(op), Some(arg)) = (op, m.args.first()) {
             self.visit_expr(&m.receiver);
-            match self.table.resolve(arg) {
+            match self.table.resolve(arg, &self.bindings) {
                 Some(flag) => {
                     if matches!(op, Op::Set | Op::Toggle) {
                         self.facts.sets.insert(flag.clone());
@@ -310,9 +325,33 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         syn::visit::visit_expr_call(self, c);
     }
 
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        syn::visit::visit_local(self, local);
+        let pat = match &local.pat {
+            syn::Pat::Type(t) => &*t.pat,
+            other => other,
+        };
+        if let syn::Pat::Ident(id) = pat {
+            let name = id.ident.to_string();
+            match local
+                .init
+                .as_ref()
+                .and_then(|init| self.table.resolve(&init.expr, &self.bindings))
+            {
+                Some(flag) => {
+                    self.bindings.insert(name, flag);
+                }
+                // A new `let` of the name shadows the flag.
+                None => {
+                    self.bindings.remove(&name);
+                }
+            }
+        }
+    }
+
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         let expr = Expr::Path(p.clone());
-        if let Some(FlagRef::Named(name)) = self.table.resolve(&expr) {
+        if let Some(FlagRef::Named(name)) = self.table.resolve(&expr, &self.bindings) {
             self.facts.reads.insert(name);
         }
         if let Some(name) = p.path.get_ident().map(Ident::to_string)
@@ -430,6 +469,7 @@ pub(crate) fn analyse(
             table: &table,
             unit: first_param(&f.sig),
             facts: Facts::default(),
+            bindings: BTreeMap::new(),
         };
         v.visit_block(&f.block);
         facts.insert(name.clone(), v.facts);
@@ -534,8 +574,8 @@ pub(crate) fn analyse(
                 errors.push(syn::Error::new(
                     *span,
                     format!(
-                        "the flag graph cannot tell which flag this is (only `flags::X` constants \
-                         and `flags::P.with(..)` are read): declare what `{ident}` can set or clear \
+                        "the flag graph cannot tell which flag this is (it reads `flags::X` \
+                         constants, `flags::P.with(..)` and locals bound to them): declare what `{ident}` can set or clear \
                          with `#[sets(\"flag\", ...)]` / `#[clears(\"flag\", ...)]` on the handler"
                     ),
                 ));
@@ -891,4 +931,118 @@ pub(crate) fn registry_effects(node: &Node) -> (Vec<TokenStream>, Vec<TokenStrea
         side(&node.sets, &node.foreign_sets),
         side(&node.clears, &node.foreign_clears),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        let mut consts = BTreeMap::new();
+        for name in ["app.running", "app.stale", "app.worker.*"] {
+            consts.insert(crate::names::constant_name(name), name.to_owned());
+        }
+        Table {
+            consts,
+            module_fns: ["helper".to_owned()].into_iter().collect(),
+            foreign: Default::default(),
+        }
+    }
+
+    fn facts(body: syn::Block) -> Facts {
+        let t = table();
+        let mut v = Visitor {
+            table: &t,
+            unit: Some("unit".to_owned()),
+            facts: Facts::default(),
+            bindings: BTreeMap::new(),
+        };
+        v.visit_block(&body);
+        v.facts
+    }
+
+    fn named(set: &BTreeSet<FlagRef>) -> Vec<String> {
+        set.iter()
+            .filter_map(|r| match r {
+                FlagRef::Named(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_facet_form_and_the_unit_methods_are_both_read() {
+        let f = facts(syn::parse_quote!({
+            unit.flags().set(flags::APP_RUNNING);
+            unit.flags().clear(flags::APP_STALE);
+            unit.flags().toggle(flags::APP_STALE, true);
+            unit.flags().set_value(flags::APP_RUNNING, 3);
+        }));
+        assert_eq!(named(&f.sets), ["app.running", "app.stale"]);
+        assert_eq!(named(&f.clears), ["app.stale"]);
+        assert!(f.unresolved.is_empty());
+        let f = facts(syn::parse_quote!({
+            unit.set_flag(flags::APP_RUNNING);
+            unit.set_flag_value(flags::APP_STALE, "x");
+            unit.clear_flag(&flags::APP_WORKER.with("blue")?);
+            unit.toggle_flag(flags::APP_STALE, false);
+        }));
+        assert_eq!(named(&f.sets), ["app.running", "app.stale"]);
+        assert_eq!(named(&f.clears), ["app.stale", "app.worker.*"]);
+    }
+
+    #[test]
+    fn reads_calls_and_what_cannot_be_named() {
+        let f = facts(syn::parse_quote!({
+            if unit.flags().is_set(flags::APP_STALE) || unit.is_flag_set(flags::APP_RUNNING) {
+                helper(unit);
+            }
+            assert!(unit.flags().all_set([flags::APP_RUNNING]));
+            let worker = flags::APP_WORKER.with("blue")?;
+            unit.flags().clear(&worker);
+            let flag = pick();
+            unit.flags().set(flag);
+            notes.set_flag("a string is no flag of ours");
+            crate::outside(unit);
+        }));
+        assert_eq!(
+            f.reads.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["app.running", "app.stale", "app.worker.*"]
+        );
+        assert!(f.calls.contains("helper"));
+        assert_eq!(f.unresolved.len(), 1);
+        assert!(f.external);
+        assert!(f.sets.is_empty());
+        // A local bound to a flag is that flag.
+        assert_eq!(named(&f.clears), ["app.worker.*"]);
+    }
+
+    #[test]
+    fn a_cycle_is_guarded_by_a_flag_it_only_sets_or_one_it_never_touches() {
+        let c = |all: &[&str], none: &[&str]| Conds {
+            all: all.iter().map(|s| (*s).to_owned()).collect(),
+            any: Vec::new(),
+            none: none.iter().map(|s| (*s).to_owned()).collect(),
+            not_all: Vec::new(),
+            bounded: false,
+        };
+        let e = |s: &[&str], c: &[&str]| {
+            (
+                s.iter().map(|x| (*x).to_owned()).collect::<BTreeSet<_>>(),
+                c.iter().map(|x| (*x).to_owned()).collect::<BTreeSet<_>>(),
+            )
+        };
+        // start: when_not(x) sets x; stop: when(x) clears x.
+        let cs = [c(&[], &["x"]), c(&["x"], &[])];
+        let eff = [e(&["x"], &[]), e(&[], &["x"])];
+        assert!(!guarded(&[0, 1], &cs, &eff));
+        // stop also sets `done`, which start forbids: one round, then no more.
+        let cs = [c(&[], &["x", "done"]), c(&["x"], &[])];
+        let eff = [e(&["x"], &[]), e(&["done"], &["x"])];
+        assert!(guarded(&[0, 1], &cs, &eff));
+        // An untouched `ok` that start needs and stop forbids keeps them apart.
+        let cs = [c(&["ok"], &["x"]), c(&["x"], &["ok"])];
+        let eff = [e(&["x"], &[]), e(&[], &["x"])];
+        assert!(guarded(&[0, 1], &cs, &eff));
+    }
 }

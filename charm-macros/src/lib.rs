@@ -87,6 +87,22 @@ use proc_macro::TokenStream;
 ///   `super::base` for a layer of the same crate, `charm_core::docker` for the built-in one.
 /// - `trigger(when = "a", set = "b")`, `trigger(when_not = "a", clear = "c")`: flag changes
 ///   applied synchronously inside the `set_flag` / `clear_flag` that fires them.
+/// - `allow(never_set("flag", ...), unread("flag", ...), cycle)`: opt-outs of the flag
+///   graph's checks (below), for a flag set from outside (a test harness) or kept for
+///   others to see, or a cycle made on purpose.
+///
+/// # The flag graph
+///
+/// The macro reads what each handler sets and clears (`set_flag(flags::X)`,
+/// `clear_flag`, `toggle_flag`, `set_flag_value`, and `unit.flags().set/clear/toggle/
+/// set_value`, through locals and the module's functions it calls; [`macro@sets`] /
+/// [`macro@clears`] for the rest), records it in the registry (`HandlerDef::sets`,
+/// `clears`) and rejects: a handler waiting (`when`, `when_any`) for a flag that no other
+/// handler, trigger, layer or the framework sets; a flag of the charm's `flags(...)` that is
+/// set but that no condition, trigger or code of the module reads; a cycle of handlers that
+/// wake each other with nothing (`only_once`, a flag set for good, a flag the cycle never
+/// touches) to stop it. A layer's flags are checked in const code against what its
+/// registry says it sets.
 ///
 /// # Example
 ///
@@ -153,6 +169,8 @@ use proc_macro::TokenStream;
 ///         HandlerDef {
 ///             name: concat!(module_path!(), "::configure"),
 ///             conditions: &[Cond::None(&["app.configured"])],
+///             sets: &["app.configured"],
+///             clears: &[],
 ///             call: __charm_handler_configure,
 ///         },
 ///         HandlerDef {
@@ -161,6 +179,8 @@ use proc_macro::TokenStream;
 ///                 Cond::All(&["app.configured", "redis.available", "postgres.database.available"]),
 ///                 Cond::None(&["app.running"]),
 ///             ],
+///             sets: &["app.running"],
+///             clears: &[],
 ///             call: __charm_handler_start,
 ///         },
 ///     ];
@@ -304,6 +324,8 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     static __CHARM_HANDLERS: [HandlerDef; 1] = [HandlerDef {
 ///         name: concat!(module_path!(), "::prepare"),
 ///         conditions: &[Cond::None(&["base.ready"])],
+///         sets: &["base.ready"],
+///         clears: &[],
 ///         call: __charm_handler_prepare,
 ///     }];
 ///     /// The layer: its handlers, flags and triggers, for `layers(...)` of a charm.
@@ -502,17 +524,19 @@ handler_attributes! {
     when_file_changed,
 }
 
-/// Declares flags a handler sets where its body does not show them (a flag in a variable, a
-/// function outside the module that sets it): `#[sets("app.ready")]`. The flag graph reads
-/// `set_flag(flags::X)` & co. itself; a declaration may only add what it cannot see, and a
-/// handler whose every flag call names its flag cannot declare more.
+/// Declares flags a handler sets where its body does not show them (a flag through a
+/// closure's or a function's parameter, a function outside the module that sets it):
+/// `#[sets("app.ready")]`. The flag graph reads `set_flag(flags::X)` & co. itself (also
+/// through a `let x = flags::X;` and the module's functions the handler calls); a
+/// declaration may only add what it cannot see, and a handler whose every flag call names
+/// its flag cannot declare more.
 ///
 /// ```ignore
 /// #[when_not("app.ready")]
 /// #[sets("app.ready")]
 /// fn ready(unit: &mut Unit) -> Result<()> {
-///     let flag = flags::APP_READY;
-///     unit.set_flag(flag); // a variable: the graph needs the declaration
+///     let set = |unit: &mut Unit, flag: Flag| unit.set_flag(flag);
+///     set(unit, flags::APP_READY); // through a parameter: the graph needs the declaration
 ///     Ok(())
 /// }
 /// ```

@@ -17,11 +17,19 @@ mod base {
     }
 
     // ANCHOR: declared
-    // A flag of a pattern in a variable: declared.
+    // A flag through a closure's parameter: the graph cannot name it, the handler declares it.
     #[when("base.ready")]
     #[sets("base.job.*")]
     fn jobs(unit: &mut Unit) -> Result<()> {
-        let job = flags::BASE_JOB.with("blue")?;
+        let start = |unit: &mut Unit, job: &DynFlag| unit.set_flag(job);
+        start(unit, &flags::BASE_JOB.with("blue")?);
+        Ok(())
+    }
+
+    // A local bound to a flag is that flag: nothing to declare.
+    #[when("base.job.blue")]
+    fn green(unit: &mut Unit) -> Result<()> {
+        let job = flags::BASE_JOB.with("green")?;
         unit.set_flag(&job);
         Ok(())
     }
@@ -99,5 +107,6 @@ fn main() {
     assert_eq!(by_name("moved").clears, ["app.running"]);
     assert_eq!(base::LAYER.handlers[0].sets, ["base.ready"]);
     assert_eq!(base::LAYER.handlers[1].sets, ["base.job.*"]);
+    assert_eq!(base::LAYER.handlers[2].sets, ["base.job.*"]);
     assert!(greeter_layer::greeter::LAYER.handlers[0].sets.contains(&"greeter.greeted"));
 }

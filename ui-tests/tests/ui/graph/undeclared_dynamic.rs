@@ -1,4 +1,5 @@
-// A flag in a variable: the graph cannot name it, so the handler must declare it.
+// A flag through a closure's parameter: the graph cannot name it, so the handler must
+// declare it.
 #[charm_core::charm(
     metadata = "../../fixtures/metadata.yaml",
     config = "../../fixtures/config.yaml",
@@ -9,8 +10,8 @@ mod voting {
 
     #[when_not("app.running")]
     fn start(unit: &mut Unit) -> Result<()> {
-        let flag = flags::APP_RUNNING;
-        unit.set_flag(flag);
+        let set = |unit: &mut Unit, flag: Flag| unit.set_flag(flag);
+        set(unit, flags::APP_RUNNING);
         Ok(())
     }
 
