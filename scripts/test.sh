@@ -24,6 +24,8 @@ scripts/venv-reactive.sh
 scripts/venv-compose.sh >/dev/null
 # The corpus of charm-docker's corpus test (docker-compose 1.29.2's fixtures, from PyPI).
 scripts/corpus-compose.sh >/dev/null
+# Graphviz's dot for cargo-charm's test of the book's flag-graph pictures (SVG).
+scripts/graphviz.sh
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -14,6 +14,7 @@
 
 mod diag;
 mod files;
+mod graph;
 mod local;
 mod new;
 mod pack;
@@ -135,6 +136,25 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         manifest_path: Option<PathBuf>,
     },
+    /// Draw the charm's flag graph: handlers, flags, and their when/when_not/set/clear edges
+    /// (mermaid, DOT, or SVG through Graphviz's `dot`).
+    Graph {
+        /// The charm crate's Cargo.toml.
+        #[arg(long, value_name = "PATH")]
+        manifest_path: Option<PathBuf>,
+        /// The binary target, when the crate has several.
+        #[arg(long, value_name = "NAME")]
+        bin: Option<String>,
+        /// Use this charm binary instead of building the crate.
+        #[arg(long, value_name = "PATH")]
+        binary: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = graph::GraphFormat::Mermaid)]
+        format: graph::GraphFormat,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Check, build a static release binary and write `<name>.charm`.
     Pack {
         /// The charm crate's Cargo.toml.
@@ -179,6 +199,19 @@ fn main() -> ExitCode {
             rev,
         } => new_charm(name, dir, docker, path, git, rev),
         Command::Check { manifest_path } => check(manifest_path),
+        Command::Graph {
+            manifest_path,
+            bin,
+            binary,
+            format,
+            out,
+        } => graph::graph(&graph::GraphOptions {
+            manifest_path,
+            bin,
+            binary,
+            format,
+            out,
+        }),
         Command::Pack {
             manifest_path,
             out,

@@ -97,6 +97,44 @@ pub const fn layers_declare(layers: &[&Layer], flag: &str) -> bool {
     false
 }
 
+/// Whether a handler or trigger of `layers` (or of the layers they build on) can set `flag`
+/// (const): what the flag graph checks for a layer's flag a charm waits for.
+pub const fn layers_set(layers: &[&Layer], flag: &str) -> bool {
+    let mut i = 0;
+    while i < layers.len() {
+        let layer = layers[i];
+        let mut j = 0;
+        while j < layer.handlers.len() {
+            let sets = layer.handlers[j].sets;
+            let mut k = 0;
+            while k < sets.len() {
+                if matches(sets[k], flag) {
+                    return true;
+                }
+                k += 1;
+            }
+            j += 1;
+        }
+        let mut j = 0;
+        while j < layer.triggers.len() {
+            let sets = layer.triggers[j].set;
+            let mut k = 0;
+            while k < sets.len() {
+                if matches(sets[k], flag) {
+                    return true;
+                }
+                k += 1;
+            }
+            j += 1;
+        }
+        if layers_set(layer.layers, flag) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Edit distance of two short names, capped at 64 bytes (const).
 const fn distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -221,6 +259,45 @@ mod tests {
         );
         let far = unknown_layer_flag(&[&TOP], "something.else", FAR).unwrap();
         assert_eq!(far.as_str(), FAR);
+    }
+
+    fn noop(_: &mut crate::Unit) -> crate::Result<()> {
+        Ok(())
+    }
+
+    static SETTER: Layer = Layer {
+        name: "setter",
+        flags: &["setter.done", "setter.job.*", "setter.later"],
+        handlers: &[crate::registry::HandlerDef {
+            name: "setter::run",
+            conditions: &[],
+            sets: &["setter.done", "setter.job.*"],
+            clears: &[],
+            call: noop,
+        }],
+        triggers: &[crate::registry::TriggerDef {
+            when: crate::registry::TriggerWhen::Set("setter.done"),
+            set: &["setter.later"],
+            clear: &[],
+        }],
+        layers: &[&BASE],
+    };
+    static ON_SETTER: Layer = Layer {
+        name: "on-setter",
+        flags: &[],
+        handlers: &[],
+        triggers: &[],
+        layers: &[&SETTER],
+    };
+
+    #[test]
+    fn layers_set_reads_handlers_triggers_patterns_and_deeper_layers() {
+        const { assert!(layers_set(&[&ON_SETTER], "setter.done")) };
+        assert!(layers_set(&[&ON_SETTER], "setter.job.a"));
+        assert!(layers_set(&[&ON_SETTER], "setter.later"));
+        // Declared, but nothing sets it.
+        assert!(!layers_set(&[&ON_SETTER], "base.ready"));
+        assert!(!layers_set(&[&TOP], "top.up"));
     }
 
     #[test]

@@ -44,6 +44,7 @@ mod error;
 pub mod facets;
 pub mod flag;
 mod flags;
+pub mod graph;
 pub mod hook;
 pub mod interfaces;
 pub mod juju;
@@ -63,8 +64,8 @@ mod unit;
 mod version;
 
 pub use charm_macros::{
-    action, charm, hook, layer, only_once, template, when, when_all, when_any, when_file_changed,
-    when_none, when_not, when_not_all,
+    action, charm, clears, hook, layer, only_once, sets, template, when, when_all, when_any,
+    when_file_changed, when_none, when_not, when_not_all,
 };
 pub use config::{ConfigValue, TypedConfig};
 pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation};
@@ -186,8 +187,9 @@ pub mod prelude {
     #[cfg(feature = "docker")]
     pub use crate::{Converged, DockerUnit};
     pub use crate::{
-        DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, action, hook,
-        only_once, when, when_all, when_any, when_file_changed, when_none, when_not, when_not_all,
+        DynFlag, Endpoint, Error, Flag, LogLevel, Port, Result, StatusKind, Unit, action, clears,
+        hook, only_once, sets, when, when_all, when_any, when_file_changed, when_none, when_not,
+        when_not_all,
     };
     pub use crate::{JujuVersion, Resource, SecretContent, SecretId, SecretLabel, StorageName};
 }
@@ -196,7 +198,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
-    pub use crate::const_check::{Message, layers_declare, unknown_layer_flag};
+    pub use crate::const_check::{Message, layers_declare, layers_set, unknown_layer_flag};
     use crate::endpoint::str_eq;
     pub use crate::endpoint::{
         EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,

@@ -41,6 +41,11 @@ pub struct HandlerDef {
     pub name: &'static str,
     /// Its conditions, ANDed.
     pub conditions: &'static [Cond],
+    /// Flags (or patterns, `worker.*`) its body can set, as the macro's flag graph read them
+    /// (with `#[sets(..)]`).
+    pub sets: &'static [&'static str],
+    /// Flags (or patterns) its body can clear (with `#[clears(..)]`).
+    pub clears: &'static [&'static str],
     /// The generated shim that injects parameters and calls the function.
     pub call: fn(&mut Unit) -> Result<()>,
 }

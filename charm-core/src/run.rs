@@ -77,7 +77,23 @@ impl RunOptions {
 ///     charm_core::run(&CHARM)
 /// }
 /// ```
+///
+/// Run as `<charm> --graph[=mermaid|dot] [--ran=a,b]` (never how Juju runs it), it prints the
+/// charm's flag graph instead ([`crate::graph`]).
 pub fn run(charm: &'static Charm) -> ExitCode {
+    let rest: Vec<String> = std::env::args().skip(1).collect();
+    match crate::graph::from_args(&rest) {
+        Some(Ok((format, ran))) => {
+            let ran: Vec<&str> = ran.iter().map(String::as_str).collect();
+            print!("{}", crate::graph::render(charm, format, &ran));
+            return ExitCode::SUCCESS;
+        }
+        Some(Err(msg)) => {
+            eprintln!("{}: {msg}", charm.name);
+            return ExitCode::from(2);
+        }
+        None => {}
+    }
     let args0 = std::env::args().next();
     let env = match HookEnv::from_process(args0.as_deref()) {
         Ok(env) => env,

@@ -14,7 +14,9 @@ use common::{World, record, run, take_log};
 #[charm_core::charm(
     metadata = "tests/fixtures/doc/metadata.yaml",
     config = "tests/fixtures/doc/config.yaml",
-    flags("a", "b", "c")
+    flags("a", "b", "c"),
+    // The test reads `c` from the committed flags.
+    allow(unread("c"))
 )]
 mod chaining {
     use super::record;
@@ -230,7 +232,10 @@ fn hooks_phase_runs_first_and_only_for_its_hook() {
 #[charm_core::charm(
     metadata = "tests/fixtures/doc/metadata.yaml",
     config = "tests/fixtures/doc/config.yaml",
-    flags("spinning")
+    flags("spinning"),
+    // A cycle on purpose: this tests the runtime's detection. The flag graph rejects it at
+    // compile time otherwise (ui-tests/tests/ui/graph/unguarded_cycle.rs).
+    allow(cycle)
 )]
 mod cycle {
     use super::record;

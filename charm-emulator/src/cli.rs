@@ -169,6 +169,12 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also show the charm's flag graph (mermaid) with the handlers the last hook ran
+        /// highlighted, and why each ran.
+        #[arg(long)]
+        graph: bool,
+        #[command(flatten)]
+        charm: CharmBinary,
     },
     /// Show the record of hook-tool calls.
     Calls {
@@ -394,11 +400,33 @@ pub(crate) fn main(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
         },
-        Command::Status { format } => {
+        Command::Status {
+            format,
+            graph,
+            charm,
+        } => {
             let model = dir.load()?;
+            let view = match graph {
+                true => Some(crate::graph_view::text(
+                    &model,
+                    charm.charm_binary.as_deref(),
+                )?),
+                false => None,
+            };
             match format {
-                Format::Json => println!("{}", status_json(&model)),
-                Format::Text => print!("{}", status_text(&model)),
+                Format::Json => {
+                    let mut status = status_json(&model);
+                    if let Some(view) = view {
+                        status["graph"] = Value::String(view);
+                    }
+                    println!("{status}");
+                }
+                Format::Text => {
+                    print!("{}", status_text(&model));
+                    if let Some(view) = view {
+                        print!("{view}");
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

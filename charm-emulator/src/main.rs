@@ -5,6 +5,7 @@
 //! `$JUJU_CONTEXT_ID`. Invoked by its own name, it is the command line of [`cli`].
 
 mod cli;
+mod graph_view;
 
 use std::io::{Read, Write};
 use std::path::Path;

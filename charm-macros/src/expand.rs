@@ -97,12 +97,23 @@ pub(crate) fn module(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         Kind::Charm => crate::crate_scan::check_charm(&module.ident, &mut errors),
         Kind::Layer => crate::crate_scan::check_layer(&module.ident, &mut errors),
     }
+    let declared = crate::graph::take_declarations(&mut module, &mut errors);
     let handlers = parse::handlers(&mut module, &mut errors);
     let known = Known::new(kind, &args, &metadata, &config, complete);
     let checked = validate::check(&known, &args, &handlers, &mut errors);
+    let graph = crate::graph::analyse(
+        kind,
+        &known,
+        &args,
+        &args.allow,
+        &module,
+        &handlers,
+        &declared,
+        &mut errors,
+    );
 
     let mut generated = generate(
-        kind, &args, &metadata, &config, &handlers, &checked, &tracked,
+        kind, &args, &metadata, &config, &handlers, &checked, &graph, &tracked,
     );
     generated.extend(crate::names::generate(
         kind,
@@ -213,6 +224,7 @@ fn load_files(
     (metadata, config)
 }
 
+#[allow(clippy::too_many_arguments)] // one value per stage of the expansion
 fn generate(
     kind: Kind,
     args: &Args,
@@ -220,6 +232,7 @@ fn generate(
     config: &[ConfigOption],
     handlers: &[HandlerFn],
     checked: &Checked,
+    graph: &crate::graph::Graph,
     tracked: &[String],
 ) -> TokenStream {
     let p = quote!(::charm_core::__private);
@@ -305,10 +318,13 @@ fn generate(
             }
         });
         let name = format!("::{ident}");
+        let (sets, clears) = crate::graph::registry_effects(&graph.nodes[index]);
         defs.push(quote! {
             #p::HandlerDef {
                 name: ::core::concat!(::core::module_path!(), #name),
                 conditions: &[#(#conds),*],
+                sets: &[#(#sets),*],
+                clears: &[#(#clears),*],
                 call: #shim,
             }
         });
@@ -366,6 +382,7 @@ fn generate(
             }
         })
     }).collect();
+    let graph_checks = &graph.deferred;
     let tracked = tracked.iter().map(|path| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#path);
@@ -449,6 +466,7 @@ fn generate(
         #registry
         #(#deferred)*
         #(#builtin)*
+        #graph_checks
         #(#tracked)*
     }
 }

@@ -54,6 +54,7 @@ mod charmcraft;
 mod crate_scan;
 mod expand;
 mod files;
+mod graph;
 mod logic;
 mod names;
 mod parse;
@@ -87,6 +88,22 @@ use proc_macro::TokenStream;
 ///   `super::base` for a layer of the same crate, `charm_core::docker` for the built-in one.
 /// - `trigger(when = "a", set = "b")`, `trigger(when_not = "a", clear = "c")`: flag changes
 ///   applied synchronously inside the `unit.flags().set` / `.clear` that fires them.
+/// - `allow(never_set("flag", ...), unread("flag", ...), cycle)`: opt-outs of the flag
+///   graph's checks (below), for a flag set from outside (a test harness) or kept for
+///   others to see, or a cycle made on purpose.
+///
+/// # The flag graph
+///
+/// The macro reads what each handler sets and clears (`set_flag(flags::X)`,
+/// `clear_flag`, `toggle_flag`, `set_flag_value`, and `unit.flags().set/clear/toggle/
+/// set_value`, through locals and the module's functions it calls; [`macro@sets`] /
+/// [`macro@clears`] for the rest), records it in the registry (`HandlerDef::sets`,
+/// `clears`) and rejects: a handler waiting (`when`, `when_any`) for a flag that no other
+/// handler, trigger, layer or the framework sets; a flag of the charm's `flags(...)` that is
+/// set but that no condition, trigger or code of the module reads; a cycle of handlers that
+/// wake each other with nothing (`only_once`, a flag set for good, a flag the cycle never
+/// touches) to stop it. A layer's flags are checked in const code against what its
+/// registry says it sets.
 ///
 /// # Example
 ///
@@ -153,6 +170,8 @@ use proc_macro::TokenStream;
 ///         HandlerDef {
 ///             name: concat!(module_path!(), "::configure"),
 ///             conditions: &[Cond::None(&["app.configured"])],
+///             sets: &["app.configured"],
+///             clears: &[],
 ///             call: __charm_handler_configure,
 ///         },
 ///         HandlerDef {
@@ -161,6 +180,8 @@ use proc_macro::TokenStream;
 ///                 Cond::All(&["app.configured", "redis.available", "postgres.database.available"]),
 ///                 Cond::None(&["app.running"]),
 ///             ],
+///             sets: &["app.running"],
+///             clears: &[],
 ///             call: __charm_handler_start,
 ///         },
 ///     ];
@@ -305,6 +326,8 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     static __CHARM_HANDLERS: [HandlerDef; 1] = [HandlerDef {
 ///         name: concat!(module_path!(), "::prepare"),
 ///         conditions: &[Cond::None(&["base.ready"])],
+///         sets: &["base.ready"],
+///         clears: &[],
 ///         call: __charm_handler_prepare,
 ///     }];
 ///     /// The layer: its handlers, flags and triggers, for `layers(...)` of a charm.
@@ -518,4 +541,31 @@ handler_attributes! {
     ///
     /// Registry entry: `Cond::Action("dump-db")`.
     action,
+}
+
+/// Declares flags a handler sets where its body does not show them (a flag through a
+/// closure's or a function's parameter, a function outside the module that sets it):
+/// `#[sets("app.ready")]`. The flag graph reads `set_flag(flags::X)` & co. itself (also
+/// through a `let x = flags::X;` and the module's functions the handler calls); a
+/// declaration may only add what it cannot see, and a handler whose every flag call names
+/// its flag cannot declare more.
+///
+/// ```ignore
+/// #[when_not("app.ready")]
+/// #[sets("app.ready")]
+/// fn ready(unit: &mut Unit) -> Result<()> {
+///     let set = |unit: &mut Unit, flag: Flag| unit.flags().set(flag);
+///     set(unit, flags::APP_READY); // through a parameter: the graph needs the declaration
+///     Ok(())
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn sets(_args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::stray("sets", item.into()).into()
+}
+
+/// Declares flags a handler clears where its body does not show them; see [`macro@sets`].
+#[proc_macro_attribute]
+pub fn clears(_args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::stray("clears", item.into()).into()
 }

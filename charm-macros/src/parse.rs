@@ -31,6 +31,8 @@ pub(crate) struct Args {
     pub triggers: Vec<TriggerArg>,
     /// `leader("key", ...)`: the leader settings the charm reads and writes.
     pub leader: Vec<LitStr>,
+    /// Opt-outs of the flag graph's checks.
+    pub allow: crate::graph::Allow,
 }
 
 fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
@@ -109,18 +111,19 @@ impl Args {
                     args.layers.extend(paths);
                 }
                 "trigger" => args.triggers.push(parse_trigger(&key, input)?),
+                "allow" => crate::graph::parse_allow(input, &mut args.allow, errors)?,
                 other => {
                     let valid = match kind {
                         Kind::Charm => {
-                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`, `leader(...)`"
+                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`, `leader(...)`, `allow(...)`"
                         }
-                        Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`",
+                        Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`, `allow(...)`",
                     };
                     let names: &[&str] = match kind {
-                        Kind::Charm => {
-                            &["metadata", "config", "flags", "layers", "trigger", "leader"]
-                        }
-                        Kind::Layer => &["flags", "layers", "trigger"],
+                        Kind::Charm => &[
+                            "metadata", "config", "flags", "layers", "trigger", "leader", "allow",
+                        ],
+                        Kind::Layer => &["flags", "layers", "trigger", "allow"],
                     };
                     let hint = match crate::suggest::nearest(other, names.iter().copied()) {
                         Some(best) => format!("did you mean `{best}`? Expected one of {valid}"),

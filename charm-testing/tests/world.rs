@@ -7,7 +7,9 @@ use serde_json::json;
 #[charm_core::charm(
     metadata = "tests/fixtures/world/metadata.yaml",
     config = "tests/fixtures/world/config.yaml",
-    flags("app.ready", "app.seen")
+    flags("app.ready", "app.seen"),
+    // The test sets `app.ready` through the harness (`set_flags`).
+    allow(never_set("app.ready"))
 )]
 mod world {
     use charm_core::prelude::*;

@@ -25,3 +25,12 @@ fn ui() {
     }
     t.pass("tests/pass/*.rs");
 }
+
+/// The flag graph's checks: one compile error per mistake, and charms they must leave alone
+/// (flags the framework, a layer or a trigger sets, cycles something stops).
+#[test]
+fn graph() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/graph/*.rs");
+    t.pass("tests/graph-pass/*.rs");
+}

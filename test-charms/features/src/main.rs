@@ -2,7 +2,10 @@
 
 #[charm_core::charm(
     flags("features.installed", "features.dumped", "features.exploded"),
-    leader("cluster-token")
+    leader("cluster-token"),
+    // Set by actions for the tests to see (kept, or rolled back with a failed action): no
+    // handler waits for them.
+    allow(unread("features.dumped", "features.exploded"))
 )]
 mod features {
     use charm_core::prelude::*;

@@ -12,6 +12,8 @@ use ui_tests::{Model, handlers_run, run_hook};
     metadata = "../fixtures/metadata.yaml",
     config = "../fixtures/config.yaml",
     flags("app.configured", "app.running", "app.installed", "app.reload"),
+    // The examples set `app.reload` for the test to see.
+    allow(unread("app.reload")),
 )]
 mod attributes {
     use charm_core::prelude::*;

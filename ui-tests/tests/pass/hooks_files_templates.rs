@@ -19,6 +19,8 @@ pub struct EnvFile {
     metadata = "../fixtures/metadata.yaml",
     config = "../fixtures/config.yaml",
     flags("app.installed", "app.reload"),
+    // The test reads `app.reload`.
+    allow(unread("app.reload")),
 )]
 mod voting {
     use charm_core::prelude::*;

@@ -12,7 +12,9 @@ use charm_testing::Harness;
     metadata = "../fixtures/metadata.yaml",
     config = "../fixtures/config.yaml",
     flags("app.running", "app.stale", "app.worker.*"),
-    layers(greeter_layer::greeter)
+    layers(greeter_layer::greeter),
+    // Only the test reads `app.stale`, outside the module.
+    allow(unread("app.stale"))
 )]
 mod voting {
     use charm_core::prelude::*;
@@ -21,6 +23,8 @@ mod voting {
 
     #[when("greeter.greeted")]
     #[when_not("app.running")]
+    // The closure's flag and the workers' flags are beyond what the flag graph reads.
+    #[sets("app.running", "app.worker.*")]
     fn start(unit: &mut Unit) -> Result<()> {
         mark_stale(unit); // a helper outside the module
         Workers::start(unit, &["blue", "green"])?; // an impl block, a pattern's flags

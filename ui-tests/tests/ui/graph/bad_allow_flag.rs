@@ -1,0 +1,18 @@
+// An opt-out names a flag the module knows.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.running"),
+    allow(unread("app.runing")),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when_not("app.running")]
+    fn start(unit: &mut Unit) -> Result<()> {
+        unit.flags().set(flags::APP_RUNNING);
+        Ok(())
+    }
+}
+
+fn main() {}

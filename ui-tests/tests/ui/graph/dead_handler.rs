@@ -1,0 +1,23 @@
+// `start` waits for `app.configured`, a flag of this charm that nothing sets: it can never run.
+#[charm_core::charm(
+    metadata = "../../fixtures/metadata.yaml",
+    config = "../../fixtures/config.yaml",
+    flags("app.configured", "app.running"),
+)]
+mod voting {
+    use charm_core::prelude::*;
+
+    #[when("app.configured")]
+    #[when_not("app.running")]
+    fn start(unit: &mut Unit) -> Result<()> {
+        unit.flags().set(flags::APP_RUNNING);
+        Ok(())
+    }
+
+    #[when("app.running")]
+    fn report(unit: &mut Unit) -> Result<()> {
+        unit.status().active("running")
+    }
+}
+
+fn main() {}
