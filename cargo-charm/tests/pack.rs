@@ -67,6 +67,7 @@ fn the_archive_holds_what_juju_reads_with_its_modes() {
     assert_eq!(
         names,
         [
+            "actions.yaml",
             "config.yaml",
             "dispatch",
             "hooks/install",
