@@ -113,8 +113,9 @@ fn type_error(key: &str, kind: OptionType, value: &Value) -> Error {
         OptionType::Boolean => "a boolean",
     };
     let mut shown = value.to_string();
-    if shown.len() > 80 {
-        shown.truncate(80);
+    // 80 characters, not bytes: a byte index can fall inside a multi-byte character.
+    if let Some((cut, _)) = shown.char_indices().nth(80) {
+        shown.truncate(cut);
         shown.push('…');
     }
     Error::Config {
@@ -205,6 +206,31 @@ pub trait TypedConfig: Sized {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A wrong-typed value of any text, multi-byte characters at every length: the error
+    /// shows its first 80 characters, never panics (100 `é` used to cut inside a character).
+    #[test]
+    fn a_wrong_type_error_shows_any_text_without_panicking() {
+        for unit in ["é", "€", "😀", "a", "\u{0}"] {
+            for n in 0..200 {
+                let text = unit.repeat(n);
+                let err = type_error("port", OptionType::Int, &Value::String(text.clone()));
+                let shown = err.to_string();
+                let quoted = Value::String(text).to_string();
+                let kept: String = quoted.chars().take(80).collect();
+                assert!(shown.contains(&kept), "{shown}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn a_wrong_type_error_never_panics(text in "\\PC{0,300}") {
+            let err = type_error("port", OptionType::Int, &Value::String(text));
+            proptest::prop_assert!(err.to_string().starts_with("config option `port`"));
+        }
+    }
 
     const OPTS: &[ConfigOptionDef] = &[
         ConfigOptionDef {

@@ -64,6 +64,9 @@ pub struct Unit {
     /// The hook's Docker engine, connected on first use (see [`crate::DockerUnit`]).
     #[cfg(feature = "docker")]
     pub(crate) docker: Option<Box<dyn crate::DockerBackend>>,
+    /// Why the engine could not be reached, once tried: one connection attempt per hook.
+    #[cfg(feature = "docker")]
+    pub(crate) docker_failure: Option<crate::compose::EngineFailure>,
 }
 
 impl std::fmt::Debug for Unit {
@@ -122,6 +125,8 @@ impl Unit {
             config_flags: Vec::new(),
             #[cfg(feature = "docker")]
             docker: None,
+            #[cfg(feature = "docker")]
+            docker_failure: None,
         };
         if crate::hook::is_restricted(&unit.env.hook) {
             // Juju's restricted context (no config-get, relation or port tools) and

@@ -48,6 +48,7 @@
 
 mod changes;
 mod compat;
+pub mod deadline;
 mod down;
 mod engine;
 pub mod error;
@@ -64,6 +65,7 @@ pub mod report;
 mod spec;
 mod up;
 
+pub use deadline::Deadlines;
 pub use engine::{DEFAULT_HOST, Engine};
 pub use error::{Error, Result};
 pub use file::{

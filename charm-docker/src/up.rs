@@ -207,7 +207,16 @@ async fn ensure_images(
                 );
                 continue;
             }
-            _ => match image::ensure(ctx.docker, ctx.host, &reference, progress, always).await {
+            _ => match image::ensure(
+                ctx.docker,
+                ctx.host,
+                &reference,
+                progress,
+                always,
+                ctx.deadlines.stall,
+            )
+            .await
+            {
                 Ok(id) => {
                     report.pulled.push(reference.clone());
                     id
