@@ -130,6 +130,15 @@ pub(crate) async fn up(
                     image: image.clone(),
                     reason: reason.clone(),
                 },
+                Error::TimedOut {
+                    operation,
+                    after,
+                    stalled,
+                } => Error::TimedOut {
+                    operation: operation.clone(),
+                    after: *after,
+                    stalled: *stalled,
+                },
                 other => Error::Engine {
                     status: None,
                     message: other.to_string(),
@@ -145,7 +154,9 @@ pub(crate) async fn up(
         let existing = by_service.remove(name).unwrap_or_default();
         match converge(ctx, project, name, service, &image_ref, &image_id, existing).await {
             Ok(service_report) => report.services.push(service_report),
-            Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+            Err(e @ (Error::EngineUnreachable { .. } | Error::EngineNotAnswering { .. })) => {
+                return Err(e);
+            }
             Err(error) => failures.push(ServiceFailure {
                 service: name.clone(),
                 error,
@@ -221,7 +232,9 @@ async fn ensure_images(
                     report.pulled.push(reference.clone());
                     id
                 }
-                Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+                Err(e @ (Error::EngineUnreachable { .. } | Error::EngineNotAnswering { .. })) => {
+                    return Err(e);
+                }
                 Err(e) => {
                     missing.insert(reference, e);
                     continue;
