@@ -72,6 +72,14 @@ pub mod faulty {
         unit.status_active(super::serving(port))
     }
 
+    /// Counts update-status hooks in the unit state: two hooks that both load the state and
+    /// commit it would lose one count.
+    #[hook("update-status")]
+    fn count(unit: &mut Unit) -> Result<()> {
+        let n: u64 = unit.kv_get("update-status.count").unwrap_or(0);
+        unit.kv_set("update-status.count", n + 1)
+    }
+
     #[when("endpoint.site.changed", "faulty.configured")]
     fn echo(unit: &mut Unit) -> Result<()> {
         let ask = asked(unit);
