@@ -659,8 +659,10 @@ impl Unit {
             self.flags.clear_quietly(&flag);
         }
         if !self.charm.config.is_empty() {
+            // Secret options as hash markers: no password in the state file.
+            let stored = crate::config::for_storage(&self.config);
             self.kv
-                .insert(KV_CONFIG.to_owned(), serde_json::to_value(&self.config)?);
+                .insert(KV_CONFIG.to_owned(), serde_json::to_value(&stored)?);
         }
         // Secrets never reach the unit state file (see `redact`).
         let stored: BTreeMap<&String, Endpoint> = self

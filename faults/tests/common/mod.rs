@@ -24,6 +24,12 @@ impl Faulty {
     /// A fresh unit with the suite's password, nothing run yet.
     pub fn fresh() -> Self {
         let unit = emulated_unit(Path::new(env!("CARGO_MANIFEST_DIR")), "faulty/0", CHARM);
+        // Every dispatch step on stderr, which the agent logs: the trace is grepped too.
+        std::fs::write(
+            unit.charm_dir.join(charm_core::SETTINGS_FILE),
+            "CHARM_TRACE=1\n",
+        )
+        .unwrap();
         unit.runner
             .model_dir()
             .transact(|emu| emu.model_mut().set_config("password", PASSWORD))
@@ -152,6 +158,7 @@ impl Faulty {
         assert_eq!(on_disk, wanted, "{when}: rendered file");
         assert_no_temp_files(self.charm_dir(), when);
         assert_state_intact(self.charm_dir(), when);
+        assert_no_password(&model, self.charm_dir(), when);
     }
 }
 
@@ -198,6 +205,42 @@ pub fn rendering(greeting: &str, password: &str, port: i64, echo: &str) -> Strin
         echo,
     })
     .unwrap()
+}
+
+/// The suite's password is nowhere but in the config and the rendered file (mode 0600): not
+/// in a log record (juju-log, the hook's stdout and stderr, CHARM_TRACE's trace), a status,
+/// the unit state file or the status memo.
+pub fn assert_no_password(model: &Model, charm_dir: &Path, when: &str) {
+    for record in &model.logs {
+        assert!(
+            !record.message.contains(PASSWORD),
+            "{when}: the password in a log: {record:?}"
+        );
+    }
+    for status in model
+        .unit_status_history
+        .iter()
+        .chain(&model.application_status_history)
+    {
+        assert!(
+            !status.message.contains(PASSWORD),
+            "{when}: the password in a status"
+        );
+    }
+    for file in [charm_core::STATE_FILE, charm_core::STATUS_MEMO_FILE] {
+        let text = std::fs::read_to_string(charm_dir.join(file)).unwrap_or_default();
+        assert!(!text.contains(PASSWORD), "{when}: the password in {file}");
+    }
+    let rendered = charm_dir.join(faults::APP_FILE);
+    if let Ok(meta) = std::fs::metadata(&rendered) {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            meta.permissions().mode() & 0o777,
+            0o600,
+            "{when}: {}",
+            rendered.display()
+        );
+    }
 }
 
 /// The unit state file, if present, is whole JSON of the framework's format.
