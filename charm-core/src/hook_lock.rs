@@ -103,7 +103,7 @@ const SWEEP_BUDGET: usize = 5_000;
 /// levels down, never through symlinks). Call only with the [`HookLock`] held. Returns the
 /// files removed.
 ///
-/// A temp file is [`TEMP_PREFIX`] followed by anything, or the `.tmp-` and six characters
+/// A temp file is `.charm-tmp-` followed by anything, or the `.tmp-` and six characters
 /// with mode 0600 that earlier versions of the framework used.
 pub fn sweep_temp_files(charm_dir: &Path) -> Vec<PathBuf> {
     let mut removed = Vec::new();

@@ -110,6 +110,7 @@ pub mod faulty_docker {
         image: &'a str,
     }
 
+    // ANCHOR: converge
     #[when("docker.available")]
     fn converge(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
@@ -117,6 +118,8 @@ pub mod faulty_docker {
             image: &config.image,
         };
         let project = unit.app_name().to_owned();
+        // A full disk, an engine that does not answer, a stalled pull, a port taken: the
+        // unit's status already says which, and the hook succeeds, so the next one retries.
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, FILE, &compose, "Starting")?
         {
@@ -124,4 +127,5 @@ pub mod faulty_docker {
         }
         unit.status_active("running")
     }
+    // ANCHOR_END: converge
 }
