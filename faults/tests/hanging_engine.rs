@@ -156,7 +156,9 @@ fn a_tcp_engine_address_reaches_the_engine() {
         engine.api_version()
     );
 
-    // And a charm hook through it: the probe charm's layer sets docker.available.
+    // And a charm hook through it: the docker layer sets docker.available (the handler's `up`
+    // then fails to pull, no registry here; its network is removed at the end).
+    let _cleanup = charm_testing::ProjectCleanup("faulty-docker".to_owned());
     let unit = docker_unit(&format!("DOCKER_HOST=tcp://127.0.0.1:{port}\n"));
     let out = unit.runner.run(Hook::new("update-status")).unwrap();
     assert!(out.success(), "{}", out.stderr_text());
