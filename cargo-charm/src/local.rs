@@ -225,12 +225,17 @@ pub fn remove(target: &Target) -> Result<(), String> {
 fn local_settings() -> String {
     let mut text = String::from("# written by cargo charm deploy\n");
     // charm-core's `settings::KNOBS` (cargo-charm does not link the runtime).
-    const KNOBS: [&str; 5] = [
+    const KNOBS: [&str; 10] = [
         "CHARM_TRACE",
         "CHARM_LOG_LEVEL",
         "CHARM_DOCKER_HOST_IP",
         "CHARM_DOCKER_INSTALL",
         "DOCKER_HOST",
+        "CHARM_HOOK_LOCK_TIMEOUT",
+        "CHARM_DOCKER_CONNECT_TIMEOUT",
+        "CHARM_DOCKER_REQUEST_TIMEOUT",
+        "CHARM_DOCKER_STALL_TIMEOUT",
+        "CHARM_DOCKER_UP_TIMEOUT",
     ];
     for key in KNOBS {
         let value = std::env::var(key).ok().filter(|v| !v.is_empty());

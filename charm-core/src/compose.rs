@@ -23,7 +23,8 @@ pub enum Converged {
     Unchanged,
     /// The project was brought up; the report says what changed.
     Up(charm_docker::UpReport),
-    /// Docker refused; the reason is already the unit's `blocked` status.
+    /// Docker refused, or the file could not be written; the reason is already the unit's
+    /// status (`waiting` while the engine is away or not answering, else `blocked`).
     Blocked(String),
 }
 
@@ -71,10 +72,17 @@ pub trait DockerUnit {
     ///   `update-status`, when a no-op `up` puts back containers removed by hand);
     /// - changed: `maintenance` status with `activity`, the file written atomically, the
     ///   project converged ([`Converged::Up`]);
-    /// - Docker refused (image missing, port taken, engine down, invalid file): the error is
-    ///   logged, the unit goes `blocked` with the cause, and [`Converged::Blocked`] is returned
-    ///   instead of an error, so the hook succeeds; the rendering is not recorded, so the next
-    ///   hook tries again.
+    /// - Docker refused (image missing, port taken, invalid file, a pull stalled, `up` past its
+    ///   deadline): the error is logged, the unit goes `blocked` with the cause, and
+    ///   [`Converged::Blocked`] is returned instead of an error, so the hook succeeds; the
+    ///   rendering is not recorded, so the next hook tries again. An engine that is down or
+    ///   does not answer within the connect deadline is `waiting: Docker engine not answering
+    ///   at ...` (or `not reachable`) the same way;
+    /// - the file cannot be written (disk full, permission denied, read-only filesystem):
+    ///   `blocked: cannot write FILE: no space left on the device`, [`Converged::Blocked`].
+    ///
+    /// The file is rewritten whenever its bytes differ from the rendering, whatever the last
+    /// hook recorded. Every wait on the engine is bounded ([`charm_docker::Deadlines`]).
     ///
     /// ```no_run
     /// # #[charm_core::template(source = "services: {}\n", ext = "yml")]
@@ -172,7 +180,16 @@ impl DockerUnit for Unit {
         }
         if !unchanged {
             self.status().maintenance(activity)?;
-            crate::write_atomically(&self.charm_path(file), rendered.as_bytes(), 0o600)?;
+            if let Err(err) =
+                crate::write_atomically(&self.charm_path(file), rendered.as_bytes(), 0o600)
+            {
+                let Some(reason) = write_status(file, &err) else {
+                    return Err(err);
+                };
+                self.log().error(format!("rendering {file}: {err}"));
+                self.status().blocked(reason.clone())?;
+                return Ok(Converged::Blocked(reason));
+            }
         }
         match self.compose_up(project, file) {
             Ok(report) => {
@@ -184,9 +201,9 @@ impl DockerUnit for Unit {
                 })
             }
             Err(Error::Docker(err)) => {
-                let reason = format!("Docker: {err}");
+                let (kind, reason) = docker_status(&err);
                 self.log().error(format!("compose up {project}: {err}"));
-                self.status().blocked(reason.clone())?;
+                self.status().set(kind, reason.clone())?;
                 Ok(Converged::Blocked(reason))
             }
             Err(err) => Err(err),
@@ -206,7 +223,8 @@ impl DockerUnit for Unit {
 }
 
 /// The hook's engine, connecting if this is the first use (or the test double the harness
-/// installed); put it back when done.
+/// installed); put it back when done. A failed connection is not tried again in the same hook:
+/// an engine that does not answer costs one `connect` deadline per hook, not one per use.
 fn take_engine(unit: &mut Unit) -> Result<Box<dyn DockerBackend>> {
     if let Some(engine) = unit.docker.take() {
         return Ok(engine);
@@ -214,11 +232,103 @@ fn take_engine(unit: &mut Unit) -> Result<Box<dyn DockerBackend>> {
     if let Some(double) = OVERRIDE.with(|o| o.borrow().clone()) {
         return Ok(Box::new(double));
     }
+    if let Some(failure) = &unit.docker_failure {
+        return Err(Error::Docker(failure.replay()));
+    }
+    let settings = &unit.env.settings;
+    let deadlines = charm_docker::Deadlines::from_lookup(|k| settings.get(k).map(str::to_owned))
+        .map_err(Error::Environment)?;
     // DOCKER_HOST from the settings (file or environment), else the local socket.
-    Ok(match unit.env.settings.get("DOCKER_HOST") {
-        Some(host) => Box::new(charm_docker::Engine::connect_to(host)?),
-        None => Box::new(charm_docker::Engine::connect()?),
-    })
+    let host = settings
+        .get("DOCKER_HOST")
+        .unwrap_or(charm_docker::DEFAULT_HOST)
+        .to_owned();
+    match charm_docker::Engine::connect_with(&host, deadlines) {
+        Ok(engine) => Ok(Box::new(engine)),
+        Err(err) => {
+            unit.docker_failure = Some(EngineFailure::of(&err));
+            Err(Error::Docker(err))
+        }
+    }
+}
+
+/// A failed connection, kept to answer the hook's later uses of the engine.
+#[derive(Debug, Clone)]
+pub(crate) struct EngineFailure {
+    host: String,
+    reason: String,
+    /// `Some` when the engine accepted and did not answer within this deadline.
+    not_answering: Option<std::time::Duration>,
+}
+
+impl EngineFailure {
+    fn of(err: &charm_docker::Error) -> Self {
+        match err {
+            charm_docker::Error::EngineNotAnswering { host, after } => Self {
+                host: host.clone(),
+                reason: String::new(),
+                not_answering: Some(*after),
+            },
+            charm_docker::Error::EngineUnreachable { host, reason } => Self {
+                host: host.clone(),
+                reason: reason.clone(),
+                not_answering: None,
+            },
+            other => Self {
+                host: String::new(),
+                reason: other.to_string(),
+                not_answering: None,
+            },
+        }
+    }
+
+    fn replay(&self) -> charm_docker::Error {
+        match self.not_answering {
+            Some(after) => charm_docker::Error::EngineNotAnswering {
+                host: self.host.clone(),
+                after,
+            },
+            None => charm_docker::Error::EngineUnreachable {
+                host: self.host.clone(),
+                reason: self.reason.clone(),
+            },
+        }
+    }
+}
+
+/// The status an operator-fixable Docker failure puts the unit in: `waiting` while the engine
+/// is away or slow (it may come back by itself), `blocked` for what needs the operator (a
+/// port taken, an image missing, a file Docker refuses).
+pub(crate) fn docker_status(err: &charm_docker::Error) -> (StatusKind, String) {
+    use charm_docker::Error as D;
+    match err {
+        D::EngineNotAnswering { host, .. } => (
+            StatusKind::Waiting,
+            format!("Docker engine not answering at {host}"),
+        ),
+        D::EngineUnreachable { host, .. } => (
+            StatusKind::Waiting,
+            format!("Docker engine not reachable at {host}"),
+        ),
+        other => (StatusKind::Blocked, format!("Docker: {other}")),
+    }
+}
+
+/// The status for a rendered file that cannot be written: disk full, permission denied, a
+/// read-only filesystem are the operator's to fix, not a hook error.
+fn write_status(file: &str, err: &Error) -> Option<String> {
+    use std::io::ErrorKind as K;
+    let Error::Io { source, .. } = err else {
+        return None;
+    };
+    let cause = match source.kind() {
+        K::StorageFull => "no space left on the device",
+        K::PermissionDenied => "permission denied",
+        K::ReadOnlyFilesystem => "the filesystem is read-only",
+        K::QuotaExceeded => "disk quota exceeded",
+        _ => return None,
+    };
+    Some(format!("cannot write {file}: {cause}"))
 }
 
 /// What the unit asks of Docker: the real engine ([`charm_docker::Engine`]), or a test double

@@ -28,6 +28,25 @@ pub(crate) fn flag_names(charm: &Charm) -> Vec<String> {
 /// The config flags to raise at hook start: `(flag, reason)` pairs.
 ///
 /// `previous` is `None` on a unit's first hook: then every option counts as changed.
+/// How the unit state keeps option `key`'s value: a secret's as its hash marker (see
+/// `redact`), so no password reaches the state file.
+pub(crate) fn stored_value(key: &str, value: &Value) -> Value {
+    match value {
+        Value::String(s) if crate::redact::is_secret_key(key) && !s.is_empty() => {
+            Value::String(crate::redact::marker(s))
+        }
+        other => other.clone(),
+    }
+}
+
+/// The config as the unit state keeps it ([`stored_value`] of each option).
+pub(crate) fn for_storage(config: &ConfigMap) -> ConfigMap {
+    config
+        .iter()
+        .map(|(k, v)| (k.clone(), stored_value(k, v)))
+        .collect()
+}
+
 pub(crate) fn flags_for(
     options: &[ConfigOptionDef],
     current: &ConfigMap,
@@ -37,7 +56,10 @@ pub(crate) fn flags_for(
     let mut any_changed = false;
     for opt in options {
         let now = current.get(opt.name).unwrap_or(&Value::Null);
-        let changed = previous.is_none_or(|prev| prev.get(opt.name).unwrap_or(&Value::Null) != now);
+        // The previous values are as stored: secrets as markers.
+        let changed = previous.is_none_or(|prev| {
+            prev.get(opt.name).unwrap_or(&Value::Null) != &stored_value(opt.name, now)
+        });
         if changed {
             any_changed = true;
             flags.push(format!("config.changed.{}", opt.name));
@@ -113,8 +135,9 @@ fn type_error(key: &str, kind: OptionType, value: &Value) -> Error {
         OptionType::Boolean => "a boolean",
     };
     let mut shown = value.to_string();
-    if shown.len() > 80 {
-        shown.truncate(80);
+    // 80 characters, not bytes: a byte index can fall inside a multi-byte character.
+    if let Some((cut, _)) = shown.char_indices().nth(80) {
+        shown.truncate(cut);
         shown.push('…');
     }
     Error::Config {
@@ -205,6 +228,72 @@ pub trait TypedConfig: Sized {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A wrong-typed value of any text, multi-byte characters at every length: the error
+    /// shows its first 80 characters, never panics (100 `é` used to cut inside a character).
+    #[test]
+    fn a_wrong_type_error_shows_any_text_without_panicking() {
+        for unit in ["é", "€", "😀", "a", "\u{0}"] {
+            for n in 0..200 {
+                let text = unit.repeat(n);
+                let err = type_error("port", OptionType::Int, &Value::String(text.clone()));
+                let shown = err.to_string();
+                let quoted = Value::String(text).to_string();
+                let kept: String = quoted.chars().take(80).collect();
+                assert!(shown.contains(&kept), "{shown}");
+            }
+        }
+    }
+
+    /// Text an attacker would send: multi-byte at every length, NUL, YAML specials.
+    fn nasty() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "\\PC{0,300}",
+            (
+                prop_oneof![Just("é"), Just("🦀"), Just("\0"), Just("$")],
+                0usize..300
+            )
+                .prop_map(|(c, n)| c.repeat(n)),
+            any::<String>(),
+        ]
+    }
+
+    /// A value of the wrong type for an int option.
+    fn wrong_for_int() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            nasty().prop_map(Value::String),
+            any::<bool>().prop_map(Value::Bool),
+            any::<f64>()
+                .prop_filter("not integral", |f| f.fract() != 0.0)
+                .prop_map(|f| json!(f)),
+            proptest::collection::vec(nasty(), 0..4).prop_map(|v| json!(v)),
+            (nasty(), nasty()).prop_map(|(k, v)| json!({ k: v })),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Wrong types of every shape: `validate` names the option, the message stays short
+        /// and never panics.
+        #[test]
+        fn a_wrong_type_is_an_error_naming_the_option(value in wrong_for_int()) {
+            let mut map = ConfigMap::new();
+            map.insert("port".to_owned(), value);
+            let charm = Box::leak(Box::new(crate::registry::Charm {
+                name: "x",
+                endpoints: &[],
+                config: OPTS,
+                leader: &[],
+                layer: crate::registry::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] },
+            }));
+            let err = validate(charm, &map).unwrap_err();
+            let text = err.to_string();
+            proptest::prop_assert!(text.starts_with("config option `port`: config.yaml declares an int, Juju gave "), "{}", text);
+            proptest::prop_assert!(text.chars().count() < 200, "{}", text);
+        }
+    }
 
     const OPTS: &[ConfigOptionDef] = &[
         ConfigOptionDef {

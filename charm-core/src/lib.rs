@@ -46,6 +46,7 @@ pub mod flag;
 mod flags;
 pub mod graph;
 pub mod hook;
+mod hook_lock;
 pub mod interfaces;
 pub mod juju;
 mod juju_contract;
@@ -72,6 +73,7 @@ pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation}
 pub use error::{Error, Result};
 pub use flag::{DynFlag, Flag, FlagName, FlagPattern};
 pub use hook::HookEnv;
+pub use hook_lock::{HookLock, LOCK_FILE, sweep_temp_files};
 pub use juju::{LogLevel, Port, Status, StatusKind};
 // The registry the macros generate, the runner and the unit store: public for the
 // generated code and the test harness, not part of the documented API.
@@ -143,9 +145,10 @@ pub mod docker {
             Err(err) => {
                 unit.flags().clear(flags::DOCKER_AVAILABLE);
                 let reason = match &err {
-                    crate::Error::Docker(Error::EngineUnreachable { host, .. }) => {
-                        format!("Docker engine not reachable at {host}")
-                    }
+                    crate::Error::Docker(
+                        docker @ (Error::EngineUnreachable { .. }
+                        | Error::EngineNotAnswering { .. }),
+                    ) => crate::compose::docker_status(docker).1,
                     other => format!("Docker engine not usable: {other}"),
                 };
                 unit.log().warning(format!("{reason}: {err}"));

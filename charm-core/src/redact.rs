@@ -5,6 +5,11 @@
 //! only as a hash marker, so the snapshot still tells a changed value from an unchanged one;
 //! an endpoint whose snapshot holds a marker is read again from Juju in every hook, so
 //! handlers always see the real value.
+//!
+//! The same goes for config options with a secret's name (`password`, `*-password`, ...):
+//! the previous config kept in the unit state holds their hash markers, which is what
+//! `previous_config()` (and a restricted hook's config) then shows for them; whether they
+//! changed is still told exactly.
 
 use sha2::{Digest, Sha256};
 
@@ -22,7 +27,7 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
         || key == "uri"
 }
 
-fn marker(value: &str) -> String {
+pub(crate) fn marker(value: &str) -> String {
     let digest = Sha256::digest(value.as_bytes());
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("{MARK}{hex}>")

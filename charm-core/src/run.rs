@@ -125,6 +125,14 @@ pub fn run_hook(
     let mut trace = Trace::new(options.live_trace);
     let mut store = Store::in_dir(&env.charm_dir);
     let mut juju = Juju::new(tools);
+    // Held until the hook's end: one hook at a time per unit (see `hook_lock`).
+    let lock = crate::hook_lock::wait_from(&env.settings)
+        .and_then(|wait| crate::hook_lock::HookLock::acquire(&env.charm_dir, wait));
+    let _lock = match lock {
+        Ok(lock) => lock,
+        Err(err) => return failed_early(&mut juju, err, trace),
+    };
+    let swept = crate::hook_lock::sweep_temp_files(&env.charm_dir);
     let snapshot = match store.load() {
         Ok(s) => s,
         Err(err) => return failed_early(&mut juju, err, trace),
@@ -139,6 +147,14 @@ pub fn run_hook(
             };
         }
     };
+    if !swept.is_empty() {
+        // Names only: the files may have held secrets.
+        let names: Vec<String> = swept.iter().map(|p| p.display().to_string()).collect();
+        unit.log().info(format!(
+            "removed temp files a killed hook left: {}",
+            names.join(", ")
+        ));
+    }
     let mut result = crate::bus::dispatch(&registry, &mut unit, &mut trace);
     if result.is_ok() {
         result = unit

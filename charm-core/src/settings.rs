@@ -43,7 +43,28 @@ pub const KNOBS: &[(&str, &str)] = &[
     ),
     (
         "DOCKER_HOST",
-        "the Docker engine to use (default unix:///var/run/docker.sock)",
+        "the Docker engine to use: unix://PATH (default unix:///var/run/docker.sock) or \
+         tcp://HOST:PORT (plain HTTP; TLS and ssh:// are refused)",
+    ),
+    (
+        "CHARM_HOOK_LOCK_TIMEOUT",
+        "seconds a hook waits for another hook of the unit to end (default 30; 0 fails at once)",
+    ),
+    (
+        "CHARM_DOCKER_CONNECT_TIMEOUT",
+        "seconds the Docker engine has to answer the first call and each ping (default 5)",
+    ),
+    (
+        "CHARM_DOCKER_REQUEST_TIMEOUT",
+        "seconds the Docker engine has to answer each call (default 120)",
+    ),
+    (
+        "CHARM_DOCKER_STALL_TIMEOUT",
+        "seconds an image pull may go without progress (default 60)",
+    ),
+    (
+        "CHARM_DOCKER_UP_TIMEOUT",
+        "seconds a whole compose up may take, pulls included (default 900)",
     ),
 ];
 

@@ -121,7 +121,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     };
     fs::create_dir_all(dir).map_err(|err| Error::io("creating", dir, err))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
+        // Swept at the next hook's start if this process is killed before the rename.
+        .prefix(crate::hook_lock::TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|err| Error::io("creating a temp file in", dir, err))?;
     // Mode first, so the secret never exists with looser permissions.

@@ -63,6 +63,9 @@ pub struct Unit {
     /// The hook's Docker engine, connected on first use (see [`crate::DockerUnit`]).
     #[cfg(feature = "docker")]
     pub(crate) docker: Option<Box<dyn crate::DockerBackend>>,
+    /// Why the engine could not be reached, once tried: one connection attempt per hook.
+    #[cfg(feature = "docker")]
+    pub(crate) docker_failure: Option<crate::compose::EngineFailure>,
 }
 
 impl std::fmt::Debug for Unit {
@@ -122,6 +125,8 @@ impl Unit {
             pending: Default::default(),
             #[cfg(feature = "docker")]
             docker: None,
+            #[cfg(feature = "docker")]
+            docker_failure: None,
         };
         if crate::hook::is_restricted(&unit.env.hook) {
             // Juju's restricted context (no config-get, relation or port tools) and
@@ -477,8 +482,10 @@ impl Unit {
             }
         }
         if !self.charm.config.is_empty() && !action {
+            // Secret options as hash markers: no password in the state file.
+            let stored = crate::config::for_storage(&self.config);
             self.kv
-                .insert(KV_CONFIG.to_owned(), serde_json::to_value(&self.config)?);
+                .insert(KV_CONFIG.to_owned(), serde_json::to_value(&stored)?);
         }
         // Secrets never reach the unit state file (see `redact`).
         let stored: BTreeMap<&String, Endpoint> = self

@@ -12,7 +12,7 @@ use tokio::runtime::Runtime;
 
 use crate::progress::Progress;
 use crate::report::{DownOptions, DownReport, PublishedPort, ServiceState, UpReport};
-use crate::{Error, Project, Result, down, file::Protocol, names, up};
+use crate::{Deadlines, Error, Project, Result, down, file::Protocol, names, up};
 
 /// Where the engine listens when `DOCKER_HOST` is not set.
 pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
@@ -36,6 +36,7 @@ pub struct Engine {
     runtime: Runtime,
     docker: Docker,
     host: String,
+    deadlines: Deadlines,
 }
 
 impl std::fmt::Debug for Engine {
@@ -49,16 +50,21 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Connects where the docker CLI would: `DOCKER_HOST` when set, else the local socket
     /// `unix:///var/run/docker.sock`; then negotiates the API version (one round trip, which
-    /// also proves the engine answers).
+    /// also proves the engine answers). The [`Deadlines`] come from the environment.
     pub fn connect() -> Result<Engine> {
         let host = std::env::var("DOCKER_HOST")
             .ok()
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| DEFAULT_HOST.to_owned());
-        Engine::connect_to(&host)
+        let deadlines = Deadlines::from_env().map_err(|message| Error::Engine {
+            status: None,
+            message,
+        })?;
+        Engine::connect_with(&host, deadlines)
     }
 
-    /// Connects to `host` (`unix:///path/to/docker.sock`).
+    /// Connects to `host` (`unix:///path/to/docker.sock`, or `tcp://host:port` for an engine
+    /// listening on plain HTTP) with the default [`Deadlines`].
     ///
     /// ```
     /// let err = charm_docker::Engine::connect_to("unix:///nonexistent/docker.sock").unwrap_err();
@@ -66,6 +72,39 @@ impl Engine {
     /// assert!(err.to_string().contains("/nonexistent/docker.sock"), "{err}");
     /// ```
     pub fn connect_to(host: &str) -> Result<Engine> {
+        Engine::connect_with(host, Deadlines::default())
+    }
+
+    /// Connects to `host` with `deadlines`: one connection attempt, bounded by
+    /// `deadlines.connect` (an engine that accepts and never answers is
+    /// [`Error::EngineNotAnswering`] within that time).
+    ///
+    /// Supported addresses: `unix://PATH`, and `tcp://HOST:PORT` / `http://HOST:PORT` (plain
+    /// HTTP, as `dockerd -H tcp://...` without `--tls`). TLS (`https://`, `DOCKER_TLS_VERIFY`)
+    /// and `ssh://` are refused with [`Error::EngineUnreachable`] saying so.
+    ///
+    /// ```
+    /// let err = charm_docker::Engine::connect_with("ssh://me@host", Default::default()).unwrap_err();
+    /// assert!(err.to_string().contains("not supported"), "{err}");
+    /// ```
+    pub fn connect_with(host: &str, deadlines: Deadlines) -> Result<Engine> {
+        let unreachable = |reason: String| Error::EngineUnreachable {
+            host: host.to_owned(),
+            reason,
+        };
+        let plain_http = host.starts_with("tcp://") || host.starts_with("http://");
+        if !(host.starts_with("unix://") || plain_http) {
+            return Err(unreachable(
+                "this address scheme is not supported: use unix://PATH or tcp://HOST:PORT \
+                 (plain HTTP; TLS and ssh:// engines are not supported)"
+                    .to_owned(),
+            ));
+        }
+        if plain_http && std::env::var_os("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty()) {
+            return Err(unreachable(
+                "DOCKER_TLS_VERIFY is set, but TLS engine connections are not supported".to_owned(),
+            ));
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
@@ -74,25 +113,39 @@ impl Engine {
                 status: None,
                 message: format!("cannot start the I/O runtime: {e}"),
             })?;
-        let unreachable = |err: bollard::errors::Error| match Error::engine(err, host) {
-            Error::Engine { message, .. } => Error::EngineUnreachable {
-                host: host.to_owned(),
-                reason: message,
-            },
+        let as_unreachable = |err: bollard::errors::Error| match Error::engine(err, host) {
+            Error::Engine { message, .. } => unreachable(message),
             other => other,
         };
         // The client's connection pool spawns onto the ambient runtime.
         let _entered = runtime.enter();
-        let docker = Docker::connect_with_host(host).map_err(unreachable)?;
-        let docker = runtime
-            .block_on(docker.negotiate_version())
-            .map_err(unreachable)?;
+        let docker = Docker::connect_with_host(host)
+            .map_err(as_unreachable)?
+            .with_timeout(deadlines.request);
+        let negotiated = runtime.block_on(async {
+            tokio::time::timeout(deadlines.connect, docker.negotiate_version()).await
+        });
+        let docker = match negotiated {
+            Ok(answer) => answer.map_err(as_unreachable)?,
+            Err(_) => {
+                return Err(Error::EngineNotAnswering {
+                    host: host.to_owned(),
+                    after: deadlines.connect,
+                });
+            }
+        };
         drop(_entered);
         Ok(Engine {
             runtime,
             docker,
             host: host.to_owned(),
+            deadlines,
         })
+    }
+
+    /// The deadlines this engine's calls run under.
+    pub fn deadlines(&self) -> Deadlines {
+        self.deadlines
     }
 
     /// Where this engine was reached.
@@ -106,19 +159,38 @@ impl Engine {
         format!("{}.{}", v.major_version, v.minor_version)
     }
 
-    /// Checks that the engine answers.
+    /// Checks that the engine answers, within the `connect` deadline.
     pub fn ping(&self) -> Result<()> {
-        self.runtime
-            .block_on(self.docker.ping())
-            .map(drop)
-            .map_err(|e| Error::engine(e, &self.host))
+        let after = self.deadlines.connect;
+        match self
+            .runtime
+            .block_on(async { tokio::time::timeout(after, self.docker.ping()).await })
+        {
+            Ok(answer) => answer.map(drop).map_err(|e| Error::engine(e, &self.host)),
+            Err(_) => Err(Error::EngineNotAnswering {
+                host: self.host.clone(),
+                after,
+            }),
+        }
     }
 
     /// `docker compose up -d --remove-orphans`: converges the engine to `project`, pulling
     /// missing images with `progress` reports. An `up` with nothing changed changes nothing.
+    ///
+    /// Bounded by the `up` deadline, and each pull by the `stall` one ([`Deadlines`]): past
+    /// them, [`Error::TimedOut`].
     pub fn up(&self, project: &Project, progress: &mut dyn FnMut(&Progress)) -> Result<UpReport> {
-        self.runtime
-            .block_on(up::up(&self.ctx(), project, progress))
+        let after = self.deadlines.up;
+        self.runtime.block_on(async {
+            match tokio::time::timeout(after, up::up(&self.ctx(), project, progress)).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::TimedOut {
+                    operation: format!("compose up of {}", project.name()),
+                    after,
+                    stalled: false,
+                }),
+            }
+        })
     }
 
     /// `docker compose down`: removes the project's containers (reverse dependency order,
@@ -151,6 +223,7 @@ impl Engine {
         Ctx {
             docker: &self.docker,
             host: &self.host,
+            deadlines: self.deadlines,
         }
     }
 }
@@ -159,11 +232,18 @@ impl Engine {
 pub(crate) struct Ctx<'a> {
     pub(crate) docker: &'a Docker,
     pub(crate) host: &'a str,
+    pub(crate) deadlines: Deadlines,
 }
 
 impl Ctx<'_> {
     pub(crate) fn err(&self, err: bollard::errors::Error) -> Error {
-        Error::engine(err, self.host)
+        match err {
+            bollard::errors::Error::RequestTimeoutError => Error::EngineNotAnswering {
+                host: self.host.to_owned(),
+                after: self.deadlines.request,
+            },
+            err => Error::engine(err, self.host),
+        }
     }
 
     /// Filters on label `key=value`.

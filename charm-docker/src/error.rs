@@ -42,6 +42,26 @@ pub enum Error {
         /// The underlying failure.
         reason: String,
     },
+    /// The engine accepted the connection but sent no reply within the deadline
+    /// ([`Deadlines`](crate::Deadlines)): a hung or overloaded engine.
+    #[error("docker engine not answering at {host}: no reply within {}", crate::deadline::human(*after))]
+    EngineNotAnswering {
+        /// The socket path or `DOCKER_HOST` value tried.
+        host: String,
+        /// How long it was given.
+        after: std::time::Duration,
+    },
+    /// An operation ran past its deadline, or its progress stopped for longer than the stall
+    /// deadline ([`Deadlines`](crate::Deadlines)).
+    #[error("{operation} {}", if *.stalled { format!("stalled: no progress for {}", crate::deadline::human(*.after)) } else { format!("did not finish within {}", crate::deadline::human(*.after)) })]
+    TimedOut {
+        /// What was cut short: `pull of redis:alpine`, `compose up of voting-app`.
+        operation: String,
+        /// The deadline that ran out.
+        after: std::time::Duration,
+        /// Whether it was a stall (no progress) rather than the overall deadline.
+        stalled: bool,
+    },
     /// An image is neither present locally nor pullable.
     #[error("image {image} not found: {reason}")]
     ImageNotFound {

@@ -48,10 +48,11 @@ pub(crate) async fn ensure(
     reference: &str,
     progress: &mut dyn FnMut(&Progress),
     always: bool,
+    stall: std::time::Duration,
 ) -> Result<String> {
     match inspect(docker, host, reference).await? {
         Some(id) if !always => return Ok(id),
-        _ => pull(docker, host, reference, progress).await?,
+        _ => pull(docker, host, reference, progress, stall).await?,
     }
     inspect(docker, host, reference)
         .await?
@@ -81,6 +82,7 @@ async fn pull(
     host: &str,
     reference: &str,
     progress: &mut dyn FnMut(&Progress),
+    stall: std::time::Duration,
 ) -> Result<()> {
     let (name, tag) = split_tag(reference);
     let options = CreateImageOptions {
@@ -98,7 +100,17 @@ async fn pull(
     report(progress, None, "Pulling");
     let mut tracker = PullTracker::default();
     let mut stream = docker.create_image(Some(options), None, None);
-    while let Some(event) = stream.next().await {
+    // Each progress line must come within `stall` of the previous one: a registry that
+    // stops sending would otherwise hold the hook forever.
+    loop {
+        let Ok(next) = tokio::time::timeout(stall, stream.next()).await else {
+            return Err(Error::TimedOut {
+                operation: format!("pull of {reference}"),
+                after: stall,
+                stalled: true,
+            });
+        };
+        let Some(event) = next else { break };
         let info = event.map_err(|err| match Error::engine(err, host) {
             unreachable @ Error::EngineUnreachable { .. } => unreachable,
             other => Error::ImageNotFound {

@@ -49,6 +49,7 @@
 mod build;
 mod changes;
 mod compat;
+pub mod deadline;
 mod down;
 mod engine;
 pub mod error;
@@ -66,6 +67,7 @@ pub mod report;
 mod spec;
 mod up;
 
+pub use deadline::Deadlines;
 pub use engine::{DEFAULT_HOST, Engine};
 pub use error::{Error, Result};
 pub use file::{

@@ -134,6 +134,15 @@ pub(crate) async fn up(
                     image: image.clone(),
                     reason: reason.clone(),
                 },
+                Error::TimedOut {
+                    operation,
+                    after,
+                    stalled,
+                } => Error::TimedOut {
+                    operation: operation.clone(),
+                    after: *after,
+                    stalled: *stalled,
+                },
                 other => Error::Engine {
                     status: None,
                     message: other.to_string(),
@@ -149,7 +158,9 @@ pub(crate) async fn up(
         let existing = by_service.remove(name).unwrap_or_default();
         match converge(ctx, project, name, service, &image_ref, &image_id, existing).await {
             Ok(service_report) => report.services.push(service_report),
-            Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+            Err(e @ (Error::EngineUnreachable { .. } | Error::EngineNotAnswering { .. })) => {
+                return Err(e);
+            }
             Err(error) => failures.push(ServiceFailure {
                 service: name.clone(),
                 error,
@@ -224,12 +235,23 @@ async fn ensure_images(
                 );
                 continue;
             }
-            _ => match image::ensure(ctx.docker, ctx.host, &reference, progress, always).await {
+            _ => match image::ensure(
+                ctx.docker,
+                ctx.host,
+                &reference,
+                progress,
+                always,
+                ctx.deadlines.stall,
+            )
+            .await
+            {
                 Ok(id) => {
                     report.pulled.push(reference.clone());
                     id
                 }
-                Err(e @ Error::EngineUnreachable { .. }) => return Err(e),
+                Err(e @ (Error::EngineUnreachable { .. } | Error::EngineNotAnswering { .. })) => {
+                    return Err(e);
+                }
                 Err(e) => {
                     missing.insert(reference, e);
                     continue;

@@ -1,0 +1,5 @@
+//! The `faulty` charm's binary.
+
+fn main() -> std::process::ExitCode {
+    faults::faulty::CHARM.main()
+}
