@@ -215,6 +215,10 @@ pub struct OpenContext {
     /// Buffered writes.
     #[serde(default)]
     pub pending: Pending,
+    /// The hook-tool calls made in this context so far: what [`Finished::calls`]
+    /// (crate::Finished) reports, kept here so ending a hook reads no history.
+    #[serde(default)]
+    pub calls: Vec<crate::model::ToolCall>,
 }
 
 /// An opened context: its id and the environment a hook process gets.

@@ -139,6 +139,7 @@ impl Emulator {
             remote_app,
             action_id,
             pending: Default::default(),
+            calls: Vec::new(),
         };
         let env = hook_env(&self.model, &id, &context);
         self.model.contexts.insert(id.to_string(), context);
@@ -334,13 +335,7 @@ impl Emulator {
             committed,
             time: now_rfc3339(),
         });
-        let calls = self
-            .model
-            .calls
-            .iter()
-            .filter(|c| c.context == ctx.as_str())
-            .cloned()
-            .collect();
+        let calls = context.calls;
         Ok(Finished {
             context: ctx.clone(),
             hook: context.hook,
@@ -391,10 +386,8 @@ impl Emulator {
             // Juju shows the charm's own status again once a hook succeeds.
             let previous = self
                 .model
-                .unit_status_history
-                .iter()
-                .rev()
-                .find(|s| s.status != "error")
+                .workload_status
+                .as_ref()
                 .map(|s| Status::new(s.status.clone(), s.message.clone()))
                 .unwrap_or_else(|| Status::new("unknown", ""));
             self.model.set_unit_status(previous);

@@ -175,12 +175,16 @@ pub(crate) fn invoke(
     stdin: &[u8],
 ) -> ToolOutput {
     let output = run(model, context_id, tool, args, stdin);
-    model.calls.push(ToolCall {
+    let call = ToolCall {
         context: context_id.to_owned(),
         tool: tool.to_owned(),
         args: args.to_vec(),
         exit_code: output.code,
-    });
+    };
+    if let Some(context) = model.contexts.get_mut(context_id) {
+        context.calls.push(call.clone());
+    }
+    model.calls.push(call);
     output
 }
 
