@@ -39,6 +39,7 @@ mod compose;
 pub mod config;
 mod const_check;
 pub mod endpoint;
+mod endpoint_store;
 mod error;
 pub mod flag;
 mod flags;
@@ -70,6 +71,7 @@ pub use juju::{LogLevel, Port, Status, StatusKind};
 // generated code and the test harness, not part of the documented API.
 #[cfg(feature = "docker")]
 pub use compose::{Converged, DockerBackend, DockerUnit, with_docker_backend};
+pub use endpoint_store::ENDPOINT_DATA_DIR;
 #[doc(hidden)]
 pub use registry::{
     Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,

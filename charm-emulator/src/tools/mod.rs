@@ -63,12 +63,16 @@ pub(crate) enum ToolError {
     Usage(String),
     /// The call was understood but refused or failed: exit code 1.
     Failed(String),
+    /// `--help`: the tool's options, printed on standard output with exit code 0, as
+    /// Juju's command-line parser does (charmhelpers asks `relation-set --help` whether
+    /// `--file` is supported: hookenv.py `relation_set`).
+    Help(String),
 }
 
 impl ToolError {
     pub(crate) fn message(&self) -> &str {
         match self {
-            Self::Usage(m) | Self::Failed(m) => m,
+            Self::Usage(m) | Self::Failed(m) | Self::Help(m) => m,
         }
     }
 
@@ -76,6 +80,7 @@ impl ToolError {
         match self {
             Self::Usage(_) => 2,
             Self::Failed(_) => 1,
+            Self::Help(_) => 0,
         }
     }
 }
@@ -228,6 +233,11 @@ fn run(
             code: 0,
             stdout,
             stderr: warnings.into_bytes(),
+        },
+        Err(ToolError::Help(options)) => ToolOutput {
+            code: 0,
+            stdout: format!("Usage: {tool} [options]\n\nOptions:\n{options}").into_bytes(),
+            stderr: Vec::new(),
         },
         Err(e) => failure(&e),
     }
