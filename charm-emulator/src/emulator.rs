@@ -139,7 +139,7 @@ impl Emulator {
             remote_app,
             action_id,
             pending: Default::default(),
-            calls: Vec::new(),
+            calls_offset: None,
         };
         let env = hook_env(&self.model, &id, &context);
         self.model.contexts.insert(id.to_string(), context);
@@ -335,7 +335,13 @@ impl Emulator {
             committed,
             time: now_rfc3339(),
         });
-        let calls = context.calls;
+        let calls = self
+            .model
+            .calls
+            .iter()
+            .filter(|c| c.context == ctx.as_str())
+            .cloned()
+            .collect();
         Ok(Finished {
             context: ctx.clone(),
             hook: context.hook,

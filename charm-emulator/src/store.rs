@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::charm::CharmInfo;
 use crate::emulator::Emulator;
 use crate::error::{Error, Result};
-use crate::model::{MODEL_FORMAT, Model, Relation};
+use crate::model::{MODEL_FORMAT, Model, Relation, ToolCall};
 use crate::tools::tool_names;
 
 /// Environment variable naming the model directory, read by the tool symlinks and the CLI.
@@ -292,7 +292,21 @@ impl ModelDir {
         for record in &RECORDS {
             let values = (record.take)(&mut model);
             if !values.is_empty() {
-                appends.push((history.join(record.file), values));
+                appends.push((history.join(record.file), jsonl(&values)?));
+            }
+        }
+        // A context opened here finds its calls after what the calls file holds once this
+        // transaction's records are appended.
+        if model.contexts.values().any(|c| c.calls_offset.is_none()) {
+            let calls = history.join(RECORDS[0].file);
+            let mut end = fs::metadata(&calls).map_or(0, |m| m.len());
+            end += appends
+                .iter()
+                .filter(|(p, _)| *p == calls)
+                .map(|(_, text)| text.len() as u64)
+                .sum::<u64>();
+            for context in model.contexts.values_mut() {
+                context.calls_offset.get_or_insert(end);
             }
         }
         let rels = std::mem::take(&mut model.relations);
@@ -310,10 +324,27 @@ impl ModelDir {
         if !appends.is_empty() {
             fs::create_dir_all(&history).map_err(|e| Error::io("cannot create", &history, e))?;
         }
-        for (path, values) in appends {
-            append_jsonl(&path, &values)?;
+        for (path, text) in appends {
+            append(&path, &text)?;
         }
         Ok(())
+    }
+
+    /// The tool calls of context `context` recorded from byte `offset` of the calls file on
+    /// (its [`OpenContext::calls_offset`](crate::OpenContext)): one hook's calls, read
+    /// without the history before them.
+    pub fn calls_since(&self, offset: u64, context: &str) -> Result<Vec<ToolCall>> {
+        use std::io::{Seek, SeekFrom};
+        let path = self.history_dir().join(RECORDS[0].file);
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("cannot read", &path, e)),
+        };
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| Error::io("cannot read", &path, e))?;
+        let calls: Vec<ToolCall> = parse_jsonl(&path, BufReader::new(file))?;
+        Ok(calls.into_iter().filter(|c| c.context == context).collect())
     }
 
     /// Locks the directory, loads the model's state and relations (not its records), lets `f`
@@ -408,19 +439,23 @@ fn jsonl_line(value: &impl Serialize) -> Result<Vec<u8>> {
     Ok(line)
 }
 
-/// Appends records in one write. Records are not fsynced: they are the model's log, not its
-/// state; a line torn by a crash is skipped when read.
-fn append_jsonl(path: &Path, values: &[serde_json::Value]) -> Result<()> {
+fn jsonl(values: &[serde_json::Value]) -> Result<Vec<u8>> {
     let mut text = Vec::new();
     for value in values {
         text.extend(jsonl_line(value)?);
     }
+    Ok(text)
+}
+
+/// Appends records in one write. Records are not fsynced: they are the model's log, not its
+/// state; a line torn by a crash is skipped when read.
+fn append(path: &Path, text: &[u8]) -> Result<()> {
     let mut file = OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
         .map_err(|e| Error::io("cannot open", path, e))?;
-    file.write_all(&text)
+    file.write_all(text)
         .map_err(|e| Error::io("cannot append to", path, e))
 }
 
@@ -430,8 +465,12 @@ fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(Error::io("cannot read", path, e)),
     };
+    parse_jsonl(path, BufReader::new(file))
+}
+
+fn parse_jsonl<T: DeserializeOwned>(path: &Path, reader: impl BufRead) -> Result<Vec<T>> {
     let mut out = Vec::new();
-    let mut lines = BufReader::new(file).lines().peekable();
+    let mut lines = reader.lines().peekable();
     while let Some(line) = lines.next() {
         let line = line.map_err(|e| Error::io("cannot read", path, e))?;
         match serde_json::from_str(&line) {

@@ -104,7 +104,7 @@ fn only_relation_tools_read_the_relations() {
 }
 
 #[test]
-fn a_read_only_call_rewrites_nothing_but_its_context() {
+fn a_read_only_call_rewrites_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = ModelDir::create(tmp.path().join("m"), &model_with_a_relation()).unwrap();
     let ctx: ContextId = dir
@@ -120,6 +120,17 @@ fn a_read_only_call_rewrites_nothing_but_its_context() {
     assert_eq!(out.stdout_text().trim(), "db:0");
     let after = std::fs::metadata(&relations).unwrap().modified().unwrap();
     assert_eq!(before, after, "relations.json was rewritten by a read");
+    // Nor the state: the call is only appended to the records.
+    let state = std::fs::read(dir.model_path()).unwrap();
+    let out = dir
+        .transact_tool("config-get", |emu| {
+            Ok(emu.call(&ctx, "config-get", &args(&["--all"]), b""))
+        })
+        .unwrap();
+    assert!(out.success(), "{}", out.stderr_text());
+    assert_eq!(std::fs::read(dir.model_path()).unwrap(), state);
+    let calls = dir.load().unwrap().calls;
+    assert_eq!(calls.last().unwrap().tool, "config-get");
 }
 
 #[test]

@@ -186,9 +186,6 @@ pub(crate) fn invoke(
         args: args.to_vec(),
         exit_code: output.code,
     };
-    if let Some(context) = model.contexts.get_mut(context_id) {
-        context.calls.push(call.clone());
-    }
     model.calls.push(call);
     output
 }
