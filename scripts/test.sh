@@ -36,3 +36,5 @@ cargo test --workspace
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 # The book's code samples are included from compiled files; check every include resolves.
 scripts/check-book.sh
+# The benchmarks' quick mode (issue 17): every measurement runs once and its table renders.
+scripts/bench.sh --smoke >/dev/null

@@ -40,6 +40,7 @@ pub mod config;
 mod const_check;
 pub mod contract;
 pub mod endpoint;
+mod endpoint_store;
 mod error;
 pub mod facets;
 pub mod flag;
@@ -80,6 +81,7 @@ pub use juju::{LogLevel, Port, Status, StatusKind};
 #[cfg(feature = "docker")]
 pub use compose::{Converged, DockerBackend, DockerUnit, with_docker_backend};
 pub use contract::{CloudSpec, GoalState, GoalStatus, Resource};
+pub use endpoint_store::ENDPOINT_DATA_DIR;
 #[doc(hidden)]
 pub use registry::{
     Charm, Cond, ConfigOptionDef, EndpointDef, HandlerDef, Layer, OptionType, Role, TriggerDef,

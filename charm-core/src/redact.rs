@@ -53,13 +53,19 @@ pub(crate) fn redact(endpoint: &Endpoint) -> Endpoint {
 }
 
 /// Whether a stored snapshot had secrets taken out (so it must be read again from Juju).
+#[cfg(test)]
 pub(crate) fn has_redacted(endpoint: &Endpoint) -> bool {
     endpoint.relations.iter().any(|rel| {
         rel.units
             .values()
             .chain(std::iter::once(&rel.app_data))
-            .any(|bag| bag.values().any(|v| v.starts_with(MARK)))
+            .any(bag_has_redacted)
     })
+}
+
+/// Whether one stored bag had secrets taken out.
+pub(crate) fn bag_has_redacted(bag: &crate::endpoint::Bag) -> bool {
+    bag.values().any(|v| v.starts_with(MARK))
 }
 
 #[cfg(test)]

@@ -26,8 +26,9 @@ pub struct HookReport {
 pub struct RunOptions {
     /// Print every dispatch step to stderr (`CHARM_TRACE=1`).
     pub live_trace: bool,
-    /// Drop log lines below this level (`CHARM_LOG_LEVEL`, default DEBUG, so the one-line
-    /// dispatch summary of each hook reaches the Juju log; `INFO` drops it).
+    /// Drop log lines below this level (`CHARM_LOG_LEVEL`, default INFO: the one-line
+    /// dispatch summary of each hook is DEBUG and reaches the Juju log only with
+    /// `CHARM_LOG_LEVEL=DEBUG`, so a steady-state hook makes no `juju-log` call).
     pub log_level: LogLevel,
 }
 
@@ -35,7 +36,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             live_trace: false,
-            log_level: LogLevel::Debug,
+            log_level: LogLevel::Info,
         }
     }
 }
@@ -57,7 +58,7 @@ impl RunOptions {
         let live_trace = var("CHARM_TRACE").is_some_and(|v| v == "1");
         let log_level = var("CHARM_LOG_LEVEL")
             .and_then(|v| LogLevel::parse(&v))
-            .unwrap_or(LogLevel::Debug);
+            .unwrap_or(LogLevel::Info);
         Self {
             live_trace,
             log_level,

@@ -21,8 +21,10 @@ const KV_CONFIG: &str = "config.previous";
 pub(crate) const KV_STATUS: &str = "status.unit";
 pub(crate) const KV_APP_STATUS: &str = "status.application";
 const KV_PORTS: &str = "ports";
-const KV_ENDPOINTS: &str = "endpoints";
 const KV_PUBLISHED: &str = "published";
+/// Whether the last successful hook sent relation data or port changes that Juju may not
+/// have committed (a hook killed after our commit): then this hook checks Juju's view.
+const KV_UNCONFIRMED: &str = "juju.unconfirmed";
 const KV_ONLY_ONCE: &str = "only_once.";
 const KV_FILE_HASH: &str = "file_hash.";
 /// The flag set in `pre-series-upgrade` and cleared in `post-series-upgrade`, as
@@ -45,7 +47,7 @@ pub struct Unit {
     pub(crate) kv: BTreeMap<String, Value>,
     pub(crate) config: ConfigMap,
     pub(crate) previous_config: Option<ConfigMap>,
-    pub(crate) endpoints: BTreeMap<String, Endpoint>,
+    pub(crate) endpoints: crate::endpoint_store::Endpoints,
     /// Desired unit data per relation id (what we publish).
     pub(crate) publish: BTreeMap<String, Bag>,
     pub(crate) ports: BTreeSet<Port>,
@@ -94,9 +96,9 @@ impl Unit {
             registry.triggers.clone(),
             &snapshot.flags,
         );
-        let kv = snapshot.kv;
+        let mut kv = snapshot.kv;
         let previous_config = stored(&kv, KV_CONFIG);
-        let endpoints = stored(&kv, KV_ENDPOINTS).unwrap_or_default();
+        let endpoints = crate::endpoint_store::Endpoints::load(&env.charm_dir, &mut kv);
         // What the last successful hook published and opened: the baseline of this hook's
         // diffs, read once.
         let sent_publish: BTreeMap<String, Bag> = stored(&kv, KV_PUBLISHED).unwrap_or_default();
@@ -165,56 +167,210 @@ impl Unit {
         Ok(())
     }
 
+    /// Brings each endpoint's snapshot up to date, reading from Juju only what this hook can
+    /// have changed:
+    ///
+    /// - on `install` / `upgrade-charm`, or with no snapshot: everything (`relation-ids`, then
+    ///   `relation-list` and a `relation-get` per unit and for the application);
+    /// - in the endpoint's own relation hooks: only the remote unit the hook names and the
+    ///   remote application's bag (`-joined` / `-changed`), nothing for `-departed` (the unit
+    ///   leaves the snapshot) and `-broken` (the relation does). Juju runs `-changed` for each
+    ///   remote unit whose settings changed since the unit last saw them, `-joined` (then
+    ///   `-changed`) for each new one, `-changed` with no remote unit for the application's
+    ///   bag, and `-departed` for each one that left
+    ///   (juju/juju `internal/worker/uniter/relation/resolver.go@12baae6d`
+    ///   `nextHookForRelation`); the versions it compares are recorded only when a hook
+    ///   succeeds, and a failed hook is retried before any other, as our snapshot is
+    ///   committed only when a hook succeeds: the other units' stored data stays what Juju
+    ///   last delivered;
+    /// - in other hooks: nothing, its flags managed from the summary.
+    ///
+    /// Bags stored with a secret as a marker are read again (those bags only) whenever the
+    /// endpoint's data is read, so handlers see the real value.
     fn refresh_endpoints(&mut self) -> Result<()> {
         let hook = self.env.hook.clone();
         let relation_hook = crate::hook::relation_hook(self.charm, &hook);
         let resync = matches!(hook.as_str(), "install" | "upgrade-charm");
         for def in self.charm.endpoints {
             let this_hook = relation_hook.is_some_and(|(ep, _)| ep == def.name);
-            // A snapshot with secrets taken out is read again (see `redact`).
-            let redacted = self
-                .endpoints
-                .get(def.name)
-                .is_some_and(crate::redact::has_redacted);
-            if !(this_hook || resync || redacted || !self.endpoints.contains_key(def.name)) {
-                // Not re-read, but its flags are managed in every hook as charms.reactive
-                // does (endpoints.py@1.5.3 `_manage_flags`): `joined` follows the units,
-                // `departed` is cleared while joined.
-                if let Some(stored) = self.endpoints.get(def.name).cloned() {
-                    self.apply_endpoint(def, stored, None, false);
+            let kind = relation_hook.map(|(_, kind)| kind).filter(|_| this_hook);
+            let known = self.endpoints.has(def.name);
+            if known && !resync {
+                if let Some(kind) = kind {
+                    if let Some(endpoint) = self.read_incrementally(def, kind)? {
+                        self.apply_endpoint(def, endpoint, Some(kind), true)?;
+                        continue;
+                    }
+                } else {
+                    // Not re-read, but its flags are managed in every hook as charms.reactive
+                    // does (endpoints.py@1.5.3 `_manage_flags`): `joined` follows the units,
+                    // `departed` is cleared while joined.
+                    self.manage_stored_endpoint(def)?;
+                    continue;
                 }
-                continue;
             }
-            let mut endpoint = Endpoint::new(def.name, def.interface);
-            endpoint.local_unit = self.env.unit_name.clone();
-            let broken = match (&self.env.relation, relation_hook) {
-                (Some(rel), Some((ep, "broken"))) if ep == def.name => Some(rel.id.clone()),
-                _ => None,
-            };
-            for id in self.juju.relation_ids(def.name)? {
-                if broken.as_deref() == Some(id.as_str()) {
-                    continue; // a broken relation is gone for the charm
-                }
-                let mut rel = Relation {
-                    app: self.juju.relation_app(&id).ok().flatten(),
-                    ..Relation::default()
-                };
-                for unit in self.juju.relation_list(&id)? {
-                    let bag = self.juju.relation_get(&id, &unit, false)?;
-                    rel.units.insert(unit, bag);
-                }
-                if let Some(app) = rel.app.clone() {
-                    rel.app_data = self.juju.relation_get(&id, &app, true).unwrap_or_default();
-                }
-                rel.id = id;
+            let endpoint = self.read_endpoint(def, relation_hook)?;
+            self.apply_endpoint(def, endpoint, kind, true)?;
+        }
+        Ok(())
+    }
+
+    /// Reads every relation of `def` from Juju.
+    fn read_endpoint(
+        &mut self,
+        def: &crate::registry::EndpointDef,
+        relation_hook: Option<(&str, &str)>,
+    ) -> Result<Endpoint> {
+        let mut endpoint = Endpoint::new(def.name, def.interface);
+        endpoint.local_unit = self.env.unit_name.clone();
+        let broken = match (&self.env.relation, relation_hook) {
+            (Some(rel), Some((ep, "broken"))) if ep == def.name => Some(rel.id.clone()),
+            _ => None,
+        };
+        for id in self.juju.relation_ids(def.name)? {
+            if broken.as_deref() == Some(id.as_str()) {
+                continue; // a broken relation is gone for the charm
+            }
+            let rel = self.read_relation(&id, None)?;
+            endpoint.relations.push(rel);
+        }
+        Ok(endpoint)
+    }
+
+    fn read_relation(&mut self, id: &str, app: Option<String>) -> Result<Relation> {
+        let app = match app {
+            Some(app) => Some(app),
+            None => self.juju.relation_app(id).ok().flatten(),
+        };
+        let mut rel = Relation {
+            id: id.to_owned(),
+            app,
+            ..Relation::default()
+        };
+        for unit in self.juju.relation_list(id)? {
+            let bag = self.juju.relation_get(id, &unit, false)?;
+            rel.units.insert(unit, bag);
+        }
+        if let Some(app) = rel.app.clone() {
+            rel.app_data = self.juju.relation_get(id, &app, true).unwrap_or_default();
+        }
+        Ok(rel)
+    }
+
+    /// The stored snapshot of `def` updated with what this relation hook can have changed;
+    /// `None` when the hook's relation is not in the snapshot (then it is all read again).
+    fn read_incrementally(
+        &mut self,
+        def: &crate::registry::EndpointDef,
+        kind: &str,
+    ) -> Result<Option<Endpoint>> {
+        let Some(ctx) = self.env.relation.clone() else {
+            return Ok(None);
+        };
+        let Some(mut endpoint) = self.endpoints.get(def.name)?.cloned() else {
+            return Ok(None);
+        };
+        let at = endpoint.relations.iter().position(|r| r.id == ctx.id);
+        match (kind, at) {
+            ("broken", Some(at)) => {
+                endpoint.relations.remove(at);
+            }
+            ("broken", None) => {}
+            ("created", None) => {
+                let app = ctx.remote_app.clone();
+                let rel = self.read_relation(&ctx.id, app)?;
                 endpoint.relations.push(rel);
             }
-            self.apply_endpoint(
-                def,
-                endpoint,
-                relation_hook.map(|(_, kind)| kind).filter(|_| this_hook),
-                true,
-            );
+            ("departed", Some(at)) => {
+                if let Some(unit) = &ctx.remote_unit {
+                    endpoint.relations[at].units.remove(unit);
+                }
+            }
+            ("created" | "joined" | "changed", Some(at)) => {
+                let rel = &mut endpoint.relations[at];
+                if rel.app.is_none() {
+                    rel.app = ctx.remote_app.clone();
+                }
+                if let Some(unit) = &ctx.remote_unit {
+                    let bag = self.juju.relation_get(&ctx.id, unit, false)?;
+                    endpoint.relations[at].units.insert(unit.clone(), bag);
+                }
+                if let Some(app) = endpoint.relations[at].app.clone() {
+                    endpoint.relations[at].app_data = self
+                        .juju
+                        .relation_get(&ctx.id, &app, true)
+                        .unwrap_or_default();
+                }
+            }
+            _ => return Ok(None),
+        }
+        let fresh = ctx.remote_unit.as_deref();
+        self.reread_redacted(def.name, &mut endpoint, Some(&ctx.id), fresh)?;
+        Ok(Some(endpoint))
+    }
+
+    /// Reads again from Juju the bags stored with a secret as a marker (but the one this hook
+    /// has just read).
+    fn reread_redacted(
+        &mut self,
+        name: &str,
+        endpoint: &mut Endpoint,
+        fresh_relation: Option<&str>,
+        fresh_unit: Option<&str>,
+    ) -> Result<()> {
+        let redacted = self
+            .endpoints
+            .summary(name)
+            .map(|s| s.redacted.clone())
+            .unwrap_or_default();
+        for (id, who) in redacted {
+            let Some(rel) = endpoint.relations.iter_mut().find(|r| r.id == id) else {
+                continue;
+            };
+            let fresh = fresh_relation == Some(id.as_str());
+            if rel.app.as_deref() == Some(who.as_str()) {
+                if !fresh {
+                    rel.app_data = self.juju.relation_get(&id, &who, true).unwrap_or_default();
+                }
+            } else if rel.units.contains_key(&who) && !(fresh && fresh_unit == Some(who.as_str())) {
+                let bag = self.juju.relation_get(&id, &who, false)?;
+                rel.units.insert(who, bag);
+            }
+        }
+        Ok(())
+    }
+
+    /// Manages the flags of an endpoint this hook does not read, from its summary (its
+    /// stored data is read only where the flags depend on it, or holds secrets).
+    fn manage_stored_endpoint(&mut self, def: &crate::registry::EndpointDef) -> Result<()> {
+        let Some(summary) = self.endpoints.summary(def.name).cloned() else {
+            return Ok(());
+        };
+        let pgsql_client = def.interface == "pgsql" && def.role == Role::Requires;
+        if pgsql_client || !summary.redacted.is_empty() {
+            // pgsql's availability follows what this hook publishes; secrets are read again.
+            let Some(mut endpoint) = self.endpoints.get(def.name)?.cloned() else {
+                return Ok(());
+            };
+            let reread = !summary.redacted.is_empty();
+            self.reread_redacted(def.name, &mut endpoint, None, None)?;
+            return self.apply_endpoint(def, endpoint, None, reread);
+        }
+        let name = def.name;
+        let joined = summary.relations.iter().any(|r| r.units > 0);
+        let joined_flag = format!("endpoint.{name}.joined");
+        if joined {
+            self.flags.set(&joined_flag, Value::Null);
+            self.flags.clear(&format!("endpoint.{name}.departed"));
+        } else {
+            self.flags.clear(&joined_flag);
+        }
+        for (flag, on) in &summary.flags {
+            if *on {
+                self.flags.set(flag, Value::Null);
+            } else {
+                self.flags.clear(flag);
+            }
         }
         Ok(())
     }
@@ -225,10 +381,10 @@ impl Unit {
         endpoint: Endpoint,
         kind: Option<&str>,
         reread: bool,
-    ) {
+    ) -> Result<()> {
         let name = def.name;
         // Compared with secrets as hash markers, as the snapshot keeps them.
-        let old = self.endpoints.get(name).map(crate::redact::redact);
+        let old = self.endpoints.get(name)?.map(crate::redact::redact);
         let changed =
             crate::endpoint::changed_keys(old.as_ref(), &crate::redact::redact(&endpoint));
         if !changed.is_empty() {
@@ -269,13 +425,13 @@ impl Unit {
             .cloned()
             .unwrap_or_default();
         let mut warnings = Vec::new();
-        for (flag, on) in
-            crate::endpoint::interface_flags(def, &endpoint, &published, &mut warnings)
-        {
-            if on {
-                self.flags.set(&flag, Value::Null);
+        let interface_flags =
+            crate::endpoint::interface_flags(def, &endpoint, &published, &mut warnings);
+        for (flag, on) in &interface_flags {
+            if *on {
+                self.flags.set(flag, Value::Null);
             } else {
-                self.flags.clear(&flag);
+                self.flags.clear(flag);
             }
         }
         // Invalid remote data is reported when it is read, not again in every hook.
@@ -286,18 +442,16 @@ impl Unit {
         let live: BTreeSet<&str> = endpoint.relation_ids().collect();
         let stale: Vec<String> = self
             .endpoints
-            .get(name)
-            .map(|old| {
-                old.relation_ids()
-                    .filter(|id| !live.contains(id))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .relation_ids(name)
+            .into_iter()
+            .filter(|id| !live.contains(id.as_str()))
+            .collect();
         for id in stale {
             self.publish.remove(&id);
         }
-        self.endpoints.insert(name.to_owned(), endpoint);
+        self.endpoints.set_flags(name, &interface_flags);
+        self.endpoints.insert(name, endpoint);
+        Ok(())
     }
 
     // ----- the unit itself (everything else is a facet: see `crate::facets`) -----
@@ -460,15 +614,22 @@ impl Unit {
         if crate::hook::is_restricted(&self.env.hook) {
             // No relation or port tool here, and charms.reactive's restricted mode runs no
             // exit work: only the data is kept.
+            self.endpoints.commit(&mut self.kv)?;
             return Ok(Snapshot {
                 version: 0,
                 flags: self.flags.to_map(),
                 kv: self.kv.clone(),
             });
         }
-        self.flush_relation_data()?;
+        // Juju's view is asked for (one `relation-get` per relation we publish on, one
+        // `opened-ports`) when the last hook sent something Juju may have dropped, or when
+        // this hook has something to send; a steady-state hook asks nothing. A state from
+        // before the marker counts as unconfirmed.
+        let verify = self.kv.get(KV_UNCONFIRMED) != Some(&Value::Bool(false));
+        let mut sent = self.flush_relation_data(verify)?;
         crate::facets::pending::flush(self)?;
-        self.flush_ports()?;
+        sent |= self.flush_ports(verify)?;
+        self.kv.insert(KV_UNCONFIRMED.to_owned(), Value::Bool(sent));
         // layer-basic clears every config flag of every option at a successful hook's end,
         // whoever set it (lib/charms/layer/basic.py `clear_config_states`), after
         // charms.reactive dropped its triggers: no trigger fires.
@@ -487,14 +648,9 @@ impl Unit {
             self.kv
                 .insert(KV_CONFIG.to_owned(), serde_json::to_value(&stored)?);
         }
-        // Secrets never reach the unit state file (see `redact`).
-        let stored: BTreeMap<&String, Endpoint> = self
-            .endpoints
-            .iter()
-            .map(|(name, ep)| (name, crate::redact::redact(ep)))
-            .collect();
-        self.kv
-            .insert(KV_ENDPOINTS.to_owned(), serde_json::to_value(&stored)?);
+        // Secrets never reach the unit state files (see `redact`); each endpoint's data is
+        // in a file of its own, written only when this hook replaced it.
+        self.endpoints.commit(&mut self.kv)?;
         self.kv.insert(
             KV_PUBLISHED.to_owned(),
             serde_json::to_value(&self.publish)?,
@@ -510,40 +666,45 @@ impl Unit {
     }
 
     /// Diffs against our own unit's bag as Juju has it (one `relation-get` per relation we
-    /// publish on), so a hook killed after our commit but before Juju's still converges.
-    fn flush_relation_data(&mut self) -> Result<()> {
+    /// publish on), so a hook killed after our commit but before Juju's still converges;
+    /// skipped for a bag that did not change when Juju confirmed the last one (`verify`
+    /// false). Returns whether anything was sent.
+    fn flush_relation_data(&mut self, verify: bool) -> Result<bool> {
         let unit = self.env.unit_name.clone();
+        let mut sent = false;
         for (id, bag) in &self.publish {
             let before = self.sent_publish.get(id);
             if bag.is_empty() && before.is_none_or(Bag::is_empty) {
+                continue;
+            }
+            if !verify && before == Some(bag) {
                 continue;
             }
             let juju_bag = self.juju.relation_get(id, &unit, false)?;
             let diff = crate::juju_view::relation_diff(&juju_bag, before, bag);
             if !diff.is_empty() {
                 self.juju.relation_set(id, &diff, false)?;
+                sent = true;
             }
         }
-        self.flush_pgsql_app_request()
+        Ok(self.flush_pgsql_app_request()? | sent)
     }
 
     /// A pgsql client's request (`database`, `roles`, `extensions`) also goes in the
     /// application bag, from the leader: pgbouncer-k8s reads it there only
     /// (canonical/pgbouncer-k8s-operator `src/relations/db.py@335d6e68`), postgresql reads
     /// the application bag first (canonical/postgresql-operator `src/relations/db.py@06955dd3`).
-    fn flush_pgsql_app_request(&mut self) -> Result<()> {
+    fn flush_pgsql_app_request(&mut self) -> Result<bool> {
         let mut ids = Vec::new();
         for def in self.charm.endpoints {
-            if def.interface == "pgsql"
-                && def.role == Role::Requires
-                && let Some(ep) = self.endpoints.get(def.name)
-            {
-                ids.extend(ep.relation_ids().map(str::to_owned));
+            if def.interface == "pgsql" && def.role == Role::Requires {
+                ids.extend(self.endpoints.relation_ids(def.name));
             }
         }
         if ids.is_empty() || !self.leader_cached()? {
-            return Ok(());
+            return Ok(false);
         }
+        let mut sent = false;
         let app = self.app_name().to_owned();
         for id in ids {
             let request: Bag = self
@@ -561,20 +722,27 @@ impl Unit {
             let diff = crate::juju_view::relation_diff(&juju_bag, None, &request);
             if !diff.is_empty() {
                 self.juju.relation_set(&id, &diff, true)?;
+                sent = true;
             }
         }
-        Ok(())
+        Ok(sent)
     }
 
     /// Diffs against Juju's `opened-ports` (one call whenever the charm has or had ports),
     /// never opening a range that overlaps one open now (Juju refuses it even when this hook
-    /// closes the other): such an open waits for the next hook.
-    fn flush_ports(&mut self) -> Result<()> {
+    /// closes the other): such an open waits for the next hook. Skipped when the ports did
+    /// not change and Juju confirmed the last ones (`verify` false). Returns whether Juju's
+    /// view may differ from ours after this hook (something sent or deferred).
+    fn flush_ports(&mut self, verify: bool) -> Result<bool> {
         if self.ports.is_empty() && self.sent_ports.is_empty() {
-            return Ok(()); // a charm without ports: no calls at all
+            return Ok(false); // a charm without ports: no calls at all
+        }
+        if !verify && self.ports == self.sent_ports {
+            return Ok(false);
         }
         let opened: BTreeSet<Port> = self.juju.opened_ports()?.into_iter().collect();
         let plan = crate::juju_view::plan_ports(&opened, &self.ports);
+        let sent = !plan.close.is_empty() || !plan.open.is_empty() || !plan.deferred.is_empty();
         for port in plan.close {
             self.juju.close_port(port)?;
         }
@@ -591,7 +759,7 @@ impl Unit {
                 ),
             );
         }
-        Ok(())
+        Ok(sent)
     }
 
     /// Sends the batched log lines: consecutive lines of one level go in one call.

@@ -220,6 +220,11 @@ pub struct OpenContext {
     /// Buffered writes.
     #[serde(default)]
     pub pending: Pending,
+    /// Where this context's tool calls start in the model directory's `history/calls.jsonl`
+    /// (set by [`ModelDir`](crate::ModelDir) when the context is saved), so ending a hook
+    /// reads only its own calls, not the history.
+    #[serde(default)]
+    pub calls_offset: Option<u64>,
 }
 
 /// An opened context: its id and the environment a hook process gets.

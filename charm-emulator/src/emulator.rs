@@ -140,6 +140,7 @@ impl Emulator {
             remote_app,
             action_id,
             pending: Default::default(),
+            calls_offset: None,
         };
         let env = hook_env(&self.model, &id, &context);
         self.model.contexts.insert(id.to_string(), context);
@@ -393,10 +394,8 @@ impl Emulator {
             // Juju shows the charm's own status again once a hook succeeds.
             let previous = self
                 .model
-                .unit_status_history
-                .iter()
-                .rev()
-                .find(|s| s.status != "error")
+                .workload_status
+                .as_ref()
                 .map(|s| Status::new(s.status.clone(), s.message.clone()))
                 .unwrap_or_else(|| Status::new("unknown", ""));
             self.model.set_unit_status(previous);

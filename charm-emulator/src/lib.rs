@@ -39,11 +39,16 @@
 //! ## The model directory
 //! ```text
 //! DIR/
-//!   model.json   the unit's world (see [`Model`]) and the open hook contexts with their
-//!                buffered writes; JSON, written atomically (temp file, fsync, rename)
-//!   bin/         one symlink per hook tool -> the charm-emulator binary
-//!   .lock        serialises the runner and tool processes
+//!   model.json       the unit's current world (see [`Model`]) and the open hook contexts
+//!                    with their buffered writes; JSON, written atomically (temp file,
+//!                    fsync, rename) and only when its bytes change
+//!   relations.json   the relations and their data bags, read only by relation tools
+//!   history/*.jsonl  append-only records: tool calls, logs, hooks, status and action history
+//!   bin/             one symlink per hook tool -> the charm-emulator binary
+//!   .lock            serialises the runner and tool processes
 //! ```
+//! A tool call never reads the records, so its cost does not grow with the model's history
+//! ([`ModelDir::load`] reads everything, for tests and the CLI).
 //! A hook's tool calls find the directory through `CHARM_EMULATOR_MODEL` and their context
 //! through `JUJU_CONTEXT_ID`.
 //!

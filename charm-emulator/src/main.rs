@@ -53,7 +53,7 @@ fn run_tool(tool: &str, args: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let result = ModelDir::open(&model)
-        .and_then(|dir| dir.transact(|emu| Ok(emu.call(&context, tool, args, &stdin))));
+        .and_then(|dir| dir.transact_tool(tool, |emu| Ok(emu.call(&context, tool, args, &stdin))));
     match result {
         Ok(out) => {
             let _ = std::io::stdout().write_all(&out.stdout);

@@ -24,7 +24,11 @@ pub type JsonMap = serde_json::Map<String, Value>;
 pub type Bag = BTreeMap<String, String>;
 
 /// Version of the `model.json` layout; bumped when an older file could be misread.
-pub const MODEL_FORMAT: u32 = 1;
+///
+/// Format 2 keeps the relations in `relations.json` and the records (calls, logs, hooks,
+/// status and action history) in append-only files under `history/`; a format-1 file, with
+/// everything inline, is still read and is rewritten as format 2 by its next save.
+pub const MODEL_FORMAT: u32 = 2;
 
 /// The loopback address every default answer uses, so local deploys stay on this machine.
 pub const LOOPBACK: &str = "127.0.0.1";
@@ -95,6 +99,10 @@ pub struct Model {
     /// Every unit status ever set, oldest first, the current one last.
     #[serde(default)]
     pub unit_status_history: Vec<Status>,
+    /// The last status other than `error`: what Juju shows again once a failed hook is
+    /// followed by a successful one (kept apart so that needs no history).
+    #[serde(default)]
+    pub workload_status: Option<Status>,
     /// Current application status.
     pub application_status: Status,
     /// Every application status ever set, oldest first.
@@ -705,6 +713,7 @@ impl Model {
             actions: BTreeMap::new(),
             unit_status: Status::new("unknown", ""),
             unit_status_history: Vec::new(),
+            workload_status: None,
             application_status: Status::new("unknown", ""),
             application_status_history: Vec::new(),
             application_version: String::new(),
@@ -849,6 +858,9 @@ impl Model {
 
     /// Sets the unit status now, recording it in the history.
     pub fn set_unit_status(&mut self, status: Status) {
+        if status.status != "error" {
+            self.workload_status = Some(status.clone());
+        }
         self.unit_status_history.push(status.clone());
         self.unit_status = status;
     }

@@ -175,8 +175,19 @@ impl Runner {
             if missing_action {
                 emu.fail_action(&ctx.id, &format!("action not implemented on unit {unit:?}"));
             }
-            emu.finish_with_code(&ctx.id, exit_code)
+            let offset = emu
+                .model()
+                .contexts
+                .get(ctx.id.as_str())
+                .and_then(|c| c.calls_offset);
+            Ok((emu.finish_with_code(&ctx.id, exit_code)?, offset))
         })?;
+        // The model directory keeps the calls in its history, read from where this hook's
+        // start (the transaction saw only its own records).
+        let (mut finished, offset) = finished;
+        if let Some(offset) = offset {
+            finished.calls = self.dir.calls_since(offset, ctx.id.as_str())?;
+        }
         Ok(HookOutcome {
             hook: finished.hook,
             context: ctx.id,

@@ -556,3 +556,14 @@ fn every_call_is_recorded_in_order() {
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn help_lists_the_options_on_stdout_as_juju_does() {
+    // charmhelpers' relation_set asks `relation-set --help` whether `--file` exists.
+    let f = Fixture::new(false);
+    let ctx = f.open(Hook::new("config-changed"));
+    let out = text(&f.ok(&ctx, "relation-set", &["--help"]).stdout);
+    assert!(out.contains("--file") && out.contains("--app"), "{out}");
+    let out = text(&f.ok(&ctx, "config-get", &["--help"]).stdout);
+    assert!(out.contains("--format") && out.contains("--all"), "{out}");
+}

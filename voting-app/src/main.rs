@@ -233,4 +233,6 @@ mod fake_docker_tests;
 #[cfg(test)]
 mod harness_tests;
 #[cfg(test)]
+mod scale_tests;
+#[cfg(test)]
 mod tests;

@@ -33,7 +33,7 @@ impl Unit {
     pub(crate) fn interface_named<I: Interface>(&mut self, name: &str) -> Result<I> {
         let endpoint = self
             .endpoints
-            .get(name)
+            .get(name)?
             .ok_or_else(|| Error::msg(format!("the charm has no endpoint `{name}`")))?;
         let mut warnings = Vec::new();
         let value = I::from_endpoint(endpoint, &mut warnings);
@@ -52,8 +52,11 @@ impl<'u, I> EndpointRef<'u, I> {
 
     /// Its relations and the remote data, untyped (`None` if the charm has no such
     /// endpoint, which the typed names rule out).
+    ///
+    /// Its data is read from the unit state's endpoint file on first use; `None` also when
+    /// that file cannot be read (the error is what [`EndpointRef::interface`] returns).
     pub fn data(self) -> Option<&'u Endpoint> {
-        self.unit.endpoints.get(self.name)
+        self.unit.endpoints.get(self.name).ok().flatten()
     }
 
     /// Publishes `key=value` in this unit's data bag on every relation of the endpoint
@@ -102,6 +105,8 @@ impl<'u, I> EndpointRef<'u, I> {
         self.unit
             .endpoints
             .get(self.name)
+            .ok()
+            .flatten()
             .map(|ep| ep.units().collect())
             .unwrap_or_default()
     }
@@ -113,16 +118,14 @@ impl<'u, I> EndpointRef<'u, I> {
         self.unit
             .endpoints
             .get(self.name)
+            .ok()
+            .flatten()
             .and_then(|ep| ep.relations.first())
             .map(|rel| &rel.app_data)
     }
 
     fn relation_ids(&self) -> Vec<String> {
-        self.unit
-            .endpoints
-            .get(self.name)
-            .map(|ep| ep.relation_ids().map(str::to_owned).collect())
-            .unwrap_or_default()
+        self.unit.endpoints.relation_ids(self.name)
     }
 }
 

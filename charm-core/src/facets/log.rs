@@ -5,7 +5,7 @@ use crate::juju::LogLevel;
 
 /// Logs to Juju's debug log: `unit.log().info("started")`. Messages are batched and sent at
 /// hook end (one `juju-log` per run of one level); those below the unit's level
-/// (`CHARM_LOG_LEVEL`, default DEBUG) are dropped.
+/// (`CHARM_LOG_LEVEL`, default INFO) are dropped.
 pub struct Log<'u> {
     unit: &'u mut Unit,
 }

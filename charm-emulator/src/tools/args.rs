@@ -127,6 +127,17 @@ pub(crate) fn parse(flags: &[Flag], args: &[String]) -> Result<Parsed, ToolError
             Some((n, v)) => (n, Some(v)),
             None => (body, None),
         };
+        if matches!(name, "help" | "h") && !flags.iter().any(|f| f.matches(name)) {
+            let mut options = String::new();
+            for f in flags {
+                let alias = f
+                    .alias
+                    .map(|a| format!("{}, ", dashed(a)))
+                    .unwrap_or_default();
+                options.push_str(&format!("{alias}{}\n", dashed(f.name)));
+            }
+            return Err(ToolError::Help(options));
+        }
         let flag = flags.iter().find(|f| f.matches(name)).ok_or_else(|| {
             ToolError::Usage(format!("flag provided but not defined: {}", dashed(name)))
         })?;

@@ -35,12 +35,14 @@ pub(super) fn juju_log(call: &mut Call<'_>, args: &[String]) -> Result<Vec<u8>, 
             }
         }
     };
-    let prefix = call
-        .context
-        .hook
-        .relation
-        .map(|id| format!("{}: ", call.model.relation_id_string(id)))
-        .unwrap_or_default();
+    // The endpoint comes from the hook's name, so juju-log needs no relation data (the
+    // model directory reads relations only for relation tools).
+    let hook = &call.context.hook;
+    let prefix = match (hook.relation, hook.relation_event()) {
+        (Some(id), Some((endpoint, _))) => format!("{endpoint}:{id}: "),
+        (Some(id), None) => format!("{}: ", call.model.relation_id_string(id)),
+        _ => String::new(),
+    };
     let message = format!("{prefix}{}", p.positional.join(" "));
     let ctx = call.context_id.to_owned();
     call.model

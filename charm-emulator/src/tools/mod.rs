@@ -66,12 +66,16 @@ pub(crate) enum ToolError {
     Usage(String),
     /// The call was understood but refused or failed: exit code 1.
     Failed(String),
+    /// `--help`: the tool's options, printed on standard output with exit code 0, as
+    /// Juju's command-line parser does (charmhelpers asks `relation-set --help` whether
+    /// `--file` is supported: hookenv.py `relation_set`).
+    Help(String),
 }
 
 impl ToolError {
     pub(crate) fn message(&self) -> &str {
         match self {
-            Self::Usage(m) | Self::Failed(m) => m,
+            Self::Usage(m) | Self::Failed(m) | Self::Help(m) => m,
         }
     }
 
@@ -79,6 +83,7 @@ impl ToolError {
         match self {
             Self::Usage(_) => 2,
             Self::Failed(_) => 1,
+            Self::Help(_) => 0,
         }
     }
 }
@@ -192,12 +197,13 @@ pub(crate) fn invoke(
     stdin: &[u8],
 ) -> ToolOutput {
     let output = run(model, context_id, tool, args, stdin);
-    model.calls.push(ToolCall {
+    let call = ToolCall {
         context: context_id.to_owned(),
         tool: tool.to_owned(),
         args: args.to_vec(),
         exit_code: output.code,
-    });
+    };
+    model.calls.push(call);
     output
 }
 
@@ -241,6 +247,11 @@ fn run(
             code: 0,
             stdout,
             stderr: warnings.into_bytes(),
+        },
+        Err(ToolError::Help(options)) => ToolOutput {
+            code: 0,
+            stdout: format!("Usage: {tool} [options]\n\nOptions:\n{options}").into_bytes(),
+            stderr: Vec::new(),
         },
         Err(e) => failure(&e),
     }

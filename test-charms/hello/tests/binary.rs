@@ -59,9 +59,24 @@ fn flags_survive_between_hooks_and_the_library_layer_runs() {
         greetings, 1,
         "greet did not run again: greeter.greeted was persisted"
     );
+    // Nothing changed but the mark that Juju has the first hook's port (this hook asked
+    // `opened-ports` once); a third hook rewrites nothing.
+    let confirmed = state.replace("\"juju.unconfirmed\": true", "\"juju.unconfirmed\": false");
     assert_eq!(
         state_text(&unit),
-        state,
+        confirmed,
+        "only the confirmation changed"
+    );
+    let third = unit.runner.run(Hook::new("update-status")).unwrap();
+    assert!(third.success(), "{}", third.stderr_text());
+    assert!(
+        !third.tools_called().contains(&"opened-ports"),
+        "{:?}",
+        third.tools_called()
+    );
+    assert_eq!(
+        state_text(&unit),
+        confirmed,
         "nothing changed, nothing rewritten"
     );
 }
@@ -213,7 +228,8 @@ fn the_dispatch_trace_goes_to_stderr_and_its_summary_to_the_juju_log() {
     let unit = deploy_unit();
     let runner = Runner::new(unit.runner.model_dir().clone())
         .with_charm_binary(CHARM)
-        .with_env("CHARM_TRACE", "1");
+        .with_env("CHARM_TRACE", "1")
+        .with_env("CHARM_LOG_LEVEL", "DEBUG");
     let out = runner.run(Hook::new("install")).unwrap();
     assert!(out.success(), "{}", out.stderr_text());
     let stderr = out.stderr_text();
