@@ -242,6 +242,10 @@ fn local_settings() -> String {
         let value = match (key, value) {
             (_, Some(v)) => v,
             ("CHARM_DOCKER_HOST_IP", None) => "127.0.0.1".to_owned(),
+            // A local model is where one debugs: the per-hook dispatch summary (DEBUG) is what
+            // `status --graph` and `logs` show of the handlers that ran. Juju's own default,
+            // and the runtime's, is INFO.
+            ("CHARM_LOG_LEVEL", None) => "DEBUG".to_owned(),
             _ => continue,
         };
         text.push_str(&format!("{key}={value}\n"));

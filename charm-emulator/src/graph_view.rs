@@ -60,7 +60,10 @@ pub(crate) fn text(model: &Model, charm_binary: Option<&Path>) -> Result<String>
             Vec::new()
         }
         Some((hook, None)) => {
-            s += &format!("Last hook   {hook}: no dispatch summary in its log\n");
+            s += &format!(
+                "Last hook   {hook}: no dispatch summary in its log (the charm logs it at \
+                 DEBUG: set CHARM_LOG_LEVEL=DEBUG in the charm directory's .charm-settings)\n"
+            );
             Vec::new()
         }
         Some((hook, Some(ran))) => {
