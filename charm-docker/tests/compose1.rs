@@ -7,93 +7,22 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::process::Command;
 
-use charm_docker::{Action, DownOptions, Engine, Project};
-use common::{compose1, five_services, free_ports};
+use charm_docker::{Action, DownOptions};
+use common::compose1;
+use common::fixture::Fixture;
 
 const SERVICES: [&str; 5] = ["vote", "redis", "worker", "db", "result"];
 
-/// A project directory with the five-service file, and the name both tools use.
-struct Fixture {
-    dir: tempfile::TempDir,
-    name: String,
-    engine: Engine,
-}
-
-impl Fixture {
-    fn new(test: &str) -> Fixture {
-        let [vote, result, debug] = free_ports();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("docker-compose.yml"),
-            five_services(vote, result, debug),
-        )
-        .unwrap();
-        Fixture {
-            dir,
-            name: format!("cdc1-{test}-{}", std::process::id()),
-            engine: Engine::connect().expect("a Docker engine: run scripts/docker-up.sh"),
-        }
-    }
-
-    fn project(&self) -> Project {
-        Project::builder(self.dir.path().join("docker-compose.yml"))
-            .name(&self.name)
-            .build()
-            .unwrap()
-    }
-
-    /// `docker-compose -p NAME ARGS` in the project directory; panics on failure.
-    fn theirs(&self, args: &[&str]) -> String {
-        let out = compose1(self.dir.path(), &self.name, args);
-        assert!(
-            out.status.success(),
-            "docker-compose {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Service -> container id, as the engine lists them by project label.
-    fn ids(&self) -> BTreeMap<String, String> {
-        let label = format!("label=com.docker.compose.project={}", self.name);
-        let out = Command::new("docker")
-            .args(["ps", "-a", "--filter", &label])
-            .args([
-                "--format",
-                "{{.Label \"com.docker.compose.service\"}} {{.ID}} {{.State}}",
-            ])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| {
-                let mut parts = l.split(' ');
-                let (service, id, state) = (parts.next()?, parts.next()?, parts.next()?);
-                assert_eq!(state, "running", "{l}");
-                Some((service.to_owned(), id.to_owned()))
-            })
-            .collect()
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = compose1(self.dir.path(), &self.name, &["down", "-v", "-t", "1"]);
-        if let Ok(project) = Project::builder(self.dir.path().join("docker-compose.yml"))
-            .name(&self.name)
-            .build()
-        {
-            let _ = self.engine.down(&project, DownOptions { volumes: true });
-        }
-    }
+/// The five-service project, shared with docker-compose.
+fn fixture(test: &str) -> Fixture {
+    Fixture::new("cdc1", test, compose1, "docker-compose")
 }
 
 #[test]
 fn theirs_then_ours() {
-    let f = Fixture::new("theirs");
+    let f = fixture("theirs");
     f.theirs(&["up", "-d"]);
     let before = f.ids();
     assert_eq!(before.len(), 5, "{before:?}");
@@ -119,7 +48,7 @@ fn theirs_then_ours() {
 
 #[test]
 fn ours_then_theirs() {
-    let f = Fixture::new("ours");
+    let f = fixture("ours");
     let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
     assert_eq!(report.action("vote"), Some(Action::Created));
     let before = f.ids();
@@ -150,7 +79,7 @@ fn ours_then_theirs() {
 
 #[test]
 fn a_change_recreates_only_the_changed_service_across_tools() {
-    let f = Fixture::new("change");
+    let f = fixture("change");
     f.theirs(&["up", "-d"]);
     let before = f.ids();
     let path = f.dir.path().join("docker-compose.yml");

@@ -1,0 +1,98 @@
+//! A project both charm-docker and another Compose drive: the seed's five services in a
+//! temporary directory under one project name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use charm_docker::{DownOptions, Engine, Project};
+
+use super::{five_services, free_ports};
+
+/// Another Compose: `tool(dir, project, args)` runs it as `-p project args` in `dir`.
+pub type Tool = fn(&Path, &str, &[&str]) -> Output;
+
+/// The five-service project, the name both tools use, and the other tool.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub name: String,
+    pub engine: Engine,
+    tool: Tool,
+    tool_name: &'static str,
+}
+
+impl Fixture {
+    /// A fresh project named `<prefix>-<test>-<pid>`, driven by `tool` (called `tool_name`
+    /// in failures).
+    pub fn new(prefix: &str, test: &str, tool: Tool, tool_name: &'static str) -> Fixture {
+        let [vote, result, debug] = free_ports();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("docker-compose.yml"),
+            five_services(vote, result, debug),
+        )
+        .unwrap();
+        Fixture {
+            dir,
+            name: format!("{prefix}-{test}-{}", std::process::id()),
+            engine: Engine::connect().expect("a Docker engine: run scripts/docker-up.sh"),
+            tool,
+            tool_name,
+        }
+    }
+
+    /// The project as charm-docker reads it.
+    pub fn project(&self) -> Project {
+        Project::builder(self.dir.path().join("docker-compose.yml"))
+            .name(&self.name)
+            .build()
+            .unwrap()
+    }
+
+    /// The other tool with `-p NAME ARGS` in the project directory; panics on failure.
+    pub fn theirs(&self, args: &[&str]) -> String {
+        let out = (self.tool)(self.dir.path(), &self.name, args);
+        assert!(
+            out.status.success(),
+            "{} {args:?} failed: {}",
+            self.tool_name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Service -> container id, as the engine lists them by project label; every one must
+    /// be running.
+    pub fn ids(&self) -> BTreeMap<String, String> {
+        let label = format!("label=com.docker.compose.project={}", self.name);
+        let out = Command::new("docker")
+            .args(["ps", "-a", "--filter", &label])
+            .args([
+                "--format",
+                "{{.Label \"com.docker.compose.service\"}} {{.ID}} {{.State}}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let mut parts = l.split(' ');
+                let (service, id, state) = (parts.next()?, parts.next()?, parts.next()?);
+                assert_eq!(state, "running", "{l}");
+                Some((service.to_owned(), id.to_owned()))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = (self.tool)(self.dir.path(), &self.name, &["down", "-v", "-t", "1"]);
+        if let Ok(project) = Project::builder(self.dir.path().join("docker-compose.yml"))
+            .name(&self.name)
+            .build()
+        {
+            let _ = self.engine.down(&project, DownOptions { volumes: true });
+        }
+    }
+}
