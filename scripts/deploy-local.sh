@@ -29,6 +29,9 @@
 #   reverse proxy:      scripts/deploy-local.sh proxy   (the http-proxy charm, haproxy on
 #                       127.0.0.1:8000 for voting and :8001 for results, related to every unit)
 #   status, logs:       scripts/deploy-local.sh status | logs   (any charm-emulator command)
+#   back up, restore:   scripts/deploy-local.sh run-action dump-db path=$PWD/votes.sql
+#                       scripts/deploy-local.sh run-action restore-db path=$PWD/votes.sql
+#                       (without path, dump-db returns the dump base64 in its results)
 #   drop a relation:    scripts/deploy-local.sh unrelate redis:N   (falls back to its own container)
 #   remove:             scripts/deploy-local.sh --remove
 #
@@ -174,7 +177,7 @@ case "${1:-}" in
     add-unit) add_unit; exit 0 ;;
     proxy) proxy; exit 0 ;;
     "") ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     -*) echo "deploy-local: unknown option $1 (see --help)" >&2; exit 2 ;;
     *)
         need_deployed
