@@ -367,13 +367,20 @@ impl ModelDir {
     }
 
     /// [`Self::transact`] for one hook-tool call of `tool`: the relations are read only when
-    /// the tool reads or writes relation data, so no other call pays for them.
+    /// the tool reads or writes relation data or names relations, so no other call pays for
+    /// them.
     pub fn transact_tool<R>(
         &self,
         tool: &str,
         f: impl FnOnce(&mut Emulator) -> Result<R>,
     ) -> Result<R> {
-        let relations = tool.starts_with("relation-") || tool == "network-get";
+        // goal-state lists the relations; secret-grant/-revoke check the relation and its
+        // remote application.
+        let relations = tool.starts_with("relation-")
+            || matches!(
+                tool,
+                "network-get" | "goal-state" | "secret-grant" | "secret-revoke"
+            );
         self.transact_parts(
             Parts {
                 relations,
