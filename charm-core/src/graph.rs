@@ -10,7 +10,7 @@
 //!
 //! ```
 //! # static CHARM: charm_core::Charm = charm_core::Charm {
-//! #     name: "x", endpoints: &[], config: &[],
+//! #     name: "x", endpoints: &[], config: &[], leader: &[],
 //! #     layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
 //! let text = charm_core::graph::render(&CHARM, charm_core::graph::Format::Mermaid, &[]);
 //! assert!(text.starts_with("flowchart LR"));
