@@ -2,29 +2,15 @@
 //! endpoint-port tools against the emulator's real tool processes: each call is a process
 //! started from PATH, as on a unit, and its output parsed into the typed answer.
 
+mod common;
+
 use std::time::Duration;
 
-use charm_core::juju::{Juju, Port, ProcessTools};
+use charm_core::juju::Port;
 use charm_core::secrets::{Expire, Rotate, SecretContent, SecretOptions, SecretOwner, SecretRead};
 use charm_core::{SecretLabel, StorageKind};
 use charm_emulator::{Hook, InitOptions, ModelDir};
-
-fn juju_in(dir: &ModelDir, ctx: &charm_emulator::HookContext) -> Juju {
-    let path = format!(
-        "{}:{}",
-        dir.root().join("bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let tools = ctx
-        .env
-        .iter()
-        .fold(ProcessTools::default(), |tools, (k, v)| {
-            tools.with_env(k, v)
-        })
-        .with_env(charm_emulator::MODEL_ENV, dir.root().display().to_string())
-        .with_env("PATH", path);
-    Juju::new(Box::new(tools))
-}
+use common::juju_in;
 
 fn setup() -> (tempfile::TempDir, ModelDir) {
     let tmp = tempfile::tempdir().unwrap();

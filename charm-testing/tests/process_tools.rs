@@ -1,29 +1,13 @@
 //! charm-core's typed hook tools against the emulator's real tool processes: every tool is
 //! started as Juju starts it (an executable on PATH) and its output parsed.
 
+mod common;
+
 use std::collections::BTreeMap;
 
-use charm_core::juju::{Juju, LogLevel, Port, ProcessTools, Status, StatusKind};
+use charm_core::juju::{LogLevel, Port, Status, StatusKind};
 use charm_emulator::{Hook, InitOptions, ModelDir};
-
-/// Typed hook tools for hook context `ctx`, each call a process of the model's tools.
-fn juju_in(dir: &ModelDir, ctx: &charm_emulator::HookContext) -> Juju {
-    // The production backend, with the hook's environment and the model's tools first on PATH.
-    let path = format!(
-        "{}:{}",
-        dir.root().join("bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let tools = ctx
-        .env
-        .iter()
-        .fold(ProcessTools::default(), |tools, (k, v)| {
-            tools.with_env(k, v)
-        })
-        .with_env(charm_emulator::MODEL_ENV, dir.root().display().to_string())
-        .with_env("PATH", path);
-    Juju::new(Box::new(tools))
-}
+use common::juju_in;
 
 fn setup() -> (tempfile::TempDir, ModelDir) {
     let tmp = tempfile::tempdir().unwrap();
