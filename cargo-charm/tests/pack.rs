@@ -59,6 +59,7 @@ fn unpacked() -> tempfile::TempDir {
     dir
 }
 
+// ANCHOR: layout
 #[test]
 fn the_archive_holds_what_juju_reads_with_its_modes() {
     let mut zip = archive();
@@ -114,6 +115,7 @@ fn the_archive_holds_what_juju_reads_with_its_modes() {
         .unwrap();
     assert_eq!(target, "../dispatch");
 }
+// ANCHOR_END: layout
 
 #[test]
 fn unpacked_modes_survive_and_dispatch_is_static() {
@@ -188,6 +190,7 @@ fn the_unpacked_dispatch_deploys_through_the_emulator() {
 /// `nonapplicable`. Every other lint is `ok`: no error, no warning (the voting-app's options
 /// are dashed, `vote-image`, as charmcraft's `naming-conventions` asks; the typed `Config`
 /// still reads `config.vote_image`).
+// ANCHOR: analyse
 #[test]
 fn charmcraft_analyse_finds_nothing_that_applies_to_a_binary_charm() {
     let (code, results) = analyse(packed());
@@ -210,7 +213,9 @@ fn charmcraft_analyse_finds_nothing_that_applies_to_a_binary_charm() {
         );
     }
 }
+// ANCHOR_END: analyse
 
+// ANCHOR: refuses
 #[test]
 fn pack_refuses_bad_charm_files_naming_file_key_and_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -256,3 +261,4 @@ fn pack_refuses_bad_charm_files_naming_file_key_and_line() {
     assert!(!stderr.contains("Compiling"), "{stderr}");
     assert!(!dir.path().join("bad.charm").exists());
 }
+// ANCHOR_END: refuses

@@ -2,6 +2,7 @@
 
 use charm_testing::Harness;
 
+// ANCHOR: setup
 #[charm_core::charm(
     metadata = "tests/fixtures/metadata.yaml",
     config = "tests/fixtures/config.yaml",
@@ -44,6 +45,7 @@ fn harness() -> Harness {
     )
     .unwrap()
 }
+// ANCHOR_END: setup
 
 // ANCHOR: state_transition
 #[test]

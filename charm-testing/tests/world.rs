@@ -47,6 +47,7 @@ mod world {
     }
 }
 
+// ANCHOR: harness
 fn harness() -> Harness {
     Harness::new(
         &world::CHARM,
@@ -55,6 +56,7 @@ fn harness() -> Harness {
     )
     .unwrap()
 }
+// ANCHOR_END: harness
 
 fn stored(h: &Harness, key: &str) -> serde_json::Value {
     h.snapshot()

@@ -5,6 +5,7 @@
 use charm_testing::Harness;
 use charm_testing::docker::{DockerCall, FakeDocker};
 
+// ANCHOR: deployed
 fn deployed() -> (Harness, FakeDocker) {
     let mut h = Harness::new(
         &super::voting_app::CHARM,
@@ -19,6 +20,7 @@ fn deployed() -> (Harness, FakeDocker) {
     }
     (h, docker)
 }
+// ANCHOR_END: deployed
 
 #[test]
 fn a_deploy_brings_the_project_up_once_and_opens_the_ports() {
@@ -43,6 +45,7 @@ fn a_deploy_brings_the_project_up_once_and_opens_the_ports() {
     );
 }
 
+// ANCHOR: missing_image
 #[test]
 fn a_missing_image_blocks_until_the_config_is_fixed() {
     let (mut h, docker) = deployed();
@@ -62,6 +65,7 @@ fn a_missing_image_blocks_until_the_config_is_fixed() {
     assert_eq!(h.unit_status().status, "active");
     assert_eq!(docker.ups().len(), 3);
 }
+// ANCHOR_END: missing_image
 
 #[test]
 fn a_taken_port_blocks_and_names_it() {

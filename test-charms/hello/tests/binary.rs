@@ -5,6 +5,7 @@
 
 use charm_emulator::{Hook, RemoteUnitSpec, Runner};
 
+// ANCHOR: deploy_unit
 const CHARM: &str = env!("CARGO_BIN_EXE_hello-charm");
 
 type Unit = charm_testing::EmulatedUnit;
@@ -12,6 +13,7 @@ type Unit = charm_testing::EmulatedUnit;
 fn deploy_unit() -> Unit {
     Unit::new(env!("CARGO_MANIFEST_DIR"), "hello/0", CHARM)
 }
+// ANCHOR_END: deploy_unit
 
 fn state_text(unit: &Unit) -> String {
     String::from_utf8(unit.state_file()).unwrap()

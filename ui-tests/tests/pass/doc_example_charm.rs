@@ -9,6 +9,7 @@ use ui_tests::{Model, handlers_run, run_hook};
 
 /// `#[charm]`'s example.
 mod charm_example {
+    // ANCHOR: charm
     #[charm_core::charm(
         metadata = "../fixtures/metadata.yaml",
         config = "../fixtures/config.yaml",
@@ -45,6 +46,7 @@ mod charm_example {
     fn main() -> std::process::ExitCode {
         voting::CHARM.main()
     }
+    // ANCHOR_END: charm
 }
 
 fn short(report: &charm_core::HookReport) -> Vec<String> {

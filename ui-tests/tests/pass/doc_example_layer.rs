@@ -9,6 +9,7 @@ use ui_tests::{Model, handlers_run, run_hook};
 
 /// `#[layer]`'s example.
 mod layer_example {
+    // ANCHOR: layer
     #[charm_core::layer(flags("base.ready"))]
     mod base {
         use charm_core::prelude::*;
@@ -44,6 +45,7 @@ mod layer_example {
             Ok(())
         }
     }
+    // ANCHOR_END: layer
 }
 
 fn short(report: &charm_core::HookReport) -> Vec<String> {
