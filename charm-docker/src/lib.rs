@@ -49,6 +49,7 @@
 mod build;
 mod changes;
 mod compat;
+mod compose2;
 pub mod deadline;
 mod down;
 mod engine;
