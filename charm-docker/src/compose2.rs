@@ -169,7 +169,8 @@ const SERVICE_KEYS: &[&str] = &[
 /// Why a service cannot be given v2's hash exactly: the first key or form outside what is
 /// rendered here. `None` means every key is covered.
 ///
-/// Not covered: references v2 replaces by container ids at `up`
+/// Not covered: `develop` (accepted and ignored by charm-docker, hashed by v2), references
+/// v2 replaces by container ids at `up`
 /// (`network_mode`/`ipc: service:X`, `volumes_from` a service), paths under `~` (v2 expands
 /// its own `HOME`), volume modes other than `ro`/`rw` and long-form sub-options, secrets and
 /// configs with `uid`/`gid`/`mode`, `deploy` keys other than `replicas`, `resources`
@@ -827,6 +828,7 @@ mod tests {
             "services:\n  a: {image: x, volumes: [\"./x:/x:z\"]}\n",
             "services:\n  a: {image: x, volumes: [\"~/x:/x\"]}\n",
             "services:\n  a: {image: x, deploy: {mode: global}}\n",
+            "services:\n  a: {image: x, develop: {watch: [{path: ., action: rebuild}]}}\n",
         ] {
             assert_eq!(compose2_hash(&project(src), "a"), None, "{src:?}");
         }
