@@ -172,7 +172,8 @@ const SERVICE_KEYS: &[&str] = &[
 /// Not covered: `develop` (accepted and ignored by charm-docker, hashed by v2), references
 /// v2 replaces by container ids at `up`
 /// (`network_mode`/`ipc: service:X`, `volumes_from` a service), paths under `~` (v2 expands
-/// its own `HOME`), volume modes other than `ro`/`rw` and long-form sub-options, secrets and
+/// its own `HOME`), volume modes other than `ro`, `rw`, `z`/`Z` (binds) and `nocopy`
+/// (volumes), long-form sub-options, secrets and
 /// configs with `uid`/`gid`/`mode`, `deploy` keys other than `replicas`, `resources`
 /// (cpus, memory, pids) and `restart_policy` (condition, max_attempts), network settings
 /// other than `aliases`/`ipv4_address`/`ipv6_address`, and a project with a default host IP
@@ -239,9 +240,10 @@ pub(crate) fn unsupported(project: &Project, raw: &Map<String, Value>) -> Option
                 l.iter().any(|e| match e {
                     Value::String(s) => {
                         s.starts_with('~')
-                            || s.split(':')
-                                .nth(2)
-                                .is_some_and(|m| !matches!(m, "ro" | "rw"))
+                            || s.split(':').nth(2).is_some_and(|m| {
+                                m.split(',')
+                                    .any(|o| !matches!(o, "ro" | "rw" | "z" | "Z" | "nocopy"))
+                            })
                     }
                     Value::Object(_) => {
                         !only_keys(e, &["type", "source", "target", "read_only"])
@@ -501,26 +503,48 @@ fn volumes(project: &Project, raw: &Value) -> Option<Option<String>> {
         let mut v = Obj::new();
         match entry {
             Value::String(spec) => {
+                // compose-go loader/volume.go: `z`/`Z` is the bind's SELinux label, `nocopy`
+                // the volume's; either on the other kind is left to v2 (no hash).
+                let options: Vec<&str> = spec
+                    .split(':')
+                    .nth(2)
+                    .map(|m| m.split(',').collect())
+                    .unwrap_or_default();
+                let selinux: Vec<&&str> = options
+                    .iter()
+                    .filter(|o| matches!(**o, "z" | "Z"))
+                    .collect();
+                let nocopy = options.contains(&"nocopy");
                 let (kind, source, target, read_only, sub) = match Mount::parse(spec).ok()? {
                     Mount::Bind {
                         source,
                         target,
                         read_only,
-                    } => (
-                        "bind",
-                        Some(host_path(project, &source.display().to_string())?),
-                        target,
-                        read_only,
-                        ("bind", r#"{"create_host_path":true}"#),
-                    ),
+                    } => {
+                        if nocopy || selinux.len() > 1 {
+                            return None;
+                        }
+                        let mut b = Obj::new();
+                        b.str("selinux", selinux.first().map(|s| **s));
+                        b.raw("create_host_path", "true".into());
+                        let source = host_path(project, &source.display().to_string())?;
+                        ("bind", Some(source), target, read_only, ("bind", b.end()))
+                    }
                     Mount::Volume {
                         source,
                         target,
                         read_only,
-                    } => ("volume", Some(source), target, read_only, ("volume", "{}")),
-                    Mount::Anonymous { target } => {
-                        ("volume", None, target, false, ("volume", "{}"))
+                    } if selinux.is_empty() => (
+                        "volume",
+                        Some(source),
+                        target,
+                        read_only,
+                        ("volume", nocopy_obj(nocopy)),
+                    ),
+                    Mount::Anonymous { target } if options.is_empty() => {
+                        ("volume", None, target, false, ("volume", nocopy_obj(false)))
                     }
+                    _ => return None,
                 };
                 v.str("type", Some(kind));
                 v.str("source", source.as_deref());
@@ -528,7 +552,7 @@ fn volumes(project: &Project, raw: &Value) -> Option<Option<String>> {
                 if read_only {
                     v.raw("read_only", "true".into());
                 }
-                v.raw(sub.0, sub.1.into());
+                v.raw(sub.0, sub.1);
             }
             Value::Object(long) => {
                 let kind = long.get("type").and_then(Value::as_str)?;
@@ -558,6 +582,11 @@ fn volumes(project: &Project, raw: &Value) -> Option<Option<String>> {
         items.push(v.end());
     }
     Some(array(items))
+}
+
+/// `ServiceVolumeVolume` of the short syntax: `{}`, or `{"nocopy":true}`.
+fn nocopy_obj(nocopy: bool) -> String {
+    if nocopy { r#"{"nocopy":true}"# } else { "{}" }.to_owned()
 }
 
 /// Go's `path.Clean` of an absolute path: `.`, `..`, doubled and trailing slashes gone.
@@ -825,7 +854,7 @@ mod tests {
             "services:\n  a: {image: x, network_mode: \"service:b\"}\n  b: {image: x}\n",
             "services:\n  a: {image: x, ipc: \"service:b\"}\n  b: {image: x}\n",
             "services:\n  a: {image: x, volumes_from: [b]}\n  b: {image: x}\n",
-            "services:\n  a: {image: x, volumes: [\"./x:/x:z\"]}\n",
+            "services:\n  a: {image: x, volumes: [\"./x:/x:z,Z\"]}\n",
             "services:\n  a: {image: x, volumes: [\"~/x:/x\"]}\n",
             "services:\n  a: {image: x, deploy: {mode: global}}\n",
             "services:\n  a: {image: x, develop: {watch: [{path: ., action: rebuild}]}}\n",
