@@ -12,8 +12,8 @@
 //!
 //! The normalisation below covers the keys charm-docker models; a service using keys it
 //! renders differently still works, it is only recreated once when the other tool takes over.
-//! Docker Compose v2 hashes its own Go structures: it can `ps` and `down` our projects, but
-//! its `up` recreates our containers once.
+//! Docker Compose v2 hashes its own Go structures (compose2.rs): the one label cannot hold
+//! both, so v2's `up` recreates our containers once.
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};

@@ -111,14 +111,30 @@ impl Environment {
 
     /// Adds the variables of the `.env` file at `path` that are not already set (the
     /// caller's values win, as the shell's do over `.env` in Compose). A missing file adds
-    /// nothing. See [`parse_dotenv`] for the format.
+    /// nothing. See [`parse_dotenv`] for the format; a value that is not single-quoted is
+    /// interpolated from the caller's variables and the file's earlier lines, as Compose v2
+    /// does (`IMAGE=app:${TAG:-latest}`).
     pub fn with_dotenv_file(mut self, path: &Path) -> Result<Environment, DotenvError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(self),
             Err(e) => return Err((None, e.to_string())),
         };
-        for (name, value) in parse_dotenv(&text)? {
+        // Unquoted and double-quoted values are interpolated, the caller's variables first,
+        // then the file's earlier ones; single-quoted ones are literal (compose-go
+        // dotenv/parser.go `extractVarValue` and godotenv.go `expandVariables`
+        // @75fb1aba98ff8a944ebc5ea54f1054f1329e999c, which Compose v2.40.3 reads `.env` with).
+        let mut seen = self.clone();
+        for (line, name, value, literal) in dotenv_entries(&text)? {
+            let value = if literal {
+                value
+            } else {
+                seen.interpolate(&value)
+                    .map_err(|e| (Some(line), format!("{name}: {e}")))?
+            };
+            seen.vars
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
             self.vars.entry(name).or_insert(value);
         }
         Ok(self)
@@ -177,6 +193,14 @@ pub fn parse_env_file(text: &str) -> Result<Vec<(String, Option<String>)>, Doten
 /// assert_eq!(vars, [("PORT".into(), "5000".into()), ("NAME".into(), "a b".into()), ("X".into(), "1\n2".into())]);
 /// ```
 pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
+    Ok(dotenv_entries(text)?
+        .into_iter()
+        .map(|(_, name, value, _)| (name, value))
+        .collect())
+}
+
+/// `.env` entries as (line, name, value, single-quoted).
+fn dotenv_entries(text: &str) -> Result<Vec<(usize, String, String, bool)>, DotenvError> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
@@ -196,6 +220,7 @@ pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
             return Err((Some(line_no), format!("invalid variable name {name:?}")));
         }
         let value = value.trim_start();
+        let literal = value.starts_with('\'');
         let value = if let Some(rest) = value.strip_prefix('\'') {
             match rest.find('\'') {
                 Some(end) => rest[..end].to_owned(),
@@ -228,7 +253,7 @@ pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
             let end = value.find(" #").unwrap_or(value.len());
             value[..end].trim_end().to_owned()
         };
-        out.push((name.to_owned(), value));
+        out.push((line_no, name.to_owned(), value, literal));
     }
     Ok(out)
 }
@@ -445,6 +470,32 @@ mod tests {
         assert_eq!(parse_dotenv("A=1\nnot a line\n").unwrap_err().0, Some(2));
         assert_eq!(parse_dotenv("1A=1\n").unwrap_err().0, Some(1));
         assert_eq!(parse_dotenv("A='x\n").unwrap_err().0, Some(1));
+    }
+
+    #[test]
+    fn dotenv_values_are_interpolated_unless_single_quoted() {
+        // The two cases of docker/compose@f7297942 pkg/e2e (TestEnvInterpolation,
+        // fixtures/dotenv/development), whose images v2 reads as default_env:EnvFile and
+        // backend:latest.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(
+            &path,
+            "WHEREAMI=EnvFile\nIMAGE=default_env:${WHEREAMI}\nNAME=\"${NAME_SET:-backend}\"\nTAG=\"${TAG:-latest}\"\nLIT='${WHEREAMI}'\nCALLER=$FROM_CALLER\n",
+        )
+        .unwrap();
+        let env = Environment::from_iter([("FROM_CALLER", "c"), ("TAG", "1.0")])
+            .with_dotenv_file(&path)
+            .unwrap();
+        assert_eq!(env.get("IMAGE"), Some("default_env:EnvFile"));
+        assert_eq!(env.get("NAME"), Some("backend"));
+        assert_eq!(env.get("TAG"), Some("1.0"), "the caller's value wins");
+        assert_eq!(env.get("LIT"), Some("${WHEREAMI}"));
+        assert_eq!(env.get("CALLER"), Some("c"));
+        std::fs::write(&path, "A=1\nB=${REQUIRED:?must be set}\n").unwrap();
+        let err = Environment::new().with_dotenv_file(&path).unwrap_err();
+        assert_eq!(err.0, Some(2));
+        assert!(err.1.contains("REQUIRED"), "{}", err.1);
     }
 
     #[test]

@@ -42,13 +42,34 @@
 //!
 //! Containers carry labels docker-compose 1.29 and `docker compose` v2 read: both `ps` and
 //! `down` a project charm-docker brought up. docker-compose 1.29's config hash is
-//! reproduced, so its `up` keeps our containers and our `up` keeps its (tests/compose1.rs);
-//! v2 hashes its own Go structures and recreates ours once. See the crate's README for the
-//! supported keys, what is refused and why, and the measured acceptance of real files.
+//! reproduced and written on our containers, so its `up` keeps ours and our `up` keeps its
+//! (tests/compose1.rs). Compose v2's hash is reproduced too
+//! ([`Project::compose_v2_hash`], checked against `docker compose config --hash` in
+//! tests/compose2_hash.rs), so our `up` keeps v2's containers and recreates only the
+//! services that changed; v2's `up` recreates ours once (the one `config-hash` label holds
+//! 1.29's hash), then leaves them alone (tests/compose2.rs). A service using a form whose
+//! v2 hash is not reproduced (`develop`, `network_mode: service:X`, ...: see the README) has
+//! v2's containers recreated, never wrongly kept:
+//!
+//! ```
+//! let file: charm_docker::ComposeFile =
+//!     "services:\n  db: {image: charm-test/busybox, command: [sleep, \"3600\"], init: true}\n".parse()?;
+//! let project = charm_docker::Project::new("demo", "/srv/demo", file)?;
+//! // What `docker compose config --hash db` prints for the same file.
+//! assert_eq!(
+//!     project.compose_v2_hash("db").as_deref(),
+//!     Some("0ce4cf44b2559ba0348d5a86a8c965755af21f3b8bc3bd9a4ddfc39a66a48e4d")
+//! );
+//! # Ok::<(), charm_docker::Error>(())
+//! ```
+//!
+//! See the crate's README for the supported keys, what is refused and why, and the measured
+//! acceptance of real files.
 
 mod build;
 mod changes;
 mod compat;
+mod compose2;
 pub mod deadline;
 mod down;
 mod engine;

@@ -37,7 +37,9 @@ pub(crate) enum Step {
 /// Decides the steps for a service wanting `replicas` containers of `hashes` on
 /// `image_id`. Slots `1..=replicas` are filled by the existing container of that number
 /// (the first, should two claim it); everything else is surplus. A container we made is
-/// compared by our spec hash; one docker-compose made, by the hash it computes (compat.rs).
+/// compared by our spec hash; one docker-compose 1.29 or Compose v2 made, by the hash that
+/// tool computes (compat.rs, compose2.rs: both are SHA-256 hex of different texts, so one
+/// cannot pass for the other).
 pub(crate) fn plan(
     replicas: u32,
     hashes: &Hashes,
@@ -61,7 +63,9 @@ pub(crate) fn plan(
         filled.insert(number);
         let same_config = match &container.spec_hash {
             Some(ours) => *ours == hashes.spec,
-            None => container.config_hash.as_deref() == Some(hashes.compose1.as_str()),
+            None => container.config_hash.as_deref().is_some_and(|theirs| {
+                theirs == hashes.compose1 || Some(theirs) == hashes.compose2.as_deref()
+            }),
         };
         let same = same_config && container.image_id.as_deref() == Some(image_id);
         if same {
@@ -103,6 +107,7 @@ mod tests {
         Hashes {
             spec: spec.into(),
             compose1: format!("theirs-{spec}"),
+            compose2: Some(format!("v2-{spec}")),
         }
     }
 
@@ -116,6 +121,28 @@ mod tests {
         ));
         assert!(matches!(
             plan(1, &h("new"), "img", vec![theirs])[..],
+            [Step::Recreate { .. }]
+        ));
+    }
+
+    #[test]
+    fn a_container_of_compose_v2_is_judged_by_its_hash() {
+        let mut theirs = c("a", Some(1), "h", true);
+        theirs.spec_hash = None;
+        theirs.config_hash = Some("v2-h".into());
+        assert!(matches!(
+            plan(1, &h("h"), "img", vec![theirs.clone()])[..],
+            [Step::Keep { .. }]
+        ));
+        assert!(matches!(
+            plan(1, &h("new"), "img", vec![theirs.clone()])[..],
+            [Step::Recreate { .. }]
+        ));
+        // Without a v2 hash of the wanted service, it is recreated.
+        let mut unknown = h("h");
+        unknown.compose2 = None;
+        assert!(matches!(
+            plan(1, &unknown, "img", vec![theirs])[..],
             [Step::Recreate { .. }]
         ));
     }

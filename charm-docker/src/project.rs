@@ -140,6 +140,26 @@ impl Project {
         self.default_host_ip.as_deref()
     }
 
+    /// The config hash Docker Compose v2 (2.40.3) puts on the containers of `service` it
+    /// creates from this project (`docker compose config --hash` prints it, with
+    /// `env_file` not yet read), or `None` when the service uses a key or form charm-docker
+    /// does not reproduce v2's rendering of: then a container v2 made for it is recreated,
+    /// never wrongly kept.
+    ///
+    /// ```
+    /// let file: charm_docker::ComposeFile =
+    ///     "services:\n  db: {image: charm-test/busybox, command: [sleep, \"3600\"], init: true}\n".parse()?;
+    /// let project = charm_docker::Project::new("demo", "/srv/demo", file)?;
+    /// assert_eq!(
+    ///     project.compose_v2_hash("db").as_deref(),
+    ///     Some("0ce4cf44b2559ba0348d5a86a8c965755af21f3b8bc3bd9a4ddfc39a66a48e4d")
+    /// );
+    /// # Ok::<(), charm_docker::Error>(())
+    /// ```
+    pub fn compose_v2_hash(&self, service: &str) -> Option<String> {
+        crate::compose2::compose2_hash(self, service)
+    }
+
     /// The name of container `number` of `service`: its `container_name`, else
     /// `<project>-<service>-<number>`.
     pub fn container_name(&self, service: &str, number: u32) -> String {

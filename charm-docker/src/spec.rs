@@ -331,11 +331,13 @@ impl ContainerSpec {
     }
 }
 
-/// The two hashes of a service: ours over the full spec, and docker-compose 1.29's.
+/// The hashes of a service: ours over the full spec, docker-compose 1.29's (the one we
+/// label our containers with), and Compose v2's when it can be reproduced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Hashes {
     pub(crate) spec: String,
     pub(crate) compose1: String,
+    pub(crate) compose2: Option<String>,
 }
 
 fn bind(source: &str, target: &str, read_only: bool) -> String {

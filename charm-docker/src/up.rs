@@ -454,6 +454,7 @@ async fn converge(
             project.file().raw_service(name),
             image_id,
         ),
+        compose2: crate::compose2::compose2_hash(project, name),
     };
     let existing: Vec<Existing> = existing
         .iter()

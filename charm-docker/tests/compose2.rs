@@ -3,19 +3,21 @@
 //! themselves): on the seed's five-service project, each tool `ps`es, `up`s and `down`s what
 //! the other created.
 //!
-//! What is not shared: v2's config hash is a digest of its own Go structures, which
-//! charm-docker does not reproduce (it reproduces 1.29's, see tests/compose1.rs), so the first
-//! `up` of one tool over the other's containers recreates each of them once; a second `up` of
-//! the same tool then changes nothing. These tests pin that down, so that a change to either
-//! side shows.
+//! charm-docker computes v2's config hash (src/compose2.rs, tests/compose2_hash.rs), so its
+//! `up` keeps v2's containers and recreates exactly the services whose configuration
+//! changed. The other way round cannot be had together with docker-compose 1.29's: both read
+//! the one `com.docker.compose.config-hash` label, and ours holds 1.29's (tests/compose1.rs),
+//! so v2's first `up` over our containers recreates each of them once; after that
+//! charm-docker keeps v2's. These tests pin that down, so that a change to either side shows.
 //!
 //! Needs the engine and the offline test images, as tests/engine.rs; fails loudly without.
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::process::Command;
 
-use charm_docker::{Action, DownOptions, Project};
+use charm_docker::{Action, DownOptions, Project, UpReport};
 use common::compose2;
 use common::fixture::Fixture;
 
@@ -26,30 +28,74 @@ fn fixture(test: &str) -> Fixture {
     Fixture::new("cdc2", test, compose2, "docker compose")
 }
 
+/// `changed` were recreated by `report`, every other service left untouched (same container
+/// id, same `Created` timestamp).
+fn only_recreated(
+    report: &UpReport,
+    changed: &[&str],
+    before: &BTreeMap<String, (String, String)>,
+    after: &BTreeMap<String, (String, String)>,
+) {
+    for s in SERVICES {
+        if changed.contains(&s) {
+            assert_eq!(report.action(s), Some(Action::Recreated), "{s}: {report:?}");
+            assert_ne!(before[s], after[s], "{s}");
+        } else {
+            assert_eq!(report.action(s), Some(Action::Unchanged), "{s}: {report:?}");
+            assert_eq!(before[s], after[s], "{s} was recreated");
+        }
+    }
+}
+
+/// A second tag of the busybox test image: the same image id under another name.
+fn retagged_busybox() -> &'static str {
+    let tag = "charm-test/busybox:v2hash";
+    let out = Command::new("docker")
+        .args(["tag", "charm-test/busybox", tag])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tag
+}
+
 #[test]
 fn theirs_then_ours() {
     let f = fixture("theirs");
     f.theirs(&["up", "-d"]);
-    let before = f.ids();
+    let before = f.created();
     assert_eq!(before.len(), 5, "{before:?}");
 
     // ps sees their containers.
     let ps = f.engine.ps(&f.project()).unwrap();
     assert_eq!(ps.len(), 5, "{ps:?}");
     assert!(ps.iter().all(|s| s.state == "running"), "{ps:?}");
-    // Our up takes them over: each is recreated once (v2's hash is not ours), under the
-    // same names, and a second up changes nothing.
+    // Our up keeps them all: v2's hash of each service is the one on its container.
     let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
-    for s in SERVICES {
-        assert_eq!(report.action(s), Some(Action::Recreated), "{s}: {report:?}");
-    }
-    assert!(
-        report.networks_created.is_empty(),
-        "their network is adopted: {report:?}"
+    assert!(!report.changed(), "{report:?}");
+    only_recreated(&report, &[], &before, &f.created());
+
+    // A changed environment recreates that service only, and so does a changed image name
+    // (the same image id under another tag: v2's hash covers the name).
+    f.edit(
+        "    command: sleep 3600\n",
+        "    command: sleep 3600\n    environment: {CHANGED: \"1\"}\n",
     );
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    let after = f.created();
+    only_recreated(&report, &["worker"], &before, &after);
+    let tag = retagged_busybox();
+    f.edit(
+        "    image: charm-test/busybox\n    command: [\"sleep\", \"3600\"]",
+        &format!("    image: {tag}\n    command: [\"sleep\", \"3600\"]"),
+    );
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    only_recreated(&report, &["db"], &after, &f.created());
     let again = f.engine.up(&f.project(), &mut |_| {}).unwrap();
     assert!(!again.changed(), "{again:?}");
-    assert_eq!(f.ids().len(), 5);
 
     // Their ps lists ours; our down removes everything, their network included.
     assert_eq!(f.theirs(&["ps", "-q"]).lines().count(), 5);
@@ -65,7 +111,7 @@ fn ours_then_theirs() {
     let f = fixture("ours");
     let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
     assert_eq!(report.action("vote"), Some(Action::Created));
-    let before = f.ids();
+    let before = f.created();
     assert_eq!(before.len(), 5, "{before:?}");
 
     // Their ps lists ours, by service.
@@ -83,20 +129,30 @@ fn ours_then_theirs() {
         ],
         "{ps}"
     );
-    // Their up takes ours over (each recreated once), then leaves them alone.
+    // Their up recreates each of ours once (our label holds docker-compose 1.29's hash,
+    // which 1.29 needs), then leaves them alone.
     f.theirs(&["up", "-d"]);
-    let after = f.ids();
+    let after = f.created();
     assert_eq!(after.len(), 5);
     assert!(
         SERVICES.iter().all(|s| after[*s] != before[*s]),
         "{before:?} {after:?}"
     );
     f.theirs(&["up", "-d"]);
-    assert_eq!(f.ids(), after, "a second v2 up recreated a container");
+    assert_eq!(f.created(), after, "a second v2 up recreated a container");
 
-    // Their down removes everything we made, network included.
+    // Our up then keeps theirs, and recreates only what changes.
     let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
-    assert!(report.networks_created.is_empty(), "{report:?}");
+    assert!(!report.changed(), "{report:?}");
+    only_recreated(&report, &[], &after, &f.created());
+    f.edit(
+        "    command: sleep 3600\n",
+        "    command: sleep 3600\n    environment: {CHANGED: \"1\"}\n",
+    );
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    only_recreated(&report, &["worker"], &after, &f.created());
+
+    // Their down removes everything, network included.
     f.theirs(&["down", "-t", "1"]);
     assert!(f.ids().is_empty());
     assert!(f.engine.ps(&f.project()).unwrap().is_empty());
@@ -106,6 +162,46 @@ fn ours_then_theirs() {
         .output()
         .unwrap();
     assert!(networks.stdout.is_empty(), "a network is left");
+}
+
+/// `up` hashes after reading `env_file` and resolving bare variables from `.env` (which
+/// `config --hash` does not): the label v2's `up` writes is the hash charm-docker computes,
+/// and charm-docker keeps the container.
+#[test]
+fn env_file_and_bare_variables_hash_as_v2_up() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  app:\n    image: charm-test/busybox\n    command: sleep 3600\n    init: true\n    env_file: app.env\n    environment: [FROM_DOTENV, UNSET, B=2]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.env"), "A=1\nB=1\n").unwrap();
+    std::fs::write(dir.path().join(".env"), "FROM_DOTENV=x\n").unwrap();
+    let name = format!("cdc2-env-{}", std::process::id());
+    let project = Project::builder(dir.path().join("docker-compose.yml"))
+        .name(&name)
+        .build()
+        .unwrap();
+    let engine = charm_docker::Engine::connect().expect("a Docker engine");
+    let up = compose2(dir.path(), &name, &["up", "-d"]);
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let out = Command::new("docker")
+        .args(["inspect", "--format"])
+        .arg("{{index .Config.Labels \"com.docker.compose.config-hash\"}}")
+        .arg(format!("{name}-app-1"))
+        .output()
+        .unwrap();
+    let label = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let ours = project.compose_v2_hash("app");
+    let report = engine.up(&project, &mut |_| {});
+    let _ = compose2(dir.path(), &name, &["down", "-t", "1"]);
+    assert_eq!(ours.as_deref(), Some(label.as_str()));
+    let report = report.unwrap();
+    assert_eq!(report.action("app"), Some(Action::Unchanged), "{report:?}");
 }
 
 /// v2's `config --format json` as the model both tools must agree on: per service its image,

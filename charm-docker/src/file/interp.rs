@@ -364,12 +364,19 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Vis<'_, '_, V> {
 /// Keys of the Compose specification charm-docker refuses on purpose, with the reason.
 fn unsupported(name: &str, key: &str) -> Option<String> {
     let why = match (name, key) {
+        // Not in Compose v2.40's schema either (compose-go types.go@75fb1ab has PostStart and
+        // PreStop only); and the engine API can exec only in a running container.
         ("Service", "pre_start") => {
-            "pre_start hooks are not supported: run the command from the charm's handler"
+            "pre_start hooks are not supported: a command can only be run in a container once it is started (use post_start), or run it from the charm's handler"
         }
-        ("Service", "provider") => "provider services are not supported: they need compose plugins",
-        ("Service", "develop") => "develop (compose watch) is for development machines, not charms",
-        ("Service", "models") | ("RawFile", "models") => "models are not supported",
+        // docker/compose pkg/compose/plugins.go@49b1c1e runs a `provider.type` binary.
+        ("Service", "provider") => {
+            "provider services are not supported: Compose runs them through a plugin binary (provider.type), not the engine API"
+        }
+        // docker/compose pkg/compose/model.go@49b1c1e: Docker Model Runner, not the engine.
+        ("Service", "models") | ("RawFile", "models") => {
+            "models are not supported: they are served by Docker Model Runner, which the engine API does not provide"
+        }
         _ => return None,
     };
     Some(format!("{key}: {why}"))

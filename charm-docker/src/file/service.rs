@@ -158,6 +158,15 @@ pub struct Service {
     /// Commands run in each running container before it is stopped.
     #[serde(default, deserialize_with = "nullable")]
     pub pre_stop: Vec<Hook>,
+    /// Whether the service has a `develop:` section: it configures `docker compose watch`
+    /// (file sync and rebuilds on a development machine), which Compose v2's `up` ignores
+    /// without `--watch`; charm-docker never watches, so it accepts and ignores it too.
+    #[serde(default, deserialize_with = "present")]
+    pub develop: bool,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
 }
 
 /// A `post_start` or `pre_stop` command.

@@ -674,6 +674,28 @@ fn the_features_real_files_use() {
 }
 
 #[test]
+fn develop_is_accepted_and_ignored() {
+    // As `docker compose up` without `--watch` does: nothing of it reaches the container.
+    let body = |src: &str| {
+        let file = ComposeFile::from_str(src).unwrap();
+        let develop = file.service("a").unwrap().develop;
+        let project = crate::Project::new("p", "/srv/p", file).unwrap();
+        let service = project.file().service("a").unwrap();
+        let spec = crate::spec::ContainerSpec::new(&project, "a", service, "x");
+        (develop, serde_json::to_value(&spec.body).unwrap())
+    };
+    let with = body(
+        "services:\n  a:\n    image: x\n    develop:\n      watch:\n        - {path: ./src, action: sync, target: /src}\n",
+    );
+    let without = body("services:\n  a: {image: x}\n");
+    assert!(with.0 && !without.0);
+    assert_eq!(
+        with.1, without.1,
+        "develop changes nothing in the container"
+    );
+}
+
+#[test]
 fn unsupported_keys_are_refused_with_the_reason() {
     let cases: &[(&str, usize, &str)] = &[
         (
@@ -684,7 +706,22 @@ fn unsupported_keys_are_refused_with_the_reason() {
         (
             "services:\n  a:\n    image: x\n    pre_start: [{command: x}]\n",
             4,
-            "pre_start hooks are not supported",
+            "pre_start hooks are not supported: a command can only be run in a container once it is started",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    provider:\n      type: model\n",
+            4,
+            "provider services are not supported: Compose runs them through a plugin binary",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    models: [llm]\nmodels:\n  llm: {model: ai/smollm2}\n",
+            4,
+            "models are not supported: they are served by Docker Model Runner",
+        ),
+        (
+            "services:\n  a: {image: x}\nmodels:\n  llm: {model: ai/smollm2}\n",
+            3,
+            "models are not supported",
         ),
     ];
     for (src, line, needle) in cases {

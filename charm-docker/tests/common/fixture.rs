@@ -85,6 +85,45 @@ impl Fixture {
     }
 }
 
+impl Fixture {
+    /// Service -> (container id, `Created` timestamp to the nanosecond), by project label.
+    pub fn created(&self) -> BTreeMap<String, (String, String)> {
+        let ids = self.ids();
+        if ids.is_empty() {
+            return BTreeMap::new();
+        }
+        let out = Command::new("docker")
+            .arg("inspect")
+            .args(["--format", "{{.Id}} {{.Created}}"])
+            .args(ids.values())
+            .output()
+            .unwrap();
+        let created: BTreeMap<String, String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(id, c)| (id.to_owned(), c.to_owned()))
+            .collect();
+        ids.into_iter()
+            .map(|(service, id)| {
+                let full = created
+                    .iter()
+                    .find(|(full, _)| full.starts_with(&id))
+                    .map(|(full, c)| (full.clone(), c.clone()))
+                    .unwrap_or_default();
+                (service, full)
+            })
+            .collect()
+    }
+
+    /// Replaces `from` by `to` in the compose file (which must contain it).
+    pub fn edit(&self, from: &str, to: &str) {
+        let path = self.dir.path().join("docker-compose.yml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from:?} not in the compose file");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
 impl Drop for Fixture {
     fn drop(&mut self) {
         let _ = (self.tool)(self.dir.path(), &self.name, &["down", "-v", "-t", "1"]);
