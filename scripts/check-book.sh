@@ -17,7 +17,8 @@ while IFS= read -r line; do
     path=${spec%%:*}
     anchor=""
     [[ "$spec" == *:* ]] && anchor=${spec#*:}
-    file="book/src/$path"
+    # An include's path is relative to the chapter's own directory.
+    file="$(dirname "$chapter")/$path"
     if [[ ! -f "$file" ]]; then
         echo "check-book: $chapter includes $path, which does not exist" >&2
         status=1
@@ -25,7 +26,7 @@ while IFS= read -r line; do
         echo "check-book: $chapter includes $path:$anchor, but $path has no ANCHOR: $anchor" >&2
         status=1
     fi
-done < <(grep -o -H '{{#include [^}]*}}' book/src/*.md)
+done < <(grep -r -o -H --include='*.md' '{{#include [^}]*}}' book/src)
 [[ $status == 0 ]] || exit 1
 
 out=$(mdbook build book 2>&1) || { echo "$out" >&2; exit 1; }

@@ -36,5 +36,7 @@ cargo test --workspace
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 # The book's code samples are included from compiled files; check every include resolves.
 scripts/check-book.sh
+# The built pages in headless Chromium: no code sample wider than the page, no broken page.
+scripts/check-book-pages.sh
 # The benchmarks' quick mode (issue 17): every measurement runs once and its table renders.
 scripts/bench.sh --smoke >/dev/null

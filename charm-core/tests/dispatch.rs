@@ -9,8 +9,8 @@ use std::rc::Rc;
 use common::{World, record, run, take_log};
 
 // ANCHOR: chaining
-/// Rule: a set flag queues its handlers for the NEXT iteration, even handlers registered
-/// after the setter; chains run one link per iteration.
+/// Rule: a set flag queues its handlers for the NEXT iteration, even handlers
+/// registered after the setter; chains run one link per iteration.
 #[charm_core::charm(
     metadata = "tests/fixtures/doc/metadata.yaml",
     config = "tests/fixtures/doc/config.yaml",
@@ -51,7 +51,8 @@ fn set_flags_chain_across_iterations_in_registration_order() {
     let report = run(&chaining::CHARM, dir.path(), "install", &world);
     report.result.unwrap();
     assert_eq!(take_log(), ["first", "second", "third"]);
-    let iterations: Vec<_> = report.trace.entries.iter().map(|e| e.iteration).collect();
+    let entries = &report.trace.entries;
+    let iterations: Vec<_> = entries.iter().map(|e| e.iteration).collect();
     assert_eq!(iterations, [Some(0), Some(1), Some(2)]);
 }
 

@@ -125,8 +125,9 @@ pub mod faulty_docker {
             image: &config.image,
         };
         let project = unit.app().name().to_owned();
-        // A full disk, an engine that does not answer, a stalled pull, a port taken: the
-        // unit's status already says which, and the hook succeeds, so the next one retries.
+        // A full disk, an engine that does not answer, a stalled pull, a port taken:
+        // the unit's status already says which, and the hook succeeds, so the next
+        // one retries.
         if let Converged::Blocked(_) =
             unit.compose_converge(&project, FILE, &compose, "Starting")?
         {

@@ -24,6 +24,7 @@ fn ok(out: &Output) {
     }
 }
 
+// ANCHOR: deploy
 /// A deployed unit of application `app` (also its compose project): install,
 /// leader-elected, config-changed, start.
 fn deploy(app: &str) -> Scenario {
@@ -57,6 +58,7 @@ fn deploy(app: &str) -> Scenario {
         result,
     }
 }
+// ANCHOR_END: deploy
 
 impl Scenario {
     fn compose(&self) -> Value {
@@ -161,11 +163,13 @@ fn pg_env(database: &str) -> Vec<(String, String)> {
     ])
 }
 
+// ANCHOR: standalone
 #[test]
 fn standalone() {
     let s = deploy("vh-standalone");
     assert_eq!(s.services(), STANDALONE);
-    // Only the built-in db is told its password; the services use the contract's defaults.
+    // Only the built-in db is told its password; the services use the contract's
+    // defaults.
     let db = pairs(&[("POSTGRES_PASSWORD", crate::workload::BUILTIN_DB_PASSWORD)]);
     for svc in STANDALONE {
         let want = if svc == "db" { db.clone() } else { Vec::new() };
@@ -173,7 +177,9 @@ fn standalone() {
     }
     s.assert_ready();
 }
+// ANCHOR_END: standalone
 
+// ANCHOR: port_change
 #[test]
 fn port_change_closes_the_old_port_and_opens_the_new() {
     let mut s = deploy("vh-ports");
@@ -202,7 +208,9 @@ fn port_change_closes_the_old_port_and_opens_the_new() {
     s.vote = new_vote;
     s.assert_ready();
 }
+// ANCHOR_END: port_change
 
+// ANCHOR: redis
 #[test]
 fn redis_joined_then_departed_then_broken() {
     let mut s = deploy("vh-redis");
@@ -225,7 +233,9 @@ fn redis_joined_then_departed_then_broken() {
     assert!(s.env("vote").is_empty() && s.env("worker").is_empty());
     s.assert_ready();
 }
+// ANCHOR_END: redis
 
+// ANCHOR: postgres
 #[test]
 fn postgres_joined_then_broken() {
     let mut s = deploy("vh-pg");
@@ -252,6 +262,7 @@ fn postgres_joined_then_broken() {
     assert_eq!(s.services(), STANDALONE);
     s.assert_ready();
 }
+// ANCHOR_END: postgres
 
 #[test]
 fn both_external_then_redis_breaks() {

@@ -52,8 +52,9 @@ fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
 // ANCHOR_END: ports
 
 // ANCHOR: charm
-// `voting-app.running` is read by no handler: it is the charm's state for operators and the
-// tests to see, so the flag graph's dead-state check is opted out for it.
+// ANCHOR: charm_head
+// `voting-app.running` is read by no handler: it is the charm's state for operators
+// and the tests to see, so the flag graph's dead-state check is opted out for it.
 #[charm_core::charm(
     flags("voting-app.running"),
     layers(charm_core::docker),
@@ -61,11 +62,13 @@ fn ports(config: &voting_app::Config) -> Result<(u16, u16), String> {
 )]
 mod voting_app {
     use charm_core::prelude::*;
+    // ANCHOR_END: charm_head
 
     use super::{COMPOSE_FILE, Compose, backup, ports, workload};
 
-    /// Renders the compose file from the config and the available relations, and converges
-    /// the workload when that changed.
+    // ANCHOR: converge
+    /// Renders the compose file from the config and the available relations, and
+    /// converges the workload when that changed.
     #[when("docker.available")]
     fn converge(unit: &mut Unit) -> Result<()> {
         let config = unit.config()?;
@@ -77,12 +80,15 @@ mod voting_app {
             }
         };
         // ANCHOR: relations
+        // ANCHOR: redis
         let redis = match unit.flags().is_set(flags::REDIS_AVAILABLE) {
             true => Some(workload::redis_host(
                 unit.endpoint(endpoints::REDIS).interface()?.hosts(),
             )),
             false => None,
         };
+        // ANCHOR_END: redis
+        // ANCHOR: postgres
         let postgres = match unit.flags().is_set(flags::POSTGRES_DATABASE_AVAILABLE) {
             true => unit
                 .endpoint(endpoints::POSTGRES)
@@ -93,6 +99,7 @@ mod voting_app {
         };
         // PG_HOST carries a port other than 5432 (the services read `host:port`).
         let pg_env = postgres.as_ref().map(workload::pg_env);
+        // ANCHOR_END: postgres
         // ANCHOR_END: relations
         let formation = match (&redis, &postgres) {
             (None, None) => "standalone",
@@ -110,9 +117,10 @@ mod voting_app {
         };
         let activity = format!("Configuring the {formation} formation");
         let project = workload::project_name(unit.name());
-        let expected = workload::services(compose.redis_host.is_some(), compose.postgres.is_some());
-        // update-status: each service's container as found, before the hook's `up` puts back
-        // what stopped.
+        let external = (compose.redis_host.is_some(), compose.postgres.is_some());
+        let expected = workload::services(external.0, external.1);
+        // update-status: each service's container as found, before the hook's `up`
+        // puts back what stopped.
         let before = match unit.hook().name() == "update-status" {
             true => Some(workload::check(unit, &project, &expected)?),
             false => None,
@@ -123,16 +131,18 @@ mod voting_app {
             unit.flags().clear(flags::VOTING_APP_RUNNING);
             return Ok(());
         }
+        // ANCHOR: open_ports
         // Each of these is a no-op when nothing changed: no hook-tool call.
         unit.ports()
             .set([Port::Tcp(vote_port), Port::Tcp(result_port)]);
         unit.endpoint(endpoints::VOTING).publish_http(vote_port)?;
         unit.endpoint(endpoints::RESULTS)
             .publish_http(result_port)?;
+        // ANCHOR_END: open_ports
         unit.flags().set(flags::VOTING_APP_RUNNING);
         let message = match before {
             None => Ok("Ready to vote!".to_owned()),
-            Some(before) if before.is_empty() => workload::status_message(&before, &before),
+            Some(before) if before.is_empty() => workload::status_message(&[], &[]),
             Some(before) => {
                 let after = workload::check(unit, &project, &expected)?;
                 workload::status_message(&before, &after)
@@ -143,9 +153,11 @@ mod voting_app {
             Err(degraded) => unit.status().blocked(degraded),
         }
     }
+    // ANCHOR_END: converge
 
     // ANCHOR: actions
-    /// `dump-db`: `pg_dump` of the database the app uses, to `path` or base64 in the results.
+    /// `dump-db`: `pg_dump` of the database the app uses, to `path` or base64 in the
+    /// results.
     #[action("dump-db")]
     fn dump_db(unit: &mut Unit, params: actions::DumpDb) -> Result<()> {
         let outcome = with_target(unit, |docker, target, _| {
@@ -154,7 +166,8 @@ mod voting_app {
         report(unit, outcome)
     }
 
-    /// `restore-db`: a dump (a file on the unit, or base64) into the database the app uses.
+    /// `restore-db`: a dump (a file on the unit, or base64) into the database the app
+    /// uses.
     #[action("restore-db")]
     fn restore_db(unit: &mut Unit, params: actions::RestoreDb) -> Result<()> {
         let outcome = with_target(unit, |docker, target, scratch| {

@@ -66,8 +66,9 @@ pub fn check(
     }
 }
 
-/// `REDIS_HOST` for the related servers: hosts joined with commas as the seed wants them,
-/// each with `:port` when not Redis's 6379 (the services read `host:port`).
+// ANCHOR: redis_host
+/// `REDIS_HOST` for the related servers: hosts joined with commas as the seed wants
+/// them, each with `:port` when not Redis's 6379 (the services read `host:port`).
 pub fn redis_host(hosts: &[charm_core::interfaces::RedisHost]) -> String {
     let with_port = |h: &charm_core::interfaces::RedisHost| match h.port {
         6379 => h.host.clone(),
@@ -75,9 +76,11 @@ pub fn redis_host(hosts: &[charm_core::interfaces::RedisHost]) -> String {
     };
     hosts.iter().map(with_port).collect::<Vec<_>>().join(",")
 }
+// ANCHOR_END: redis_host
 
-/// The credentials as the template writes them: `PG_HOST` is `host:port` when the port is
-/// not PostgreSQL's 5432.
+// ANCHOR: pg_env
+/// The credentials as the template writes them: `PG_HOST` is `host:port` when the
+/// port is not PostgreSQL's 5432.
 pub fn pg_env(pg: &PgCredentials) -> PgCredentials {
     let mut pg = pg.clone();
     if pg.port != 5432 {
@@ -85,6 +88,7 @@ pub fn pg_env(pg: &PgCredentials) -> PgCredentials {
     }
     pg
 }
+// ANCHOR_END: pg_env
 
 /// The services the rendering runs: the seed's five minus the replaced ones.
 pub fn services(external_redis: bool, external_db: bool) -> Vec<&'static str> {

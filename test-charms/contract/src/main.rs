@@ -39,7 +39,8 @@ pub mod vault_user {
         if !unit.leader().is_leader()? {
             return Ok(());
         }
-        let id = SecretId::parse(&unit.kv().get::<String>("secret").unwrap_or_default())?;
+        let stored = unit.kv().get::<String>("secret").unwrap_or_default();
+        let id = SecretId::parse(&stored)?;
         unit.secrets().grant(&id, endpoints::KV, None)?;
         unit.endpoint(endpoints::KV)
             .publish("secret-id", id.as_str());
@@ -91,8 +92,8 @@ pub mod vault_user {
     // ANCHOR_END: secrets
 
     // ANCHOR: storage
-    /// Storage names are typed from metadata.yaml (`storage::DATA`); the framework raises
-    /// `storage.data.attached`.
+    /// Storage names are typed from metadata.yaml (`storage::DATA`); the framework
+    /// raises `storage.data.attached`.
     #[when("storage.data.attached")]
     fn use_storage(unit: &mut Unit) -> Result<()> {
         let Some(dir) = unit.storage().location(storage::DATA)? else {
@@ -126,8 +127,9 @@ pub mod vault_user {
     fn read_payload(unit: &mut Unit) -> Result<()> {
         match unit.resources().path(PAYLOAD) {
             Ok(path) => {
+                let what = path.display();
                 let text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::msg(format!("reading {}: {e}", path.display())))?;
+                    .map_err(|e| Error::msg(format!("reading {what}: {e}")))?;
                 unit.kv().set("payload", text.trim())?;
             }
             // No file attached yet: say so and carry on.

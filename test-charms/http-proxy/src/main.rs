@@ -68,6 +68,7 @@ mod http_proxy {
                 return unit.status().blocked(reason);
             }
         };
+        // ANCHOR: servers
         let voting = unit
             .endpoint(endpoints::VOTING)
             .interface()?
@@ -93,6 +94,7 @@ mod http_proxy {
                 },
             ],
         );
+        // ANCHOR_END: servers
         let path = unit.charm_path(HAPROXY_CFG);
         if std::fs::read(&path).ok().as_deref() != Some(cfg.as_bytes()) {
             charm_core::write_atomically(&path, cfg.as_bytes(), 0o644)?;

@@ -17,7 +17,8 @@ mod base {
     }
 
     // ANCHOR: declared
-    // A flag through a closure's parameter: the graph cannot name it, the handler declares it.
+    // A flag through a closure's parameter: the graph cannot name it, the handler
+    // declares it.
     #[when("base.ready")]
     #[sets("base.job.*")]
     fn jobs(unit: &mut Unit) -> Result<()> {

@@ -34,7 +34,8 @@ mod voting {
         }
         let set = |unit: &mut Unit, flag: Flag| unit.flags().set(flag); // a closure
         set(unit, flags::APP_RUNNING);
-        // A `set_flag` of the author's own type takes what it likes: no false rejection.
+        // A `set_flag` of the author's own type takes what it likes: no false
+        // rejection.
         let mut notes = Notes(Vec::new());
         notes.set_flag("not a charm flag");
         assert_eq!(notes.0, ["not a charm flag"]);

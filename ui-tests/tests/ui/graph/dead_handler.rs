@@ -1,4 +1,4 @@
-// `start` waits for `app.configured`, a flag of this charm that nothing sets: it can never run.
+// `start` waits for `app.configured`, which nothing in this charm sets: it never runs.
 #[charm_core::charm(
     metadata = "../../fixtures/metadata.yaml",
     config = "../../fixtures/config.yaml",
