@@ -18,6 +18,7 @@ use crate::secrets::{HookSecret, SecretId};
 use crate::storage::{StorageInstance, StorageKind};
 
 /// What the hook's environment says about secrets, storage and the Juju version.
+#[doc(hidden)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContractEnv {
     /// In secret hooks.

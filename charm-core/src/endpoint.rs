@@ -176,6 +176,7 @@ mod sealed {
 /// `None` for interfaces the framework does not know (any key goes).
 ///
 /// `const` so that `#[charm]` can assert that its copy agrees with this one.
+#[doc(hidden)]
 pub const fn interface_remote_keys(interface: &str, role: Role) -> Option<&'static [&'static str]> {
     let requires = matches!(role, Role::Requires);
     let provides = matches!(role, Role::Provides);
@@ -212,12 +213,14 @@ pub const fn interface_remote_keys(interface: &str, role: Role) -> Option<&'stat
 }
 
 /// Keys Juju itself writes in every unit's relation data bag.
+#[doc(hidden)]
 pub const JUJU_RELATION_KEYS: &[&str] = &["egress-subnets", "ingress-address", "private-address"];
 
 /// Flag suffixes each built-in interface raises, on `<endpoint>.<suffix>`.
 ///
 /// `const` so that `#[charm]`, which must know these names to check flags at compile time,
 /// can assert in generated code that its copy agrees with this one.
+#[doc(hidden)]
 pub const fn interface_flag_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
     let requires = matches!(role, Role::Requires);
     if requires && str_eq(interface, "redis") {

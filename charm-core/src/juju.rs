@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 
 /// What a hook tool printed and how it exited.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[doc(hidden)]
 pub struct ToolOutput {
     /// Exit code.
     pub code: i32,
@@ -40,6 +41,7 @@ pub struct ToolOutput {
 /// let mut juju = charm_core::juju::Juju::new(Box::new(AlwaysLeader));
 /// assert!(juju.is_leader().unwrap());
 /// ```
+#[doc(hidden)]
 pub trait HookTools {
     /// Runs `tool` with `args`, feeding `stdin`.
     fn run(&mut self, tool: &str, args: &[String], stdin: &[u8]) -> std::io::Result<ToolOutput>;
@@ -57,6 +59,7 @@ pub trait HookTools {
 /// assert!(tools.run("config-get", &[], b"").is_err(), "looked up on the given PATH");
 /// ```
 #[derive(Debug, Default, Clone)]
+#[doc(hidden)]
 pub struct ProcessTools {
     env: BTreeMap<String, String>,
 }
@@ -269,6 +272,7 @@ impl LogLevel {
 }
 
 /// Typed hook tools over a [`HookTools`] backend. Each method is exactly one tool call.
+#[doc(hidden)]
 pub struct Juju {
     tools: Box<dyn HookTools>,
     calls: u32,

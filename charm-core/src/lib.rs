@@ -45,7 +45,11 @@ mod error;
 pub mod facets;
 pub mod flag;
 mod flags;
+// The `--graph` entry point of the generated main and cargo-charm's: not charm code's.
+#[doc(hidden)]
 pub mod graph;
+// The hook's environment as the runner reads it; a handler reads it through `unit.hook()`.
+#[doc(hidden)]
 pub mod hook;
 mod hook_lock;
 pub mod interfaces;
@@ -73,14 +77,22 @@ pub use config::{ConfigValue, TypedConfig};
 pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation};
 pub use error::{Error, Result};
 pub use flag::{DynFlag, Flag, FlagName, FlagPattern};
+#[doc(hidden)]
 pub use hook::HookEnv;
+// The runner's lock and the unit-state files: for the harness and the fault tests.
+#[doc(hidden)]
 pub use hook_lock::{HookLock, LOCK_FILE, sweep_temp_files};
 pub use juju::{LogLevel, Port, Status, StatusKind};
 // The registry the macros generate, the runner and the unit store: public for the
 // generated code and the test harness, not part of the documented API.
 #[cfg(feature = "docker")]
-pub use compose::{Converged, DockerBackend, DockerUnit, with_docker_backend};
+pub use compose::{Converged, DockerUnit};
+// The seam charm-testing's Docker double plugs into.
+#[cfg(feature = "docker")]
+#[doc(hidden)]
+pub use compose::{DockerBackend, with_docker_backend};
 pub use contract::{CloudSpec, GoalState, GoalStatus, Resource};
+#[doc(hidden)]
 pub use endpoint_store::ENDPOINT_DATA_DIR;
 #[doc(hidden)]
 pub use registry::{
@@ -91,8 +103,10 @@ pub use registry::{
 pub use run::{HookReport, RunOptions, run, run_hook};
 pub use secrets::{SecretContent, SecretId, SecretLabel, SecretValue};
 pub use settings::{SETTINGS_FILE, Settings};
+#[doc(hidden)]
 pub use status_memo::STATUS_MEMO_FILE;
 pub use storage::{StorageInstance, StorageKind, StorageName};
+#[doc(hidden)]
 pub use store::STATE_FILE;
 #[doc(hidden)]
 pub use store::{Snapshot, Store, write_atomically};
