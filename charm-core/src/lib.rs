@@ -36,6 +36,8 @@ extern crate self as charm_core;
 mod bus;
 #[cfg(feature = "docker")]
 mod compose;
+// What the generated `Config` calls; authors read config through `unit.config()`.
+#[doc(hidden)]
 pub mod config;
 mod const_check;
 pub mod contract;
@@ -73,6 +75,7 @@ pub use charm_macros::{
     action, charm, clears, hook, layer, only_once, sets, template, when, when_all, when_any,
     when_file_changed, when_none, when_not, when_not_all,
 };
+#[doc(hidden)]
 pub use config::{ConfigValue, TypedConfig};
 pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation};
 pub use error::{Error, Result};

@@ -476,6 +476,7 @@ impl Unit {
     }
 
     /// The charm's static description.
+    #[doc(hidden)]
     pub fn charm(&self) -> &'static Charm {
         self.charm
     }
