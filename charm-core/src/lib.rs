@@ -30,6 +30,29 @@
 //!
 //! [`charm`] generates the registry (`hello::CHARM`), a typed `Config` from config.yaml, and
 //! rejects unknown flags, config keys, endpoints and hook names at compile time.
+//!
+//! # Where to start
+//!
+//! - The macros: [`charm`] and [`layer`] on a module; [`when`], [`when_not`], [`when_any`],
+//!   [`hook`], [`action`], [`only_once`], ... on its handlers; [`template`] on a template's
+//!   context. [`prelude`] brings them and the types below into scope.
+//! - [`Unit`], the hook context every handler receives, and its [`facets`]: `unit.flags()`
+//!   ([`Flags`](facets::Flags)), `unit.status()`, `unit.ports()`, `unit.endpoint(..)`,
+//!   `unit.kv()`, `unit.log()`, `unit.leader()`, `unit.action()`, `unit.secrets()`,
+//!   `unit.storage()`, `unit.resources()`.
+//! - The typed names the macros generate in the charm's module: [`Flag`] constants in
+//!   `flags` (and [`FlagPattern`]s for names made at run time), [`EndpointName`]s in
+//!   `endpoints`, [`StorageName`]s in `storage`, leader keys in `leader`.
+//! - The [`interfaces`] an endpoint is read as ([`Redis`](interfaces::Redis),
+//!   [`Postgres`](interfaces::Postgres), [`Http`](interfaces::Http), or your own
+//!   [`Interface`]), and the values of [`juju`] ([`Port`], [`StatusKind`], [`LogLevel`]).
+//! - [`render`] for compose and `.env` files, and (feature `docker`) the `docker` layer and
+//!   `DockerUnit`, Docker Compose's `up` and `down` on the unit.
+//! - Juju's wider contract: [`secrets`], [`storage`], [`contract`] (goal state, resources,
+//!   the cloud), [`settings`] (the framework's own knobs).
+//!
+//! Tests of a charm use the `charm-testing` crate's `Harness` (one hook in-process, on an
+//! emulated unit) and `charm-emulator` (the charm binary as Juju runs it).
 
 extern crate self as charm_core;
 
@@ -128,6 +151,27 @@ pub use version::JujuVersion;
 ///
 /// Only with charm-core's `docker` feature (`charm-core = { ..., features = ["docker"] }`):
 /// a charm without it compiles and links neither bollard nor tokio.
+///
+/// ```no_run
+/// # // Runs only with a Docker engine; see `DockerUnit` for what a handler does with it.
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     flags("app.up"),
+///     layers(charm_core::docker),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when("docker.available")]
+///     #[when_not("app.up")]
+///     fn up(unit: &mut Unit) -> Result<()> {
+///         unit.compose_up("app", "files/docker-compose.yml")?;
+///         unit.flags().set(flags::APP_UP);
+///         Ok(())
+///     }
+/// }
+/// ```
 #[cfg(feature = "docker")]
 #[charm_core::layer(flags("docker.available"))]
 pub mod docker {
@@ -204,6 +248,16 @@ pub mod docker {
 }
 
 /// What a charm module usually needs: `use charm_core::prelude::*;`.
+///
+/// ```
+/// use charm_core::prelude::*;
+///
+/// // Everything a handler names is in scope: `Unit`, `Result`, `Error`, `Port`, ...
+/// fn open(unit: &mut Unit, port: u16) -> Result<()> {
+///     unit.ports().open(Port::Tcp(port));
+///     unit.status().set(StatusKind::Active, format!("on {port}"))
+/// }
+/// ```
 pub mod prelude {
     pub use crate::interfaces::{Http, Postgres, Redis};
     #[cfg(feature = "docker")]
