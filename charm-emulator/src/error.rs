@@ -5,6 +5,11 @@ use std::path::PathBuf;
 
 /// Anything that can go wrong outside a hook tool (tool failures are not Rust errors: they are
 /// a [`ToolOutput`](crate::ToolOutput) with a non-zero code, exactly what a charm sees).
+///
+/// ```
+/// let err = charm_emulator::Model::new("no-slash").unwrap_err();
+/// assert!(err.to_string().contains("no-slash"), "the error names the input: {err}");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

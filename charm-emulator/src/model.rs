@@ -165,6 +165,14 @@ pub struct Proxies {
 }
 
 /// The side of a relation endpoint, as declared in metadata.yaml.
+///
+/// ```
+/// use charm_emulator::{Endpoint, Model, Role};
+/// let mut model = Model::new("web/0").unwrap();
+/// model.endpoints.insert("db".into(), Endpoint { role: Role::Requires, interface: "pgsql".into() });
+/// assert!(model.add_relation("db", "postgresql").is_ok());
+/// assert!(model.add_relation("cache", "redis").is_err(), "not an endpoint of the charm");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -177,6 +185,12 @@ pub enum Role {
 }
 
 /// A relation endpoint of the charm.
+///
+/// ```
+/// use charm_emulator::{Endpoint, Role};
+/// let db = Endpoint { role: Role::Requires, interface: "pgsql".into() };
+/// assert_eq!(db.interface, "pgsql");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Endpoint {
@@ -187,6 +201,11 @@ pub struct Endpoint {
 }
 
 /// A config option type of config.yaml.
+///
+/// ```
+/// let t: charm_emulator::ConfigType = serde_json::from_str(r#""boolean""#).unwrap();
+/// assert_eq!(t, charm_emulator::ConfigType::Boolean);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConfigType {
@@ -272,6 +291,14 @@ pub struct ConfigOption {
 }
 
 /// A relation of this unit's application with a remote application.
+///
+/// ```
+/// let mut model = charm_emulator::Model::new("web/0").unwrap();
+/// let id = model.add_relation("db", "postgresql").unwrap();
+/// let rel = &model.relations[&id];
+/// assert_eq!((rel.endpoint.as_str(), rel.remote_app.as_str()), ("db", "postgresql"));
+/// assert!(rel.remote_units.is_empty(), "no unit joined yet");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Relation {
@@ -297,6 +324,15 @@ pub struct Relation {
 }
 
 /// A remote unit in a relation.
+///
+/// ```
+/// use charm_emulator::{Model, RemoteUnit};
+/// let mut model = Model::new("web/0").unwrap();
+/// let id = model.add_relation("db", "postgresql").unwrap();
+/// let unit = RemoteUnit { data: [("host".to_owned(), "10.0.0.9".to_owned())].into(), departing: false };
+/// model.relations.get_mut(&id).unwrap().remote_units.insert("postgresql/0".into(), unit);
+/// assert_eq!(model.relations[&id].remote_units["postgresql/0"].data["host"], "10.0.0.9");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RemoteUnit {
@@ -319,6 +355,11 @@ pub fn default_unit_relation_data(address: &str) -> Bag {
 }
 
 /// A transport protocol of an opened port.
+///
+/// ```
+/// let range: charm_emulator::PortRange = "53/udp".parse().unwrap();
+/// assert_eq!(range.protocol, charm_emulator::Protocol::Udp);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Protocol {
     /// TCP.
@@ -337,6 +378,19 @@ pub enum Protocol {
 /// assert_eq!(p.to_string(), "5000/tcp");
 /// assert_eq!("1000-2000/UDP".parse::<PortRange>().unwrap().to_string(), "1000-2000/udp");
 /// assert!("70000/tcp".parse::<PortRange>().is_err());
+/// ```
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// call(&mut emu, "open-port", &["8000-8010/udp"]);
+/// emu.finish(&ctx.id, true).unwrap();
+/// let range: &charm_emulator::PortRange = emu.model().opened_ports.iter().next().unwrap();
+/// assert_eq!((range.from, range.to, range.protocol), (8000, 8010, charm_emulator::Protocol::Udp));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
@@ -447,6 +501,18 @@ impl TryFrom<String> for PortRange {
 }
 
 /// A workload status with when it was set.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// assert!(call(&mut emu, "status-set", &["active", "Ready"]).success());
+/// let status = &emu.model().unit_status;
+/// assert_eq!((status.status.as_str(), status.message.as_str()), ("active", "Ready"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Status {
@@ -620,6 +686,17 @@ pub struct InterfaceAddress {
 }
 
 /// Where a log record came from.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// call(&mut emu, "juju-log", &["hello"]);
+/// assert_eq!(emu.model().logs.last().unwrap().source, charm_emulator::LogSource::JujuLog);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LogSource {
@@ -634,6 +711,19 @@ pub enum LogSource {
 }
 
 /// One record of the debug log.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// call(&mut emu, "juju-log", &["-l", "WARNING", "disk almost full"]);
+/// let log = emu.model().logs.last().unwrap();
+/// assert_eq!((log.level.as_str(), log.message.as_str()), ("WARNING", "disk almost full"));
+/// assert_eq!(log.source, charm_emulator::LogSource::JujuLog);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct LogRecord {
@@ -650,6 +740,19 @@ pub struct LogRecord {
 }
 
 /// One hook-tool call, recorded whatever its outcome.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// let out = call(&mut emu, "config-get", &["no-such-key", "--format=json"]);
+/// let last = emu.model().calls.last().unwrap();
+/// assert_eq!((last.tool.as_str(), last.exit_code), ("config-get", out.code));
+/// assert_eq!(last.args, ["no-such-key", "--format=json"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ToolCall {
@@ -664,6 +767,18 @@ pub struct ToolCall {
 }
 
 /// One hook or action run.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// emu.finish(&ctx.id, true).unwrap();
+/// let hook = emu.model().hooks.last().unwrap();
+/// assert!(hook.committed && hook.exit_code == 0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct HookRecord {
