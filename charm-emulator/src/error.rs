@@ -64,4 +64,11 @@ impl Error {
 }
 
 /// The emulator's result type.
+///
+/// ```
+/// fn unit(name: &str) -> charm_emulator::Result<charm_emulator::Model> {
+///     charm_emulator::Model::new(name)
+/// }
+/// assert!(unit("web/0").is_ok() && unit("web").is_err());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -18,9 +18,20 @@ use crate::error::{Error, Result};
 use crate::time::now_rfc3339;
 
 /// A JSON object, as action parameters and results and status data are.
+///
+/// ```
+/// let mut status_data = charm_emulator::JsonMap::new();
+/// status_data.insert("progress".into(), serde_json::json!(50));
+/// assert_eq!(status_data["progress"], 50);
+/// ```
 pub type JsonMap = serde_json::Map<String, Value>;
 
 /// A data bag: relation settings, leader settings and charm state are maps of strings.
+///
+/// ```
+/// let bag: charm_emulator::Bag = [("host".to_owned(), "10.0.0.7".to_owned())].into();
+/// assert_eq!(bag["host"], "10.0.0.7");
+/// ```
 pub type Bag = BTreeMap<String, String>;
 
 /// Version of the `model.json` layout; bumped when an older file could be misread.
@@ -34,6 +45,15 @@ pub const MODEL_FORMAT: u32 = 2;
 pub const LOOPBACK: &str = "127.0.0.1";
 
 /// One unit's world. Field names serialise in kebab-case.
+///
+/// ```
+/// use charm_emulator::Model;
+/// let mut model = Model::new("web/0").unwrap();
+/// model.leader = true;
+/// model.config_values.insert("port".into(), serde_json::json!(8080));
+/// assert_eq!(model.unit, "web/0");
+/// assert!(model.relations.is_empty() && model.opened_ports.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Model {
@@ -346,6 +366,12 @@ pub struct RemoteUnit {
 }
 
 /// Juju's default unit data in a relation: the agent publishes the unit's addresses.
+///
+/// ```
+/// let bag = charm_emulator::default_unit_relation_data("10.0.0.7");
+/// assert_eq!(bag["private-address"], "10.0.0.7");
+/// assert_eq!(bag["ingress-address"], "10.0.0.7");
+/// ```
 pub fn default_unit_relation_data(address: &str) -> Bag {
     Bag::from([
         ("egress-subnets".to_owned(), format!("{address}/32")),
