@@ -296,6 +296,12 @@ impl ConfigType {
 }
 
 /// A config option of config.yaml.
+///
+/// ```
+/// let option: charm_emulator::ConfigOption = charm_yaml::from_str("type: string\ndefault: world\n").unwrap();
+/// assert_eq!(option.kind, charm_emulator::ConfigType::String);
+/// assert_eq!(option.default, Some(serde_json::json!("world")));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ConfigOption {
@@ -568,6 +574,11 @@ impl Status {
 }
 
 /// Where an action run is.
+///
+/// ```
+/// use charm_emulator::ActionStatus;
+/// assert_eq!(serde_json::to_string(&ActionStatus::Completed).unwrap(), r#""completed""#);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionStatus {

@@ -170,9 +170,15 @@ pub fn check(spec: &CrateSpec) -> Report {
         .mirror
         .iter()
         .flat_map(|p| {
+            // A compiling file may nest the example in a `pub mod`, or make it `pub`.
             read(p)
                 .lines()
-                .map(|l| l.trim().to_owned())
+                .flat_map(|l| {
+                    let l = l.trim();
+                    [Some(l), l.strip_prefix("pub ")]
+                })
+                .flatten()
+                .map(str::to_owned)
                 .collect::<Vec<_>>()
         })
         .collect();
