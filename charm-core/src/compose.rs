@@ -17,6 +17,23 @@ use crate::unit::{KV_STATUS, Unit, hex};
 const KV_COMPOSE: &str = "compose.";
 
 /// What [`DockerUnit::compose_converge`] did.
+///
+/// ```
+/// #[charm_core::template(source = "services:\n  app:\n    image: {{ image }}\n", ext = "yml")]
+/// struct Compose<'a> { image: &'a str }
+///
+/// use charm_core::{Converged, DockerUnit, Result, Unit};
+/// fn converge(unit: &mut Unit) -> Result<()> {
+///     let file = Compose { image: "redis:7" };
+///     match unit.compose_converge("app", "files/docker-compose.yml", &file, "starting redis")? {
+///         Converged::Unchanged => {}
+///         Converged::Up(report) => unit.log().info(format!("up: {report}")),
+///         // Already the unit's status: try again in a later hook.
+///         Converged::Blocked(reason) => unit.log().warning(reason),
+///     }
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug)]
 pub enum Converged {
     /// The rendering is the one the last successful `up` used, and nothing drifted.

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::registry::{Charm, ConfigOptionDef, OptionType};
 
 /// Raw config values as `config-get --all` gave them.
+#[doc(hidden)]
 pub type ConfigMap = BTreeMap<String, Value>;
 
 /// Every config flag name the charm's options can raise.

@@ -5,8 +5,17 @@
 //! give are here.
 //!
 //! What a hook's environment says about them (JUJU_SECRET_*, JUJU_STORAGE_*, JUJU_VERSION;
-//! juju/juju `internal/worker/uniter/runner/context/context.go` `HookVars`) is read once
-//! into [`ContractEnv`].
+//! juju/juju `internal/worker/uniter/runner/context/context.go` `HookVars`) is read once,
+//! at hook start.
+//!
+//! ```
+//! fn report(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+//!     let goal = unit.goal_state()?;
+//!     let version = unit.juju_version()?;
+//!     unit.log().info(format!("{} units expected, Juju {version}", goal.expected_units()));
+//!     unit.set_workload_version("7.2.4")
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -18,6 +27,7 @@ use crate::secrets::{HookSecret, SecretId};
 use crate::storage::{StorageInstance, StorageKind};
 
 /// What the hook's environment says about secrets, storage and the Juju version.
+#[doc(hidden)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContractEnv {
     /// In secret hooks.
@@ -57,6 +67,12 @@ impl ContractEnv {
 
 /// A resource of metadata.yaml, named in code as a constant:
 /// `const PAYLOAD: Resource = Resource::new("payload");`.
+///
+/// ```
+/// use charm_core::Resource;
+/// const APP_IMAGE: Resource = Resource::new("app-image");
+/// assert_eq!(APP_IMAGE.name(), "app-image");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Resource(&'static str);
 
@@ -73,6 +89,11 @@ impl Resource {
 }
 
 /// One unit's or application's goal (`goal-state`).
+///
+/// ```
+/// let goal: charm_core::GoalStatus = serde_json::from_str(r#"{"status": "active", "since": "2025-01-01 06:06:06Z"}"#).unwrap();
+/// assert_eq!(goal.status, "active");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct GoalStatus {
     /// `waiting`, `joining`, `joined`, `active`, `dying`, ...
@@ -84,6 +105,14 @@ pub struct GoalStatus {
 
 /// What the model is converging to: this application's units, and per endpoint the
 /// related applications and units (`goal-state`, goal-state.go@12baae6d).
+///
+/// ```
+/// let json = r#"{"units": {"app/0": {"status": "active"}, "app/1": {"status": "dying"}},
+///                "relations": {"db": {"postgresql": {"status": "joined"}}}}"#;
+/// let goal: charm_core::GoalState = serde_json::from_str(json).unwrap();
+/// assert_eq!(goal.expected_units(), 1, "app/1 is going away");
+/// assert_eq!(goal.relations["db"]["postgresql"].status, "joined");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GoalState {
     /// Units of this application, by name.
@@ -103,6 +132,13 @@ impl GoalState {
 
 /// The model's cloud (`credential-get`), for trusted applications only. The credential's
 /// attributes are secrets: `Debug` hides them.
+///
+/// ```
+/// let json = r#"{"type": "openstack", "name": "mycloud", "credential": {"auth-type": "userpass", "attrs": {"password": "pw"}}}"#;
+/// let cloud: charm_core::CloudSpec = serde_json::from_str(json).unwrap();
+/// assert_eq!(cloud.kind, "openstack");
+/// assert!(!format!("{cloud:?}").contains("pw"), "Debug hides the credential");
+/// ```
 #[derive(Clone, PartialEq, Deserialize)]
 pub struct CloudSpec {
     /// The cloud type, e.g. `lxd`, `openstack`.

@@ -4,6 +4,21 @@
 //! refreshed from the hook tools only when it can have changed: in that endpoint's relation
 //! hooks, and on `install` / `upgrade-charm` (or when no snapshot exists yet). Other hooks
 //! read the snapshot, so a `config-changed` costs no relation calls at all.
+//!
+//! ```
+//! #[charm_core::charm(metadata = "tests/fixtures/doc/app/metadata.yaml", config = "tests/fixtures/doc/app/config.yaml")]
+//! mod app {
+//!     use charm_core::prelude::*;
+//!
+//!     // `redis.available` is the interface's flag; the `Redis` parameter is read from
+//!     // endpoint `redis` for this handler.
+//!     #[when("redis.available")]
+//!     fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
+//!         unit.status().active(format!("cached by {}", redis.host_list()))
+//!     }
+//! }
+//! assert_eq!(app::endpoints::REDIS.name(), "redis");
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -12,9 +27,22 @@ use serde::{Deserialize, Serialize};
 use crate::registry::{EndpointDef, Role};
 
 /// One data bag: string keys to string values, as Juju stores them.
+///
+/// ```
+/// let bag: charm_core::Bag = [("host".to_owned(), "10.0.0.7".to_owned())].into();
+/// assert_eq!(bag["host"], "10.0.0.7");
+/// ```
 pub type Bag = BTreeMap<String, String>;
 
 /// One relation of an endpoint.
+///
+/// ```
+/// use charm_core::Relation;
+/// let mut rel = Relation { id: "redis:3".into(), app: Some("redis".into()), ..Default::default() };
+/// rel.units.insert("redis/0".into(), [("port".to_owned(), "6379".to_owned())].into());
+/// assert_eq!(rel.units["redis/0"]["port"], "6379");
+/// assert!(rel.app_data.is_empty(), "the remote app published nothing yet");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relation {
     /// The relation id, e.g. `redis:3`.
@@ -88,6 +116,37 @@ impl Endpoint {
 ///
 /// The framework builds it from the endpoint's data; invalid remote data never panics, it
 /// only makes the interface "not available", with a warning naming the unit and key.
+///
+/// ```
+/// use charm_core::{Endpoint, Interface};
+/// /// A custom interface: the `memcache` servers' `host:port`s.
+/// struct Memcache(Vec<String>);
+///
+/// impl Interface for Memcache {
+///     const INTERFACE: &'static str = "memcache";
+///
+///     fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self {
+///         let mut servers = Vec::new();
+///         for (unit, bag) in endpoint.units() {
+///             match (bag.get("host"), bag.get("port")) {
+///                 (Some(host), Some(port)) => servers.push(format!("{host}:{port}")),
+///                 _ => warnings.push(format!("{unit}: no host or port")),
+///             }
+///         }
+///         Memcache(servers)
+///     }
+/// }
+///
+/// let mut ep = Endpoint::new("cache", "memcache");
+/// let mut rel = charm_core::Relation { id: "cache:1".into(), ..Default::default() };
+/// rel.units.insert("memcached/0".into(), [("host".into(), "10.0.0.9".into()), ("port".into(), "11211".into())].into());
+/// rel.units.insert("memcached/1".into(), Default::default());
+/// ep.relations.push(rel);
+/// let mut warnings = Vec::new();
+/// let cache = Memcache::from_endpoint(&ep, &mut warnings);
+/// assert_eq!(cache.0, ["10.0.0.9:11211"]);
+/// assert_eq!(warnings, ["memcached/1: no host or port"]);
+/// ```
 pub trait Interface: Sized {
     /// The interface name in metadata.yaml (`redis`, `pgsql`, `http`).
     const INTERFACE: &'static str;
@@ -110,6 +169,16 @@ impl Interface for Endpoint {
 /// It cannot be made from a string. Its interface is the one metadata.yaml gives the
 /// endpoint (`Redis` for `redis`, `Postgres` for `pgsql`, `Http` for `http`, the untyped
 /// [`Endpoint`] for any other), so reading an endpoint as another interface does not compile.
+///
+/// ```
+/// #[charm_core::charm(metadata = "tests/fixtures/doc/app/metadata.yaml", config = "tests/fixtures/doc/app/config.yaml")]
+/// mod app {}
+///
+/// use charm_core::{EndpointName, interfaces::{Http, Redis}};
+/// let redis: EndpointName<Redis> = app::endpoints::REDIS;
+/// let website: EndpointName<Http> = app::endpoints::WEBSITE;
+/// assert_eq!((redis.name(), website.name()), ("redis", "website"));
+/// ```
 pub struct EndpointName<I> {
     name: &'static str,
     interface: std::marker::PhantomData<fn() -> I>,
@@ -154,6 +223,13 @@ impl<I> std::fmt::Debug for EndpointName<I> {
             `endpoints::REDIS` for endpoint `redis`, and read it as its own interface \
             (`unit.endpoint(endpoints::REDIS).interface()` infers it)"
 )]
+/// ```
+/// use charm_core::{EndpointOf, Result, Unit, interfaces::Redis};
+/// /// A helper for any `redis` endpoint of the charm: a `pgsql` one does not compile.
+/// fn redis_hosts(unit: &mut Unit, endpoint: impl EndpointOf<Redis>) -> Result<String> {
+///     Ok(unit.endpoint(endpoint).interface()?.host_list())
+/// }
+/// ```
 pub trait EndpointOf<I>: Copy + sealed::Sealed {
     /// The endpoint's name.
     fn endpoint_name(self) -> &'static str;
@@ -176,6 +252,7 @@ mod sealed {
 /// `None` for interfaces the framework does not know (any key goes).
 ///
 /// `const` so that `#[charm]` can assert that its copy agrees with this one.
+#[doc(hidden)]
 pub const fn interface_remote_keys(interface: &str, role: Role) -> Option<&'static [&'static str]> {
     let requires = matches!(role, Role::Requires);
     let provides = matches!(role, Role::Provides);
@@ -212,12 +289,14 @@ pub const fn interface_remote_keys(interface: &str, role: Role) -> Option<&'stat
 }
 
 /// Keys Juju itself writes in every unit's relation data bag.
+#[doc(hidden)]
 pub const JUJU_RELATION_KEYS: &[&str] = &["egress-subnets", "ingress-address", "private-address"];
 
 /// Flag suffixes each built-in interface raises, on `<endpoint>.<suffix>`.
 ///
 /// `const` so that `#[charm]`, which must know these names to check flags at compile time,
 /// can assert in generated code that its copy agrees with this one.
+#[doc(hidden)]
 pub const fn interface_flag_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
     let requires = matches!(role, Role::Requires);
     if requires && str_eq(interface, "redis") {

@@ -134,4 +134,12 @@ impl From<charm_yaml::Error> for Error {
 }
 
 /// `Result` with the framework's [`Error`].
+///
+/// ```
+/// fn port(text: &str) -> charm_core::Result<u16> {
+///     text.parse().map_err(|_| charm_core::Error::msg(format!("`{text}` is not a port")))
+/// }
+/// assert_eq!(port("5000").unwrap(), 5000);
+/// assert_eq!(port("http").unwrap_err().to_string(), "`http` is not a port");
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -41,6 +41,27 @@ use crate::error::{Error, Result};
 ///
 /// It cannot be made from a string: only `#[charm]` and `#[layer]` make them, from names
 /// they checked.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     flags("app.running", "app.worker.*"),
+///     allow(unread("app.running", "app.worker.*")),
+/// )]
+/// mod app {
+///     #[charm_core::hook("install")]
+///     fn install(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+///         unit.flags().set(flags::APP_RUNNING);
+///         unit.flags().set(&flags::APP_WORKER.with("blue")?);
+///         Ok(())
+///     }
+/// }
+///
+/// let running: charm_core::Flag = app::flags::APP_RUNNING;
+/// assert_eq!(running.name(), "app.running");
+/// assert_eq!(running.to_string(), "app.running");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Flag(&'static str);
 
@@ -67,6 +88,29 @@ impl std::fmt::Display for Flag {
 /// `flags(...)` with one `*`: `flags("worker.*")` generates `flags::WORKER` (the `*` and the
 /// dot before it dropped), and `flags::WORKER.with("blue")` is the flag `worker.blue`.
 /// This is the only way to name a flag at run time.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     flags("app.running", "app.worker.*"),
+///     allow(unread("app.running", "app.worker.*")),
+/// )]
+/// mod app {
+///     #[charm_core::hook("install")]
+///     fn install(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+///         unit.flags().set(flags::APP_RUNNING);
+///         unit.flags().set(&flags::APP_WORKER.with("blue")?);
+///         Ok(())
+///     }
+/// }
+///
+/// let worker = app::flags::APP_WORKER;
+/// assert_eq!(worker.pattern(), "app.worker.*");
+/// assert_eq!(worker.with("blue").unwrap().name(), "app.worker.blue");
+/// assert!(worker.matches("app.worker.green") && !worker.matches("app.worker."));
+/// assert!(worker.with("two words").is_err(), "not one flag name");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FlagPattern {
     prefix: &'static str,
@@ -108,6 +152,26 @@ impl FlagPattern {
 }
 
 /// A flag of a declared [`FlagPattern`], made at run time with [`FlagPattern::with`].
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     flags("app.running", "app.worker.*"),
+///     allow(unread("app.running", "app.worker.*")),
+/// )]
+/// mod app {
+///     #[charm_core::hook("install")]
+///     fn install(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+///         unit.flags().set(flags::APP_RUNNING);
+///         unit.flags().set(&flags::APP_WORKER.with("blue")?);
+///         Ok(())
+///     }
+/// }
+///
+/// let flag: charm_core::DynFlag = app::flags::APP_WORKER.with("blue").unwrap();
+/// assert_eq!(flag.name(), "app.worker.blue");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DynFlag(String);
 
@@ -140,6 +204,21 @@ mod sealed {
             `.` and `-` as `_`), or `&flags::WORKER.with(part)?` for a flag of a pattern \
             declared as `flags(\"worker.*\")`"
 )]
+/// ```
+/// use charm_core::flag::FlagName;
+/// /// A helper that takes any checked flag, as `unit.flags().set` does.
+/// fn describe(flag: impl FlagName) -> String {
+///     format!("flag `{}`", flag.flag_name())
+/// }
+/// # #[charm_core::charm(metadata = "tests/fixtures/doc/metadata.yaml", config = "tests/fixtures/doc/config.yaml",
+/// #     flags("app.running"), allow(unread("app.running")))]
+/// # mod app {
+/// #     #[charm_core::hook("install")]
+/// #     fn i(unit: &mut charm_core::Unit) -> charm_core::Result<()> { unit.flags().set(flags::APP_RUNNING); Ok(()) }
+/// # }
+/// assert_eq!(describe(app::flags::APP_RUNNING), "flag `app.running`");
+/// // describe("app.running") does not compile: a string is not a flag.
+/// ```
 pub trait FlagName: sealed::Sealed {
     /// The flag's name.
     fn flag_name(&self) -> &str;

@@ -1,9 +1,18 @@
 //! Typed access to Juju's hook tools.
 //!
-//! Every call goes through a [`HookTools`] backend: [`ProcessTools`] runs the real
-//! executables found on `PATH` (on a unit, Juju's; in tests, the emulator's), and test
-//! harnesses may answer in-process. Tools that read are always called with `--format=json`.
-//! [`Juju`] counts calls, because each one is a round trip to the unit agent.
+//! Handlers rarely need this module beyond its value types ([`Port`], [`StatusKind`],
+//! [`LogLevel`]): the facets of [`Unit`](crate::Unit) call the tools. [`Juju`], from
+//! `unit.juju()`, is the escape hatch: one method per tool, each exactly one call (on a unit,
+//! Juju's executables on `PATH`; in tests, the emulator's, or the harness in-process). Tools
+//! that read are always called with `--format=json`. [`Juju`] counts calls, because each one
+//! is a round trip to the unit agent.
+//!
+//! ```
+//! use charm_core::juju::{LogLevel, Port, StatusKind};
+//! assert_eq!("1000-2000/udp".parse::<Port>().unwrap(), Port::Range { from: 1000, to: 2000, udp: true });
+//! assert_eq!(StatusKind::Blocked.as_str(), "blocked");
+//! assert_eq!(LogLevel::parse("warn"), Some(LogLevel::Warning));
+//! ```
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -17,6 +26,7 @@ use crate::error::{Error, Result};
 
 /// What a hook tool printed and how it exited.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[doc(hidden)]
 pub struct ToolOutput {
     /// Exit code.
     pub code: i32,
@@ -40,6 +50,7 @@ pub struct ToolOutput {
 /// let mut juju = charm_core::juju::Juju::new(Box::new(AlwaysLeader));
 /// assert!(juju.is_leader().unwrap());
 /// ```
+#[doc(hidden)]
 pub trait HookTools {
     /// Runs `tool` with `args`, feeding `stdin`.
     fn run(&mut self, tool: &str, args: &[String], stdin: &[u8]) -> std::io::Result<ToolOutput>;
@@ -57,6 +68,7 @@ pub trait HookTools {
 /// assert!(tools.run("config-get", &[], b"").is_err(), "looked up on the given PATH");
 /// ```
 #[derive(Debug, Default, Clone)]
+#[doc(hidden)]
 pub struct ProcessTools {
     env: BTreeMap<String, String>,
 }
@@ -95,6 +107,12 @@ impl HookTools for ProcessTools {
 }
 
 /// A workload status.
+///
+/// ```
+/// use charm_core::StatusKind;
+/// assert_eq!(StatusKind::Waiting.as_str(), "waiting");
+/// assert_eq!(serde_json::to_string(&StatusKind::Active).unwrap(), r#""active""#);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StatusKind {
@@ -121,6 +139,12 @@ impl StatusKind {
 }
 
 /// A status with its message.
+///
+/// ```
+/// use charm_core::{Status, StatusKind};
+/// let status = Status { kind: StatusKind::Active, message: "Ready to vote!".into() };
+/// assert_eq!(serde_json::to_value(&status).unwrap(), serde_json::json!({"kind": "active", "message": "Ready to vote!"}));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
 pub struct Status {
     /// The kind.
@@ -130,6 +154,13 @@ pub struct Status {
 }
 
 /// What `status-get --include-data --format=json` answers.
+///
+/// ```
+/// let json = r#"{"status": "error", "message": "hook failed: \"install\"", "status-data": {}}"#;
+/// let info: charm_core::juju::StatusInfo = serde_json::from_str(json).unwrap();
+/// assert_eq!(info.status, "error");
+/// assert!(info.message.contains("install"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct StatusInfo {
     /// The status word (may also be `unknown`, `error`, ...).
@@ -143,6 +174,14 @@ pub struct StatusInfo {
 }
 
 /// A port range and protocol, as `open-port` takes it.
+///
+/// ```
+/// use charm_core::Port;
+/// let port: Port = "5000".parse().unwrap();
+/// assert_eq!(port, Port::Tcp(5000), "TCP unless it says otherwise");
+/// assert_eq!(Port::Udp(53).to_string(), "53/udp");
+/// assert!("0/tcp".parse::<Port>().unwrap_err().to_string().contains("invalid port `0/tcp`"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Port {
     /// One TCP port.
@@ -219,6 +258,12 @@ impl std::str::FromStr for Port {
 }
 
 /// Addresses of a binding, from `network-get`.
+///
+/// ```
+/// let json = r#"{"bind-addresses": [], "egress-subnets": ["10.0.0.7/32"], "ingress-addresses": ["10.0.0.7"]}"#;
+/// let info: charm_core::juju::NetworkInfo = serde_json::from_str(json).unwrap();
+/// assert_eq!(info.ingress_addresses, ["10.0.0.7"]);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct NetworkInfo {
     /// Where the unit listens.
@@ -233,6 +278,12 @@ pub struct NetworkInfo {
 }
 
 /// Log levels of `juju-log`.
+///
+/// ```
+/// use charm_core::LogLevel;
+/// assert!(LogLevel::Debug < LogLevel::Info, "ordered: a unit's level drops what is below it");
+/// assert_eq!(LogLevel::parse("CRITICAL").map(LogLevel::as_str), Some("ERROR"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogLevel {
     /// Debugging detail.
@@ -269,6 +320,15 @@ impl LogLevel {
 }
 
 /// Typed hook tools over a [`HookTools`] backend. Each method is exactly one tool call.
+///
+/// ```
+/// # fn handler(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+/// // A tool no facet wraps, e.g. `unit-get public-address`:
+/// let address = unit.juju().unit_get("public-address")?;
+/// unit.log().info(format!("reachable at {address}"));
+/// # Ok(())
+/// # }
+/// ```
 pub struct Juju {
     tools: Box<dyn HookTools>,
     calls: u32,
@@ -288,6 +348,7 @@ fn args<const N: usize>(list: [&str; N]) -> Vec<String> {
 
 impl Juju {
     /// Typed tools over `tools`.
+    #[doc(hidden)]
     pub fn new(tools: Box<dyn HookTools>) -> Self {
         Self { tools, calls: 0 }
     }

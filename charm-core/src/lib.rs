@@ -30,12 +30,37 @@
 //!
 //! [`charm`] generates the registry (`hello::CHARM`), a typed `Config` from config.yaml, and
 //! rejects unknown flags, config keys, endpoints and hook names at compile time.
+//!
+//! # Where to start
+//!
+//! - The macros: [`charm`] and [`layer`] on a module; [`when`], [`when_not`], [`when_any`],
+//!   [`hook`], [`action`], [`only_once`], ... on its handlers; [`template`] on a template's
+//!   context. [`prelude`] brings them and the types below into scope.
+//! - [`Unit`], the hook context every handler receives, and its [`facets`]: `unit.flags()`
+//!   ([`Flags`](facets::Flags)), `unit.status()`, `unit.ports()`, `unit.endpoint(..)`,
+//!   `unit.kv()`, `unit.log()`, `unit.leader()`, `unit.action()`, `unit.secrets()`,
+//!   `unit.storage()`, `unit.resources()`.
+//! - The typed names the macros generate in the charm's module: [`Flag`] constants in
+//!   `flags` (and [`FlagPattern`]s for names made at run time), [`EndpointName`]s in
+//!   `endpoints`, [`StorageName`]s in `storage`, leader keys in `leader`.
+//! - The [`interfaces`] an endpoint is read as ([`Redis`](interfaces::Redis),
+//!   [`Postgres`](interfaces::Postgres), [`Http`](interfaces::Http), or your own
+//!   [`Interface`]), and the values of [`juju`] ([`Port`], [`StatusKind`], [`LogLevel`]).
+//! - [`render`] for compose and `.env` files, and (feature `docker`) the `docker` layer and
+//!   `DockerUnit`, Docker Compose's `up` and `down` on the unit.
+//! - Juju's wider contract: [`secrets`], [`storage`], [`contract`] (goal state, resources,
+//!   the cloud), [`settings`] (the framework's own knobs).
+//!
+//! Tests of a charm use the `charm-testing` crate's `Harness` (one hook in-process, on an
+//! emulated unit) and `charm-emulator` (the charm binary as Juju runs it).
 
 extern crate self as charm_core;
 
 mod bus;
 #[cfg(feature = "docker")]
 mod compose;
+// What the generated `Config` calls; authors read config through `unit.config()`.
+#[doc(hidden)]
 pub mod config;
 mod const_check;
 pub mod contract;
@@ -45,7 +70,11 @@ mod error;
 pub mod facets;
 pub mod flag;
 mod flags;
+// The `--graph` entry point of the generated main and cargo-charm's: not charm code's.
+#[doc(hidden)]
 pub mod graph;
+// The hook's environment as the runner reads it; a handler reads it through `unit.hook()`.
+#[doc(hidden)]
 pub mod hook;
 mod hook_lock;
 pub mod interfaces;
@@ -69,18 +98,27 @@ pub use charm_macros::{
     action, charm, clears, hook, layer, only_once, sets, template, when, when_all, when_any,
     when_file_changed, when_none, when_not, when_not_all,
 };
+#[doc(hidden)]
 pub use config::{ConfigValue, TypedConfig};
 pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation};
 pub use error::{Error, Result};
 pub use flag::{DynFlag, Flag, FlagName, FlagPattern};
+#[doc(hidden)]
 pub use hook::HookEnv;
+// The runner's lock and the unit-state files: for the harness and the fault tests.
+#[doc(hidden)]
 pub use hook_lock::{HookLock, LOCK_FILE, sweep_temp_files};
 pub use juju::{LogLevel, Port, Status, StatusKind};
 // The registry the macros generate, the runner and the unit store: public for the
 // generated code and the test harness, not part of the documented API.
 #[cfg(feature = "docker")]
-pub use compose::{Converged, DockerBackend, DockerUnit, with_docker_backend};
+pub use compose::{Converged, DockerUnit};
+// The seam charm-testing's Docker double plugs into.
+#[cfg(feature = "docker")]
+#[doc(hidden)]
+pub use compose::{DockerBackend, with_docker_backend};
 pub use contract::{CloudSpec, GoalState, GoalStatus, Resource};
+#[doc(hidden)]
 pub use endpoint_store::ENDPOINT_DATA_DIR;
 #[doc(hidden)]
 pub use registry::{
@@ -91,8 +129,10 @@ pub use registry::{
 pub use run::{HookReport, RunOptions, run, run_hook};
 pub use secrets::{SecretContent, SecretId, SecretLabel, SecretValue};
 pub use settings::{SETTINGS_FILE, Settings};
+#[doc(hidden)]
 pub use status_memo::STATUS_MEMO_FILE;
 pub use storage::{StorageInstance, StorageKind, StorageName};
+#[doc(hidden)]
 pub use store::STATE_FILE;
 #[doc(hidden)]
 pub use store::{Snapshot, Store, write_atomically};
@@ -111,6 +151,27 @@ pub use version::JujuVersion;
 ///
 /// Only with charm-core's `docker` feature (`charm-core = { ..., features = ["docker"] }`):
 /// a charm without it compiles and links neither bollard nor tokio.
+///
+/// ```no_run
+/// # // Runs only with a Docker engine; see `DockerUnit` for what a handler does with it.
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     flags("app.up"),
+///     layers(charm_core::docker),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when("docker.available")]
+///     #[when_not("app.up")]
+///     fn up(unit: &mut Unit) -> Result<()> {
+///         unit.compose_up("app", "files/docker-compose.yml")?;
+///         unit.flags().set(flags::APP_UP);
+///         Ok(())
+///     }
+/// }
+/// ```
 #[cfg(feature = "docker")]
 #[charm_core::layer(flags("docker.available"))]
 pub mod docker {
@@ -187,6 +248,16 @@ pub mod docker {
 }
 
 /// What a charm module usually needs: `use charm_core::prelude::*;`.
+///
+/// ```
+/// use charm_core::prelude::*;
+///
+/// // Everything a handler names is in scope: `Unit`, `Result`, `Error`, `Port`, ...
+/// fn open(unit: &mut Unit, port: u16) -> Result<()> {
+///     unit.ports().open(Port::Tcp(port));
+///     unit.status().set(StatusKind::Active, format!("on {port}"))
+/// }
+/// ```
 pub mod prelude {
     pub use crate::interfaces::{Http, Postgres, Redis};
     #[cfg(feature = "docker")]

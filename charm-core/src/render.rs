@@ -7,8 +7,9 @@
 //! `"x\n  privileged: true"` adds a key. A `.yml` / `.yaml` charm template writes every
 //! `{{ value }}` *unquoted* and [`Yaml`] writes `"value"`, escaping `\`, `"`, line breaks and
 //! every non-printable character, so a value is always exactly one scalar on its line. A
-//! `.env` template writes every value through [`DotEnv`]: one double-quoted value, so a
-//! newline in a value cannot add a variable.
+//! `.env` template writes every value through [`DotEnv`]: one quoted value (single quotes,
+//! or double quotes with escapes when it holds `'` or a line break), so a newline in a value
+//! cannot add a variable.
 //!
 //! No file configures this (a charm's `askama.toml` is not read), and raw output does not
 //! compile: `|safe`, `|json` or `|escape("none")` in a charm template is an error naming the
@@ -73,11 +74,19 @@ impl askama::filters::Escaper for Yaml {
 }
 
 /// The format of a [`SafeTemplate`], which decides its escaper.
+///
+/// ```
+/// use charm_core::render::{Format, SafeTemplate};
+/// #[charm_core::template(source = "REDIS_HOST={{ host }}\n", ext = "env")]
+/// struct Env<'a> { host: &'a str }
+/// assert_eq!(<Env<'_> as SafeTemplate>::FORMAT, Format::DotEnv);
+/// assert_eq!(charm_core::render::render(&Env { host: "a b" }).unwrap(), "REDIS_HOST='a b'\n");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `.yml` / `.yaml`: values are double-quoted YAML scalars ([`Yaml`]).
     Yaml,
-    /// `.env`: values are double-quoted .env values ([`DotEnv`]).
+    /// `.env`: values are quoted .env values ([`DotEnv`]).
     DotEnv,
 }
 
@@ -88,6 +97,12 @@ pub enum Format {
     label = "not made by `#[charm_core::template]`",
     note = "replace `#[derive(askama::Template)] #[template(...)]` with `#[charm_core::template(...)]`: it escapes every value for the file's format"
 )]
+/// ```
+/// use charm_core::render::{Format, SafeTemplate};
+/// #[charm_core::template(source = "image: {{ image }}\n", ext = "yml")]
+/// struct Compose<'a> { image: &'a str }
+/// assert_eq!(<Compose<'_> as SafeTemplate>::FORMAT, Format::Yaml);
+/// ```
 pub trait SafeTemplate: askama::Template {
     /// The format the template's values are escaped for.
     const FORMAT: Format;
@@ -99,6 +114,16 @@ pub trait SafeTemplate: askama::Template {
     label = "not a `.yml` / `.yaml` `#[charm_core::template]`",
     note = "a compose file is rendered from `#[charm_core::template(path = \"docker-compose.yml\")]`"
 )]
+/// ```
+/// use charm_core::render::YamlTemplate;
+/// #[charm_core::template(source = "image: {{ image }}\n", ext = "yml")]
+/// struct Compose<'a> { image: &'a str }
+/// /// Only a YAML template can be a compose file (what `DockerUnit::compose_converge` takes).
+/// fn compose_text(file: &impl YamlTemplate) -> String {
+///     charm_core::render::render(file).unwrap()
+/// }
+/// assert_eq!(compose_text(&Compose { image: "redis:7" }), "image: \"redis:7\"\n");
+/// ```
 pub trait YamlTemplate: SafeTemplate {}
 
 /// The integer types [`filters::int`] writes bare.
@@ -107,6 +132,13 @@ pub trait YamlTemplate: SafeTemplate {}
     label = "this value can carry text",
     note = "write text as `{{{{ value }}}}`: the template's escaper quotes it; parse numbers from config with `u16::try_from(value)`"
 )]
+/// ```
+/// #[charm_core::template(source = "port: {{ port|int }}\nname: {{ name }}\n", ext = "yml")]
+/// struct Service<'a> { port: u16, name: &'a str }
+/// // `{{ name|int }}` would not compile: `&str` is not `Integer`.
+/// let text = charm_core::render::render(&Service { port: 80, name: "80" }).unwrap();
+/// assert_eq!(text, "port: 80\nname: \"80\"\n");
+/// ```
 pub trait Integer: fmt::Display {}
 
 macro_rules! integers {
@@ -118,6 +150,12 @@ integers!(
 impl<T: Integer + ?Sized> Integer for &T {}
 
 /// The filters of charm templates (in scope in every `#[charm_core::template]`).
+///
+/// ```
+/// #[charm_core::template(source = "- \"{{ port|int }}:{{ port|int }}\"", ext = "yml")]
+/// struct Published { port: u32 }
+/// assert_eq!(charm_core::render::render(&Published { port: 5000 }).unwrap(), "- \"5000:5000\"");
+/// ```
 #[allow(missing_docs)] // askama's `filter_fn` generates undocumented builder items
 pub mod filters {
     use askama::filters::Safe;
@@ -258,6 +296,13 @@ pub fn quote(value: &str) -> String {
 }
 
 /// Renders `template` to a string, askama's errors as [`Error`].
+///
+/// ```
+/// #[charm_core::template(source = "image: {{ image }}\n", ext = "yml")]
+/// struct Compose<'a> { image: &'a str }
+/// let text = charm_core::render::render(&Compose { image: "x\nprivileged: true" }).unwrap();
+/// assert_eq!(text, "image: \"x\\nprivileged: true\"\n", "one scalar, not a new key");
+/// ```
 pub fn render(template: &impl SafeTemplate) -> Result<String> {
     template
         .render()
@@ -293,6 +338,18 @@ pub fn render_to(path: &Path, template: &impl SafeTemplate, mode: u32) -> Result
 
 /// Renders `template` to `relative` in the unit's charm directory, mode 0600 (rendered
 /// files often hold credentials). Returns whether the content changed.
+///
+/// ```
+/// #[charm_core::template(source = "image: {{ image }}\n", ext = "yml")]
+/// struct Compose<'a> { image: &'a str }
+/// fn render_compose(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+///     let changed = charm_core::render::write(unit, &Compose { image: "redis:7" }, "files/docker-compose.yml")?;
+///     if changed {
+///         unit.log().info("compose file changed");
+///     }
+///     Ok(())
+/// }
+/// ```
 pub fn write(
     unit: &Unit,
     template: &impl SafeTemplate,

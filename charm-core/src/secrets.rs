@@ -25,6 +25,13 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 /// A secret's URI, `secret:<20 characters>` (Juju also writes `secret://<model>/<id>`).
+///
+/// ```
+/// use charm_core::SecretId;
+/// let id = SecretId::parse("secret://6f9a3c1e/cjv2hch0ocgs2ge8gfh0").unwrap();
+/// assert_eq!(id.as_str(), "secret:cjv2hch0ocgs2ge8gfh0", "the model part is dropped");
+/// assert_eq!(id.unique_id(), "cjv2hch0ocgs2ge8gfh0");
+/// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SecretId(String);
 
@@ -87,6 +94,13 @@ impl crate::config::ConfigValue for SecretId {
 }
 
 /// One secret value: prints as `<redacted>`.
+///
+/// ```
+/// let content = charm_core::SecretContent::new().with("password", "s3cret").unwrap();
+/// let value = content.get("password").unwrap();
+/// assert_eq!(format!("{value} {value:?}"), "<redacted> <redacted>");
+/// assert_eq!(value.expose(), "s3cret");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretValue(String);
 
@@ -122,6 +136,14 @@ impl fmt::Display for SecretValue {
 }
 
 /// A secret's content: keys (Juju's rule: `^[a-z](-?[a-z0-9]){2,}$`) to [`SecretValue`]s.
+///
+/// ```
+/// use charm_core::SecretContent;
+/// let content = SecretContent::new().with("username", "app").unwrap().with("password", "pw").unwrap();
+/// assert_eq!(content.keys().collect::<Vec<_>>(), ["password", "username"]);
+/// assert_eq!(format!("{content:?}"), "SecretContent { password: <redacted>, username: <redacted> }");
+/// assert!(SecretContent::new().with("pw", "x").unwrap_err().to_string().contains("invalid secret key `pw`"));
+/// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SecretContent(BTreeMap<String, SecretValue>);
 
@@ -192,6 +214,12 @@ impl fmt::Debug for SecretContent {
 /// A label the charm gives a secret, declared once as a constant:
 /// `const DB_PASSWORD: SecretLabel = SecretLabel::new("db-password");`, so every use is
 /// the same, checked name.
+///
+/// ```
+/// use charm_core::SecretLabel;
+/// const DB_PASSWORD: SecretLabel = SecretLabel::new("db-password");
+/// assert_eq!(DB_PASSWORD.as_str(), "db-password");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SecretLabel(&'static str);
 
@@ -209,6 +237,10 @@ impl SecretLabel {
 }
 
 /// How often Juju asks the owner to rotate a secret (`secret-rotate` hook).
+///
+/// ```
+/// assert_eq!(charm_core::secrets::Rotate::Quarterly.as_str(), "quarterly");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rotate {
     /// Never.
@@ -243,6 +275,12 @@ impl Rotate {
 }
 
 /// When a secret's revision expires (`secret-expired` hook).
+///
+/// ```
+/// use charm_core::secrets::{Expire, SecretOptions};
+/// let options = SecretOptions { expire: Some(Expire::In(std::time::Duration::from_secs(3600))), ..Default::default() };
+/// assert_eq!(options.expire, Some(Expire::In(std::time::Duration::from_secs(3600))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expire {
     /// After this long.
@@ -261,6 +299,11 @@ impl Expire {
 }
 
 /// Who owns a new secret.
+///
+/// ```
+/// use charm_core::secrets::{SecretOptions, SecretOwner};
+/// assert_eq!(SecretOptions::default().owner, SecretOwner::Application, "Juju's default");
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SecretOwner {
     /// The application (Juju's default): its leader manages it, every unit reads it.
@@ -271,6 +314,22 @@ pub enum SecretOwner {
 }
 
 /// Metadata of `secret-add` / `secret-set`; unset fields are left as they are.
+///
+/// ```
+/// use charm_core::secrets::{Rotate, SecretOptions, SecretOwner};
+/// use charm_core::{Result, SecretContent, SecretLabel, Unit};
+/// const API_TOKEN: SecretLabel = SecretLabel::new("api-token");
+/// fn create(unit: &mut Unit) -> Result<()> {
+///     let options = SecretOptions {
+///         label: Some(API_TOKEN),
+///         rotate: Some(Rotate::Monthly),
+///         owner: SecretOwner::Unit,
+///         ..Default::default()
+///     };
+///     unit.secrets().add_with(&SecretContent::new().with("token", "t0k3n")?, &options)?;
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SecretOptions {
     /// The owner's label.
@@ -286,6 +345,13 @@ pub struct SecretOptions {
 }
 
 /// What `secret-info-get` tells the owner.
+///
+/// ```
+/// let json = r#"{"revision": 3, "label": "api-token", "owner": "unit", "rotation": "monthly"}"#;
+/// let info: charm_core::secrets::SecretInfo = serde_json::from_str(json).unwrap();
+/// assert_eq!((info.revision, info.owner.as_str()), (3, "unit"));
+/// assert_eq!(info.description, None);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SecretInfo {
     /// The latest revision.
@@ -307,6 +373,17 @@ pub struct SecretInfo {
 }
 
 /// The secret a secret hook is about (`JUJU_SECRET_ID`, `_LABEL`, `_REVISION`).
+///
+/// ```
+/// fn rotate(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+///     // In `secret-rotate`: which secret Juju asks to rotate.
+///     if let Some(secret) = unit.secrets().hook_secret().cloned() {
+///         let content = charm_core::SecretContent::new().with("token", "fresh")?;
+///         unit.secrets().set(&secret.id, &content)?;
+///     }
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HookSecret {
     /// The secret.
@@ -318,6 +395,12 @@ pub struct HookSecret {
 }
 
 /// Which revision `secret-get` reads.
+///
+/// ```
+/// use charm_core::secrets::SecretRead;
+/// // `unit.secrets().peek(..)` reads `SecretRead::Peek`, `refresh(..)` `SecretRead::Refresh`.
+/// assert_ne!(SecretRead::Peek, SecretRead::Refresh);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretRead {
     /// The owner: the latest; a consumer: the revision it tracks (the latest the first time).

@@ -14,6 +14,15 @@
 //!
 //! A variable in the hook's environment wins over the file (the emulator's `with_env`, or a
 //! `juju exec` of `dispatch` by hand).
+//!
+//! ```
+//! let dir = tempfile::tempdir().unwrap();
+//! std::fs::write(dir.path().join(charm_core::SETTINGS_FILE), "CHARM_TRACE=1\n# a comment\nCHARM_LOG_LEVEL=debug\n").unwrap();
+//! let env = |key: &str| (key == "CHARM_LOG_LEVEL").then(|| "warning".to_owned());
+//! let settings = charm_core::Settings::load(dir.path(), env).unwrap();
+//! assert_eq!(settings.get("CHARM_TRACE"), Some("1"));
+//! assert_eq!(settings.get("CHARM_LOG_LEVEL"), Some("warning"), "the environment wins");
+//! ```
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -8,6 +8,22 @@
 //! `storage.<name>.attached` in `<name>-storage-attached` and clears it in
 //! `<name>-storage-detaching` when the last instance goes, as charms.reactive's endpoint
 //! flags follow relations.
+//!
+//! ```
+//! #[charm_core::charm(metadata = "tests/fixtures/doc/app/metadata.yaml", config = "tests/fixtures/doc/app/config.yaml")]
+//! mod app {
+//!     use charm_core::prelude::*;
+//!
+//!     #[when("storage.data.attached")]
+//!     fn migrate(unit: &mut Unit) -> Result<()> {
+//!         for instance in unit.storage().instances(storage::DATA)? {
+//!             unit.log().info(format!("{} at {}", instance.id, instance.location.display()));
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//! assert_eq!(app::flags::STORAGE_DATA_ATTACHED.name(), "storage.data.attached");
+//! ```
 
 use std::path::PathBuf;
 
@@ -17,6 +33,13 @@ use crate::error::Result;
 use crate::unit::Unit;
 
 /// A storage of metadata.yaml, as `#[charm]` generates it (`storage::DATA`).
+///
+/// ```
+/// #[charm_core::charm(metadata = "tests/fixtures/doc/app/metadata.yaml", config = "tests/fixtures/doc/app/config.yaml")]
+/// mod app {}
+/// let data: charm_core::StorageName = app::storage::DATA;
+/// assert_eq!(data.name(), "data");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StorageName(&'static str);
 
@@ -34,6 +57,11 @@ impl StorageName {
 }
 
 /// `filesystem` or `block`.
+///
+/// ```
+/// let kind: charm_core::StorageKind = serde_json::from_str(r#""block""#).unwrap();
+/// assert_eq!(kind, charm_core::StorageKind::Block);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StorageKind {
@@ -44,6 +72,12 @@ pub enum StorageKind {
 }
 
 /// One attached storage instance.
+///
+/// ```
+/// use charm_core::{StorageInstance, StorageKind};
+/// let data = StorageInstance { id: "data/0".into(), kind: StorageKind::Filesystem, location: "/srv/data".into() };
+/// assert!(data.location.ends_with("data"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageInstance {
     /// Its id, `data/0`.

@@ -39,6 +39,28 @@ pub const HOST_IP_ENV: &str = "CHARM_DOCKER_HOST_IP";
 /// and sent once at hook end, only if every handler succeeded; flags and the framework's data
 /// are committed at the same moment. `status-set` and `juju-log` take effect during the hook,
 /// as in Juju (logs are batched into as few calls as possible).
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     flags("app.configured"),
+///     allow(unread("app.configured")),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("config-changed")]
+///     fn configure(unit: &mut Unit) -> Result<()> {
+///         let config = unit.config()?; // typed, from config.yaml
+///         let rendered = unit.charm_path("files/app.conf"); // in the charm directory
+///         unit.log().info(format!("rendering {}", rendered.display()));
+///         unit.flags().set(flags::APP_CONFIGURED);
+///         let message = format!("{} serves on {}", unit.name(), config.port);
+///         unit.status().active(message)
+///     }
+/// }
+/// ```
 pub struct Unit {
     charm: &'static Charm,
     pub(crate) env: HookEnv,
@@ -476,6 +498,7 @@ impl Unit {
     }
 
     /// The charm's static description.
+    #[doc(hidden)]
     pub fn charm(&self) -> &'static Charm {
         self.charm
     }

@@ -11,6 +11,12 @@
 //! Each is settable in seconds through the environment (`CHARM_DOCKER_CONNECT_TIMEOUT`,
 //! `CHARM_DOCKER_REQUEST_TIMEOUT`, `CHARM_DOCKER_STALL_TIMEOUT`, `CHARM_DOCKER_UP_TIMEOUT`),
 //! or, in a charm, the charm directory's `.charm-settings`.
+//!
+//! ```
+//! let deadlines = charm_docker::Deadlines::from_lookup(|key| (key == "CHARM_DOCKER_UP_TIMEOUT").then(|| "60".to_owned())).unwrap();
+//! assert_eq!(deadlines.up, std::time::Duration::from_secs(60));
+//! assert_eq!(deadlines.connect, std::time::Duration::from_secs(5), "the default");
+//! ```
 
 use std::time::Duration;
 

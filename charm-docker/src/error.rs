@@ -1,9 +1,23 @@
 //! Errors a charm can act on. Each renders as one short sentence fit for a Juju `blocked`
 //! status (`status-set blocked "$err"`).
+//!
+//! ```
+//! let err = charm_docker::ComposeFile::from_str("services:\n  web: {}\n").unwrap_err();
+//! // One sentence, fit for `status-set blocked`.
+//! assert!(!err.to_string().contains('\n'), "{err}");
+//! ```
 
 use std::fmt;
 
 /// `Result` with this crate's [`Error`].
+///
+/// ```
+/// fn image_of(file: &str, service: &str) -> charm_docker::Result<String> {
+///     let file = charm_docker::ComposeFile::from_str(file)?;
+///     Ok(file.service(service).map(|s| s.image.clone()).unwrap_or_default())
+/// }
+/// assert_eq!(image_of("services:\n  web:\n    image: nginx\n", "web").unwrap(), "nginx");
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What went wrong, typed so that a charm can react (and tests can assert) per case.
@@ -135,6 +149,20 @@ pub enum Error {
 }
 
 /// What a partly failed `up` did and what failed.
+///
+/// ```no_run
+/// # let engine = charm_docker::Engine::connect()?;
+/// # let project = charm_docker::Project::from_path(None, "docker-compose.yml")?;
+/// if let Err(err) = engine.up(&project, &mut |_| {}) {
+///     for failure in err.failures() {
+///         eprintln!("{}: {}", failure.service, failure.error);
+///     }
+///     if let Some(done) = err.partial_report() {
+///         eprintln!("still done: {done}");
+///     }
+/// }
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct PartialUp {
     /// What was done for the services that did come up (and the orphans removed).
@@ -144,6 +172,16 @@ pub struct PartialUp {
 }
 
 /// One service `up` could not bring up.
+///
+/// ```no_run
+/// # let engine = charm_docker::Engine::connect()?;
+/// # let project = charm_docker::Project::from_path(None, "docker-compose.yml")?;
+/// let failed: Vec<String> = match engine.up(&project, &mut |_| {}) {
+///     Ok(_) => Vec::new(),
+///     Err(err) => err.failures().iter().map(|f| f.service.clone()).collect(),
+/// };
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct ServiceFailure {
     /// The service.

@@ -1,4 +1,8 @@
 //! Image references and the "pull when missing" policy.
+//!
+//! ```
+//! assert_eq!(charm_docker::image::with_default_tag("postgres"), "postgres:latest");
+//! ```
 
 use bollard::Docker;
 use bollard::query_parameters::CreateImageOptions;

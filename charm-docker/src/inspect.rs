@@ -13,6 +13,17 @@ use crate::engine::{Ctx, container_name, label};
 use crate::{Engine, Error, Result, names};
 
 /// One container of a project, as `update-status` judges it.
+///
+/// ```no_run
+/// # let engine = charm_docker::Engine::connect()?;
+/// // In `update-status`: one line per degraded container.
+/// for c in engine.health("voting-app")? {
+///     if let Some(why) = c.degraded() {
+///         println!("{}: {why}", c.service);
+///     }
+/// }
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerHealth {
     /// Service name.
@@ -55,6 +66,22 @@ impl ContainerHealth {
 }
 
 /// Where a one-off container's network is.
+///
+/// ```no_run
+/// use charm_docker::{OneOff, OneOffNetwork};
+/// # let engine = charm_docker::Engine::connect()?;
+/// let dump = OneOff {
+///     image: "postgres:16".into(),
+///     command: vec!["pg_dump".into(), "-h".into(), "db".into(), "votes".into()],
+///     env: vec!["PGPASSWORD=pw".into()],
+///     network: OneOffNetwork::Named("voting-app_default".into()),
+///     binds: Vec::new(),
+///     user: None,
+/// };
+/// let out = engine.run_once(&dump)?;
+/// assert_eq!(out.exit_code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OneOffNetwork {
     /// The host's network (reaches what the host reaches, loopback included).
@@ -64,6 +91,22 @@ pub enum OneOffNetwork {
 }
 
 /// A one-off container: `docker run --rm` of `image` with `command`.
+///
+/// ```no_run
+/// use charm_docker::{OneOff, OneOffNetwork};
+/// # let engine = charm_docker::Engine::connect()?;
+/// let dump = OneOff {
+///     image: "postgres:16".into(),
+///     command: vec!["pg_dump".into(), "-h".into(), "db".into(), "votes".into()],
+///     env: vec!["PGPASSWORD=pw".into()],
+///     network: OneOffNetwork::Named("voting-app_default".into()),
+///     binds: Vec::new(),
+///     user: None,
+/// };
+/// let out = engine.run_once(&dump)?;
+/// assert_eq!(out.exit_code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OneOff {
     /// The image (must be present: nothing is pulled).
@@ -81,6 +124,22 @@ pub struct OneOff {
 }
 
 /// How a one-off container ended.
+///
+/// ```no_run
+/// use charm_docker::{OneOff, OneOffNetwork};
+/// # let engine = charm_docker::Engine::connect()?;
+/// let dump = OneOff {
+///     image: "postgres:16".into(),
+///     command: vec!["pg_dump".into(), "-h".into(), "db".into(), "votes".into()],
+///     env: vec!["PGPASSWORD=pw".into()],
+///     network: OneOffNetwork::Named("voting-app_default".into()),
+///     binds: Vec::new(),
+///     user: None,
+/// };
+/// let out = engine.run_once(&dump)?;
+/// assert_eq!(out.exit_code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OneOffOutput {
     /// The command's exit code.

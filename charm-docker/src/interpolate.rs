@@ -48,6 +48,14 @@ pub struct Environment {
 }
 
 /// Why a string could not be interpolated.
+///
+/// ```
+/// use charm_docker::{Environment, InterpolationError};
+/// let env = Environment::from_iter([("PORT", "5000")]);
+/// assert_eq!(env.interpolate("${PORT}:80").unwrap(), "5000:80");
+/// let err = env.interpolate("${PASSWORD:?set a password}").unwrap_err();
+/// assert!(matches!(&err, InterpolationError::Required { variable, .. } if variable == "PASSWORD"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InterpolationError {
     /// A `$` that starts no valid substitution.
@@ -158,6 +166,12 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Environment {
 }
 
 /// A `.env` file's error: the 1-based line when known, and what is wrong.
+///
+/// ```
+/// let (line, message) = charm_docker::interpolate::parse_dotenv("A=1\nB='open\n").unwrap_err();
+/// assert_eq!(line, Some(2));
+/// assert!(!message.is_empty());
+/// ```
 pub type DotenvError = (Option<usize>, String);
 
 /// Parses the text of a service's `env_file:` as [`parse_dotenv`] does, except that a line

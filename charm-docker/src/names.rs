@@ -1,7 +1,17 @@
 //! Names and labels, spelled as Docker Compose spells them so that `docker compose ps/down
 //! -p <project>` sees what we create, and we see what it created.
+//!
+//! ```
+//! use charm_docker::names::labels;
+//! assert_eq!(labels::PROJECT, "com.docker.compose.project", "what `docker compose ls` reads");
+//! ```
 
 /// Label keys Compose puts on containers, networks and volumes.
+///
+/// ```
+/// use charm_docker::names::labels;
+/// assert_eq!(labels::SERVICE, "com.docker.compose.service");
+/// ```
 pub mod labels {
     /// The project name (containers, networks, volumes).
     pub const PROJECT: &str = "com.docker.compose.project";

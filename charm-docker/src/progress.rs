@@ -1,4 +1,13 @@
 //! Image pull progress, and a throttle that turns it into a few status messages.
+//!
+//! ```
+//! use charm_docker::{Progress, Throttle};
+//! let mut throttle = Throttle::new(50, std::time::Duration::from_secs(3600));
+//! let at = |percent| Progress { image: "redis".into(), percent: Some(percent), status: "Downloading".into() };
+//! assert!(throttle.admit(&at(0)), "the first message always shows");
+//! assert!(!throttle.admit(&at(10)), "less than 50% later");
+//! assert!(throttle.admit(&at(60)));
+//! ```
 
 use std::collections::HashMap;
 use std::fmt;

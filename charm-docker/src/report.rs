@@ -1,4 +1,12 @@
 //! What `up`, `down` and `ps` did or found.
+//!
+//! ```
+//! use charm_docker::{Action, ContainerReport, ServiceReport, UpReport};
+//! let web = ServiceReport { service: "web".into(), containers: vec![ContainerReport { name: "app-web-1".into(), action: Action::Recreated }] };
+//! let report = UpReport { services: vec![web], ..Default::default() };
+//! assert_eq!(report.action("web"), Some(Action::Recreated));
+//! assert!(report.changed());
+//! ```
 
 use crate::file::Protocol;
 
@@ -30,6 +38,12 @@ impl Action {
 }
 
 /// One container touched or checked by `up`.
+///
+/// ```
+/// use charm_docker::{Action, ContainerReport};
+/// let c = ContainerReport { name: "app-web-1".into(), action: Action::Unchanged };
+/// assert!(!c.action.changed());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerReport {
     /// Container name, `<project>-<service>-<n>`.
@@ -134,6 +148,15 @@ impl std::fmt::Display for UpReport {
 }
 
 /// What `down` removed.
+///
+/// ```no_run
+/// # let engine = charm_docker::Engine::connect()?;
+/// # let project = charm_docker::Project::from_path(None, "docker-compose.yml")?;
+/// let report = engine.down(&project, charm_docker::DownOptions { volumes: false })?;
+/// println!("removed {} containers, {} networks", report.containers.len(), report.networks.len());
+/// assert!(report.volumes.is_empty(), "volumes are kept unless asked");
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DownReport {
     /// Containers removed, in removal order.
@@ -158,6 +181,16 @@ pub struct DownOptions {
 }
 
 /// One container of the project, as `ps` shows it.
+///
+/// ```no_run
+/// # let engine = charm_docker::Engine::connect()?;
+/// # let project = charm_docker::Project::from_path(None, "docker-compose.yml")?;
+/// let stopped: Vec<_> = engine.ps(&project)?.into_iter().filter(|s| s.state != "running").collect();
+/// for s in &stopped {
+///     println!("{} ({} #{}) is {}", s.container, s.service, s.number, s.state);
+/// }
+/// # Ok::<(), charm_docker::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceState {
     /// Service name.

@@ -11,6 +11,16 @@ use crate::model::{ActionSpec, ConfigOption, ConfigType, Endpoint, JsonMap, Role
 
 /// What the emulator takes from a charm: its name, relation endpoints, extra bindings and
 /// config options.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("metadata.yaml"), "name: web\nrequires:\n  db:\n    interface: pgsql\n").unwrap();
+/// std::fs::write(dir.path().join("config.yaml"), "options:\n  port: {type: int, default: 80}\n").unwrap();
+/// let info = charm_emulator::CharmInfo::load(dir.path()).unwrap();
+/// assert_eq!(info.name, "web");
+/// assert_eq!(info.endpoints["db"].interface, "pgsql");
+/// assert_eq!(info.config["port"].default, Some(serde_json::json!(80)));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CharmInfo {
     /// `name` of metadata.yaml.

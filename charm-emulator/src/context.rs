@@ -13,6 +13,11 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Bag, JsonMap, Model, PortRange};
 
 /// The id of an open hook context, the value of `JUJU_CONTEXT_ID`.
+///
+/// ```
+/// let id = charm_emulator::ContextId::new("web/0-install-1");
+/// assert_eq!(id.as_str(), "web/0-install-1");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ContextId(String);
@@ -206,6 +211,15 @@ pub struct Pending {
 }
 
 /// A hook context while its hook runs.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let open = &emu.model().contexts[ctx.id.as_str()];
+/// assert_eq!(open.hook.name, "install");
+/// assert_eq!(open.remote_app, None);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct OpenContext {
@@ -228,6 +242,14 @@ pub struct OpenContext {
 }
 
 /// An opened context: its id and the environment a hook process gets.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// assert_eq!(ctx.env["JUJU_CONTEXT_ID"], ctx.id.as_str());
+/// assert_eq!(ctx.env["JUJU_UNIT_NAME"], "web/0");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HookContext {
     /// `JUJU_CONTEXT_ID`.

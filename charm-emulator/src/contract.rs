@@ -237,6 +237,11 @@ impl Hook {
 
 /// A secret id without its `secret:` scheme (or `secret://<model>/`), if well formed: 20
 /// characters of `0-9a-v`, as Juju's xid ids are (core/secrets `ParseURI`).
+///
+/// ```
+/// assert_eq!(charm_emulator::secret_id("secret:cjv2hch0ocgs2ge8gfh0"), Some("cjv2hch0ocgs2ge8gfh0"));
+/// assert_eq!(charm_emulator::secret_id("secret:nope"), None);
+/// ```
 pub fn secret_id(uri: &str) -> Option<&str> {
     let id = match uri.strip_prefix("secret://") {
         Some(rest) => rest.rsplit_once('/').map_or(rest, |(_, id)| id),

@@ -42,6 +42,19 @@ pub struct Emulator {
 }
 
 /// What happened to a context when its hook ended.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// call(&mut emu, "open-port", &["80/tcp"]);
+/// let finished = emu.finish(&ctx.id, false).unwrap();
+/// assert!(!finished.committed, "a failed hook commits nothing");
+/// assert!(emu.model().opened_ports.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finished {
     /// The context.

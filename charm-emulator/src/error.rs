@@ -5,6 +5,11 @@ use std::path::PathBuf;
 
 /// Anything that can go wrong outside a hook tool (tool failures are not Rust errors: they are
 /// a [`ToolOutput`](crate::ToolOutput) with a non-zero code, exactly what a charm sees).
+///
+/// ```
+/// let err = charm_emulator::Model::new("no-slash").unwrap_err();
+/// assert!(err.to_string().contains("no-slash"), "the error names the input: {err}");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -59,4 +64,11 @@ impl Error {
 }
 
 /// The emulator's result type.
+///
+/// ```
+/// fn unit(name: &str) -> charm_emulator::Result<charm_emulator::Model> {
+///     charm_emulator::Model::new(name)
+/// }
+/// assert!(unit("web/0").is_ok() && unit("web").is_err());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

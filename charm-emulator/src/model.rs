@@ -18,9 +18,20 @@ use crate::error::{Error, Result};
 use crate::time::now_rfc3339;
 
 /// A JSON object, as action parameters and results and status data are.
+///
+/// ```
+/// let mut status_data = charm_emulator::JsonMap::new();
+/// status_data.insert("progress".into(), serde_json::json!(50));
+/// assert_eq!(status_data["progress"], 50);
+/// ```
 pub type JsonMap = serde_json::Map<String, Value>;
 
 /// A data bag: relation settings, leader settings and charm state are maps of strings.
+///
+/// ```
+/// let bag: charm_emulator::Bag = [("host".to_owned(), "10.0.0.7".to_owned())].into();
+/// assert_eq!(bag["host"], "10.0.0.7");
+/// ```
 pub type Bag = BTreeMap<String, String>;
 
 /// Version of the `model.json` layout; bumped when an older file could be misread.
@@ -34,6 +45,15 @@ pub const MODEL_FORMAT: u32 = 2;
 pub const LOOPBACK: &str = "127.0.0.1";
 
 /// One unit's world. Field names serialise in kebab-case.
+///
+/// ```
+/// use charm_emulator::Model;
+/// let mut model = Model::new("web/0").unwrap();
+/// model.leader = true;
+/// model.config_values.insert("port".into(), serde_json::json!(8080));
+/// assert_eq!(model.unit, "web/0");
+/// assert!(model.relations.is_empty() && model.opened_ports.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Model {
@@ -165,6 +185,14 @@ pub struct Proxies {
 }
 
 /// The side of a relation endpoint, as declared in metadata.yaml.
+///
+/// ```
+/// use charm_emulator::{Endpoint, Model, Role};
+/// let mut model = Model::new("web/0").unwrap();
+/// model.endpoints.insert("db".into(), Endpoint { role: Role::Requires, interface: "pgsql".into() });
+/// assert!(model.add_relation("db", "postgresql").is_ok());
+/// assert!(model.add_relation("cache", "redis").is_err(), "not an endpoint of the charm");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -177,6 +205,12 @@ pub enum Role {
 }
 
 /// A relation endpoint of the charm.
+///
+/// ```
+/// use charm_emulator::{Endpoint, Role};
+/// let db = Endpoint { role: Role::Requires, interface: "pgsql".into() };
+/// assert_eq!(db.interface, "pgsql");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Endpoint {
@@ -187,6 +221,11 @@ pub struct Endpoint {
 }
 
 /// A config option type of config.yaml.
+///
+/// ```
+/// let t: charm_emulator::ConfigType = serde_json::from_str(r#""boolean""#).unwrap();
+/// assert_eq!(t, charm_emulator::ConfigType::Boolean);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConfigType {
@@ -257,6 +296,12 @@ impl ConfigType {
 }
 
 /// A config option of config.yaml.
+///
+/// ```
+/// let option: charm_emulator::ConfigOption = charm_yaml::from_str("type: string\ndefault: world\n").unwrap();
+/// assert_eq!(option.kind, charm_emulator::ConfigType::String);
+/// assert_eq!(option.default, Some(serde_json::json!("world")));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ConfigOption {
@@ -272,6 +317,14 @@ pub struct ConfigOption {
 }
 
 /// A relation of this unit's application with a remote application.
+///
+/// ```
+/// let mut model = charm_emulator::Model::new("web/0").unwrap();
+/// let id = model.add_relation("db", "postgresql").unwrap();
+/// let rel = &model.relations[&id];
+/// assert_eq!((rel.endpoint.as_str(), rel.remote_app.as_str()), ("db", "postgresql"));
+/// assert!(rel.remote_units.is_empty(), "no unit joined yet");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Relation {
@@ -297,6 +350,15 @@ pub struct Relation {
 }
 
 /// A remote unit in a relation.
+///
+/// ```
+/// use charm_emulator::{Model, RemoteUnit};
+/// let mut model = Model::new("web/0").unwrap();
+/// let id = model.add_relation("db", "postgresql").unwrap();
+/// let unit = RemoteUnit { data: [("host".to_owned(), "10.0.0.9".to_owned())].into(), departing: false };
+/// model.relations.get_mut(&id).unwrap().remote_units.insert("postgresql/0".into(), unit);
+/// assert_eq!(model.relations[&id].remote_units["postgresql/0"].data["host"], "10.0.0.9");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RemoteUnit {
@@ -310,6 +372,12 @@ pub struct RemoteUnit {
 }
 
 /// Juju's default unit data in a relation: the agent publishes the unit's addresses.
+///
+/// ```
+/// let bag = charm_emulator::default_unit_relation_data("10.0.0.7");
+/// assert_eq!(bag["private-address"], "10.0.0.7");
+/// assert_eq!(bag["ingress-address"], "10.0.0.7");
+/// ```
 pub fn default_unit_relation_data(address: &str) -> Bag {
     Bag::from([
         ("egress-subnets".to_owned(), format!("{address}/32")),
@@ -319,6 +387,11 @@ pub fn default_unit_relation_data(address: &str) -> Bag {
 }
 
 /// A transport protocol of an opened port.
+///
+/// ```
+/// let range: charm_emulator::PortRange = "53/udp".parse().unwrap();
+/// assert_eq!(range.protocol, charm_emulator::Protocol::Udp);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Protocol {
     /// TCP.
@@ -337,6 +410,19 @@ pub enum Protocol {
 /// assert_eq!(p.to_string(), "5000/tcp");
 /// assert_eq!("1000-2000/UDP".parse::<PortRange>().unwrap().to_string(), "1000-2000/udp");
 /// assert!("70000/tcp".parse::<PortRange>().is_err());
+/// ```
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// call(&mut emu, "open-port", &["8000-8010/udp"]);
+/// emu.finish(&ctx.id, true).unwrap();
+/// let range: &charm_emulator::PortRange = emu.model().opened_ports.iter().next().unwrap();
+/// assert_eq!((range.from, range.to, range.protocol), (8000, 8010, charm_emulator::Protocol::Udp));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
@@ -447,6 +533,18 @@ impl TryFrom<String> for PortRange {
 }
 
 /// A workload status with when it was set.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// assert!(call(&mut emu, "status-set", &["active", "Ready"]).success());
+/// let status = &emu.model().unit_status;
+/// assert_eq!((status.status.as_str(), status.message.as_str()), ("active", "Ready"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Status {
@@ -476,6 +574,11 @@ impl Status {
 }
 
 /// Where an action run is.
+///
+/// ```
+/// use charm_emulator::ActionStatus;
+/// assert_eq!(serde_json::to_string(&ActionStatus::Completed).unwrap(), r#""completed""#);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionStatus {
@@ -620,6 +723,17 @@ pub struct InterfaceAddress {
 }
 
 /// Where a log record came from.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// call(&mut emu, "juju-log", &["hello"]);
+/// assert_eq!(emu.model().logs.last().unwrap().source, charm_emulator::LogSource::JujuLog);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LogSource {
@@ -634,6 +748,19 @@ pub enum LogSource {
 }
 
 /// One record of the debug log.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// call(&mut emu, "juju-log", &["-l", "WARNING", "disk almost full"]);
+/// let log = emu.model().logs.last().unwrap();
+/// assert_eq!((log.level.as_str(), log.message.as_str()), ("WARNING", "disk almost full"));
+/// assert_eq!(log.source, charm_emulator::LogSource::JujuLog);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct LogRecord {
@@ -650,6 +777,19 @@ pub struct LogRecord {
 }
 
 /// One hook-tool call, recorded whatever its outcome.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// let out = call(&mut emu, "config-get", &["no-such-key", "--format=json"]);
+/// let last = emu.model().calls.last().unwrap();
+/// assert_eq!((last.tool.as_str(), last.exit_code), ("config-get", out.code));
+/// assert_eq!(last.args, ["no-such-key", "--format=json"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ToolCall {
@@ -664,6 +804,18 @@ pub struct ToolCall {
 }
 
 /// One hook or action run.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let call = |emu: &mut Emulator, tool: &str, args: &[&str]| {
+///     emu.call(&ctx.id, tool, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), b"")
+/// };
+/// emu.finish(&ctx.id, true).unwrap();
+/// let hook = emu.model().hooks.last().unwrap();
+/// assert!(hook.committed && hook.exit_code == 0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct HookRecord {

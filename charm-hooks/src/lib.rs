@@ -7,6 +7,16 @@
 //! (unit, relation, storage, workload and secret hooks) and juju/charm `hooks/hooks.go`
 //! (Juju 3's `collect-metrics`, `meter-status-changed`, `leader-settings-changed`), plus
 //! `pre-series-upgrade` / `post-series-upgrade` of Juju 2.8+.
+//!
+//! ```
+//! // `#[hook("{requires:redis}-relation-joined")]` on a charm with two redis endpoints:
+//! let endpoints = |role: &str, interface: &str| match (role, interface) {
+//!     ("requires", "redis") => vec!["redis".to_owned(), "cache".to_owned()],
+//!     _ => vec![],
+//! };
+//! let hooks = charm_hooks::expand("{requires:redis}-relation-joined", endpoints).unwrap();
+//! assert_eq!(hooks, ["redis-relation-joined", "cache-relation-joined"]);
+//! ```
 
 /// Hooks of the unit as a whole (no relation, storage or container prefix).
 pub const UNIT_HOOKS: &[&str] = &[
@@ -44,6 +54,13 @@ pub const WORKLOAD_KINDS: &[&str] = &["ready", "custom-notice", "check-failed", 
 pub const IMPLICIT_ENDPOINT: &str = "juju-info";
 
 /// What a charm declares that hook names derive from.
+///
+/// ```
+/// let declared = charm_hooks::Declared { endpoints: &["db"], ..Default::default() };
+/// let hooks = charm_hooks::valid_hooks(declared);
+/// assert!(hooks.contains(&"db-relation-changed".to_owned()));
+/// assert!(hooks.contains(&"juju-info-relation-joined".to_owned()), "implicit");
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Declared<'a> {
     /// Relation endpoint names (provides, requires, peers), without the implicit `juju-info`.
@@ -55,6 +72,13 @@ pub struct Declared<'a> {
 }
 
 /// Every hook Juju can run for a charm that declares `declared`.
+///
+/// ```
+/// use charm_hooks::{Declared, valid_hooks};
+/// let hooks = valid_hooks(Declared { storage: &["data"], ..Default::default() });
+/// assert!(hooks.contains(&"data-storage-attached".to_owned()));
+/// assert!(!hooks.contains(&"data-storage-joined".to_owned()));
+/// ```
 pub fn valid_hooks(declared: Declared<'_>) -> Vec<String> {
     let mut out: Vec<String> = UNIT_HOOKS.iter().map(|s| (*s).to_owned()).collect();
     let endpoints = declared
@@ -75,6 +99,16 @@ pub fn valid_hooks(declared: Declared<'_>) -> Vec<String> {
 }
 
 /// One alternative of a `{...}` group.
+///
+/// ```
+/// use charm_hooks::Choice;
+/// let parts = charm_hooks::parse("{stop,requires:redis}").unwrap();
+/// assert_eq!(parts[0][0], Choice::Text("stop".into()));
+/// assert_eq!(
+///     parts[0][1],
+///     Choice::Endpoints { role: "requires".into(), interface: "redis".into() }
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Choice {
     /// Literal text.
@@ -90,6 +124,13 @@ pub enum Choice {
 
 /// A pattern split into its parts: each part is one or more choices (`a{b,c}d` is
 /// `[[a], [b, c], [d]]`).
+///
+/// ```
+/// use charm_hooks::{Choice, parse};
+/// let text = |t: &str| Choice::Text(t.to_owned());
+/// assert_eq!(parse("a{b,c}d").unwrap(), [vec![text("a")], vec![text("b"), text("c")], vec![text("d")]]);
+/// assert_eq!(parse("{a").unwrap_err(), "a `{` without its `}`");
+/// ```
 pub fn parse(pattern: &str) -> Result<Vec<Vec<Choice>>, String> {
     let mut parts: Vec<Vec<Choice>> = Vec::new();
     let mut rest = pattern;
@@ -141,6 +182,12 @@ pub fn parse(pattern: &str) -> Result<Vec<Vec<Choice>>, String> {
 /// Every concrete hook name `pattern` stands for; `endpoints(role, interface)` names the
 /// charm's endpoints of that role and interface. A malformed pattern is an error (the
 /// macro reports it at compile time; the runtime then never sees it).
+///
+/// ```
+/// let none = |_: &str, _: &str| Vec::new();
+/// assert_eq!(charm_hooks::expand("{install,upgrade-charm}", none).unwrap(), ["install", "upgrade-charm"]);
+/// assert!(charm_hooks::expand("{owns:redis}", none).unwrap_err().contains("not a role"));
+/// ```
 pub fn expand(
     pattern: &str,
     endpoints: impl Fn(&str, &str) -> Vec<String>,

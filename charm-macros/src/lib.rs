@@ -9,13 +9,20 @@
 //! `::charm_core::__private`. On errors, the module is still emitted with its items and
 //! the registry of its valid handlers, so one mistake does not cascade into others.
 //!
+//! ```ignore
+//! #[when("app.configured", "redis.available")]
+//! fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
+//!     unit.status().active(format!("redis at {}", redis.host_list()))
+//! }
+//! ```
+//!
 //! # Examples are compiled elsewhere
 //!
 //! A proc-macro crate cannot run its own macros in doc tests, so the examples below are
 //! marked `ignore`. Each one is compiled **and run** by the `ui-tests` crate:
-//! `ui-tests/tests/pass/doc_examples.rs` holds them verbatim (with the fixture paths of that
-//! crate), and `ui-tests/tests/ui/**` shows the compile error of every mistake the macros
-//! catch.
+//! `ui-tests/tests/pass/doc_example_*.rs` hold them verbatim (with the fixture paths of that
+//! crate; the `doc-check` test fails when an example's lines are not there), and
+//! `ui-tests/tests/ui/**` shows the compile error of every mistake the macros catch.
 //!
 //! # What is a handler
 //!
@@ -377,6 +384,17 @@ pub fn layer(args: TokenStream, item: TokenStream) -> TokenStream {
 /// //       ports:
 /// //         - "{{ port|int }}:80"
 /// ```
+///
+/// A template written inline, rendered with `charm_core::render::render`: the value that
+/// tries to add a key stays one quoted scalar.
+///
+/// ```ignore
+/// #[charm_core::template(source = "image: {{ image }}\nport: {{ port|int }}\n", ext = "yml")]
+/// struct Service<'a> {
+///     image: &'a str,
+///     port: u16,
+/// }
+/// ```
 #[proc_macro_attribute]
 pub fn template(args: TokenStream, item: TokenStream) -> TokenStream {
     template::template(args.into(), item.into()).into()
@@ -565,6 +583,16 @@ pub fn sets(_args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Declares flags a handler clears where its body does not show them; see [`macro@sets`].
+///
+/// ```ignore
+/// #[when("app.stopping")]
+/// #[clears("app.running")]
+/// fn stop(unit: &mut Unit) -> Result<()> {
+///     let clear = |unit: &mut Unit, flag: Flag| unit.flags().clear(flag);
+///     clear(unit, flags::APP_RUNNING); // through a parameter: the graph needs the declaration
+///     Ok(())
+/// }
+/// ```
 #[proc_macro_attribute]
 pub fn clears(_args: TokenStream, item: TokenStream) -> TokenStream {
     expand::stray("clears", item.into()).into()

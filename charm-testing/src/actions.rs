@@ -6,6 +6,42 @@ use charm_emulator::{ActionStatus, Hook, JsonMap};
 use crate::{Harness, Output};
 
 /// What one action did.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/metadata.yaml",
+///     config = "tests/fixtures/doc/config.yaml",
+///     flags("app.ready"),
+///     allow(unread("app.ready")),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("config-changed")]
+///     fn open(unit: &mut Unit) -> Result<()> {
+///         let port = u16::try_from(unit.config()?.port).map_err(|_| Error::msg("port: not a TCP port"))?;
+///         unit.ports().set([Port::Tcp(port)]);
+///         unit.flags().set(flags::APP_READY);
+///         unit.status().active(format!("on {port}"))
+///     }
+///
+///     #[when("redis.available")]
+///     fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
+///         unit.endpoint(endpoints::REDIS).publish("client", "app");
+///         unit.status().active(format!("cached by {}", redis.host_list()))
+///     }
+///
+///     #[action("greet")]
+///     fn greet(unit: &mut Unit, params: actions::Greet) -> Result<()> {
+///         unit.action().set("greeting", format!("Hello, {}!", params.name))
+///     }
+/// }
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc");
+/// let mut h = charm_testing::Harness::new(&app::CHARM, fixtures, "app/0").unwrap();
+/// let out = h.run_action("greet", serde_json::json!({}));
+/// assert!(out.completed(), "{out:?}");
+/// assert_eq!(out.results["greeting"], "Hello, world!", "the default of actions.yaml");
+/// ```
 #[derive(Debug)]
 pub struct ActionOutput {
     /// The hook run (`actions/<name>`): its result, trace and tool calls. A run refused

@@ -17,6 +17,12 @@ use std::rc::Rc;
 use charm_docker::{DownOptions, DownReport, Error, Progress, Project, UpReport};
 
 /// One call the charm made.
+///
+/// ```
+/// use charm_testing::docker::DockerCall;
+/// let up = DockerCall::Up { project: "app".into(), services: vec![("web".into(), "nginx:1.27".into())] };
+/// assert_ne!(up, DockerCall::Down { project: "app".into() });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DockerCall {
     /// `ping`.
@@ -44,6 +50,35 @@ struct State {
 }
 
 /// The double; clones share one record.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/metadata.yaml",
+///     config = "tests/fixtures/doc/config.yaml",
+///     flags("app.up"),
+///     layers(charm_core::docker),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when("docker.available")]
+///     #[when_not("app.up")]
+///     fn up(unit: &mut Unit) -> Result<()> {
+///         unit.compose_up("app", "files/docker-compose.yml")?;
+///         unit.flags().set(flags::APP_UP);
+///         Ok(())
+///     }
+/// }
+/// use charm_testing::docker::DockerCall;
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc");
+/// let mut h = charm_testing::Harness::new(&app::CHARM, fixtures, "app/0").unwrap();
+/// let docker = h.fake_docker();
+/// std::fs::create_dir_all(h.charm_dir().join("files")).unwrap();
+/// std::fs::write(h.charm_dir().join("files/docker-compose.yml"), "services:\n  web:\n    image: nginx:1.27\n").unwrap();
+/// h.run("install").result.unwrap();
+/// let services = vec![("web".to_owned(), "nginx:1.27".to_owned())];
+/// assert_eq!(docker.ups(), [DockerCall::Up { project: "app".into(), services }]);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct FakeDocker(Rc<RefCell<State>>);
 

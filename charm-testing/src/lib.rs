@@ -8,16 +8,42 @@
 //! microseconds. Buffered writes (ports, relation data, state) are committed only when the
 //! hook succeeds, exactly as in the emulator and in Juju.
 //!
-//! ```no_run
-//! # static CHARM: charm_core::Charm = charm_core::Charm { name: "x", endpoints: &[], config: &[], leader: &[],
-//! #   layer: charm_core::Layer { name: "x", flags: &[], handlers: &[], triggers: &[], layers: &[] } };
-//! use charm_testing::Harness;
-//! let mut h = Harness::new(&CHARM, env!("CARGO_MANIFEST_DIR"), "hello/0").unwrap();
+//! ```
+//! #[charm_core::charm(
+//!     metadata = "tests/fixtures/doc/metadata.yaml",
+//!     config = "tests/fixtures/doc/config.yaml",
+//!     flags("app.ready"),
+//!     allow(unread("app.ready")),
+//! )]
+//! mod app {
+//!     use charm_core::prelude::*;
+//!
+//!     #[hook("config-changed")]
+//!     fn open(unit: &mut Unit) -> Result<()> {
+//!         let port = u16::try_from(unit.config()?.port).map_err(|_| Error::msg("port: not a TCP port"))?;
+//!         unit.ports().set([Port::Tcp(port)]);
+//!         unit.flags().set(flags::APP_READY);
+//!         unit.status().active(format!("on {port}"))
+//!     }
+//!
+//!     #[when("redis.available")]
+//!     fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
+//!         unit.endpoint(endpoints::REDIS).publish("client", "app");
+//!         unit.status().active(format!("cached by {}", redis.host_list()))
+//!     }
+//!
+//!     #[action("greet")]
+//!     fn greet(unit: &mut Unit, params: actions::Greet) -> Result<()> {
+//!         unit.action().set("greeting", format!("Hello, {}!", params.name))
+//!     }
+//! }
+//! let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc");
+//! let mut h = charm_testing::Harness::new(&app::CHARM, fixtures, "app/0").unwrap();
 //! h.set_config("port", "9000").unwrap();
 //! let out = h.run("config-changed");
 //! out.result.as_ref().unwrap();
 //! assert_eq!(h.opened_ports(), ["9000/tcp"]);
-//! assert!(h.flags().contains(&"hello.ready".to_owned()));
+//! assert!(h.flags().contains(&"app.ready".to_owned()));
 //! ```
 
 use std::cell::{Ref, RefCell};
@@ -47,6 +73,12 @@ pub use charm_emulator::ActionStatus;
 ///
 /// # Panics
 /// When the binary is missing, with the command that builds it: a test cannot go on.
+///
+/// ```no_run
+/// // A black-box test runs the compiled charm with hook tools linked to the emulator.
+/// let emulator = charm_testing::emulator_binary();
+/// assert!(emulator.ends_with("charm-emulator"));
+/// ```
 pub fn emulator_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("CHARM_EMULATOR_BIN") {
         return path.into();
@@ -180,6 +212,11 @@ pub fn free_ports<const N: usize>() -> [u16; N] {
 
 /// Removes a compose project's containers, its default network and its named volumes when
 /// dropped, so tests that bring up a workload clean up after themselves even when they fail.
+///
+/// ```no_run
+/// // Brought up by the test below; removed when `_cleanup` drops, even if an assert fails.
+/// let _cleanup = charm_testing::ProjectCleanup("doc-test-app".to_owned());
+/// ```
 #[derive(Debug)]
 pub struct ProjectCleanup(pub String);
 
@@ -232,6 +269,44 @@ fn not_in_relation(id: u64, unit: &str) -> Output {
 }
 
 /// What one hook did.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/metadata.yaml",
+///     config = "tests/fixtures/doc/config.yaml",
+///     flags("app.ready"),
+///     allow(unread("app.ready")),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("config-changed")]
+///     fn open(unit: &mut Unit) -> Result<()> {
+///         let port = u16::try_from(unit.config()?.port).map_err(|_| Error::msg("port: not a TCP port"))?;
+///         unit.ports().set([Port::Tcp(port)]);
+///         unit.flags().set(flags::APP_READY);
+///         unit.status().active(format!("on {port}"))
+///     }
+///
+///     #[when("redis.available")]
+///     fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
+///         unit.endpoint(endpoints::REDIS).publish("client", "app");
+///         unit.status().active(format!("cached by {}", redis.host_list()))
+///     }
+///
+///     #[action("greet")]
+///     fn greet(unit: &mut Unit, params: actions::Greet) -> Result<()> {
+///         unit.action().set("greeting", format!("Hello, {}!", params.name))
+///     }
+/// }
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc");
+/// let mut h = charm_testing::Harness::new(&app::CHARM, fixtures, "app/0").unwrap();
+/// let out = h.run("config-changed");
+/// assert_eq!(out.hook, "config-changed");
+/// assert!(out.result.is_ok());
+/// assert!(out.tools_called().contains(&"open-port"), "{:?}", out.tools_called());
+/// assert!(out.flags.contains(&"app.ready".to_owned()));
+/// ```
 #[derive(Debug)]
 pub struct Output {
     /// The hook that ran (`install`, `db-relation-changed`, ...).
@@ -255,6 +330,44 @@ impl Output {
 
 /// One unit of a charm, its world, and its charm directory (a temp dir holding the unit's
 /// persisted flags).
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/metadata.yaml",
+///     config = "tests/fixtures/doc/config.yaml",
+///     flags("app.ready"),
+///     allow(unread("app.ready")),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("config-changed")]
+///     fn open(unit: &mut Unit) -> Result<()> {
+///         let port = u16::try_from(unit.config()?.port).map_err(|_| Error::msg("port: not a TCP port"))?;
+///         unit.ports().set([Port::Tcp(port)]);
+///         unit.flags().set(flags::APP_READY);
+///         unit.status().active(format!("on {port}"))
+///     }
+///
+///     #[when("redis.available")]
+///     fn connect(unit: &mut Unit, redis: &Redis) -> Result<()> {
+///         unit.endpoint(endpoints::REDIS).publish("client", "app");
+///         unit.status().active(format!("cached by {}", redis.host_list()))
+///     }
+///
+///     #[action("greet")]
+///     fn greet(unit: &mut Unit, params: actions::Greet) -> Result<()> {
+///         unit.action().set("greeting", format!("Hello, {}!", params.name))
+///     }
+/// }
+/// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc");
+/// let mut h = charm_testing::Harness::new(&app::CHARM, fixtures, "app/0").unwrap();
+/// // Juju relates a redis application with one unit; the charm's handler answers.
+/// let (id, outputs) = h.relate(app::endpoints::REDIS, "redis", &[("redis/0", &[("host", "10.0.0.7"), ("port", "6379")])]).unwrap();
+/// assert!(outputs.iter().all(|o| o.result.is_ok()));
+/// assert_eq!(h.published(id)["client"], "app");
+/// assert_eq!(h.unit_status().message, "cached by 10.0.0.7");
+/// ```
 pub struct Harness {
     charm: &'static Charm,
     emulator: Rc<RefCell<Emulator>>,
@@ -296,6 +409,11 @@ impl HookTools for InProcess {
 /// The endpoint a test relates: the charm's typed handle (`app::endpoints::REDIS`), or a
 /// name, since the harness plays Juju, which may name an endpoint the charm does not declare
 /// (to test how the charm takes it).
+///
+/// ```
+/// use charm_testing::RelationEndpoint;
+/// assert_eq!("db".relation_endpoint(), "db", "a name the charm may not declare, as Juju could send");
+/// ```
 pub trait RelationEndpoint {
     /// The endpoint's name.
     fn relation_endpoint(&self) -> &str;

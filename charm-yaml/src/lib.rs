@@ -20,11 +20,28 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A dynamically typed YAML value.
+///
+/// ```
+/// let v: charm_yaml::Value = charm_yaml::from_str("port: 5000\n").unwrap();
+/// assert_eq!(v["port"].as_u64(), Some(5000));
+/// ```
 pub type Value = serde_yaml::Value;
 /// A YAML mapping, in document order.
+///
+/// ```
+/// let m: charm_yaml::Mapping = charm_yaml::from_str("b: 1\na: 2\n").unwrap();
+/// let keys: Vec<_> = m.keys().filter_map(|k| k.as_str()).collect();
+/// assert_eq!(keys, ["b", "a"]);
+/// ```
 pub type Mapping = serde_yaml::Mapping;
 
 /// A YAML error: what went wrong and, when known, where (1-based line and column).
+///
+/// ```
+/// let err = charm_yaml::from_str::<u16>("port: 5000\n").unwrap_err();
+/// assert_eq!(err.line(), Some(1));
+/// assert_eq!(err.to_string(), format!("line 1 column {}: {}", err.column().unwrap(), err.message()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     message: String,
@@ -84,6 +101,11 @@ impl From<serde_yaml::Error> for Error {
 }
 
 /// Parses one YAML document into `T`.
+///
+/// ```
+/// let ports: Vec<u16> = charm_yaml::from_str("[5000, 5001]").unwrap();
+/// assert_eq!(ports, [5000, 5001]);
+/// ```
 pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, Error> {
     serde_yaml::from_str(src).map_err(Error::from)
 }
@@ -105,16 +127,32 @@ pub fn from_str_seed<'de, S: serde::de::DeserializeSeed<'de>>(
 }
 
 /// Converts an already parsed [`Value`] into `T`.
+///
+/// ```
+/// let doc: charm_yaml::Value = charm_yaml::from_str("options: {port: 80}").unwrap();
+/// let port: u16 = charm_yaml::from_value(doc["options"]["port"].clone()).unwrap();
+/// assert_eq!(port, 80);
+/// ```
 pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
     serde_yaml::from_value(value).map_err(Error::from)
 }
 
 /// Prints `value` as a YAML document.
+///
+/// ```
+/// let text = charm_yaml::to_string(&std::collections::BTreeMap::from([("image", "redis")])).unwrap();
+/// assert_eq!(text, "image: redis\n");
+/// ```
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     serde_yaml::to_string(value).map_err(Error::from)
 }
 
 /// Converts `value` into a dynamically typed [`Value`].
+///
+/// ```
+/// let v = charm_yaml::to_value(["a", "b"]).unwrap();
+/// assert_eq!(v[1].as_str(), Some("b"));
+/// ```
 pub fn to_value<T: Serialize>(value: T) -> Result<Value, Error> {
     serde_yaml::to_value(value).map_err(Error::from)
 }

@@ -45,6 +45,15 @@ pub trait ActionParams: Sized {
 ///
 /// Results, logs and the failure reach Juju at once (`action-set`, `action-log` and
 /// `action-fail` are not buffered), as in Juju, so progress shows while the action runs.
+///
+/// ```
+/// fn dump_db(unit: &mut charm_core::Unit) -> charm_core::Result<()> {
+///     unit.action().log("dumping the votes")?;
+///     // ... write the dump ...
+///     unit.action().set("path", "/srv/dump.sql")?;
+///     Ok(())
+/// }
+/// ```
 pub struct Action<'u> {
     unit: &'u mut Unit,
 }

@@ -4,6 +4,23 @@ use crate::Unit;
 use crate::facets::WorkloadStatus;
 
 /// The application: its name and its status (set by the leader only).
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("leader-elected")]
+///     fn lead(unit: &mut Unit) -> Result<()> {
+///         let unit_name = unit.name().to_owned();
+///         assert!(unit_name.starts_with(unit.app().name()), "app/0 is of app");
+///         unit.app().status().active("serving")
+///     }
+/// }
+/// ```
 pub struct App<'u> {
     unit: &'u mut Unit,
 }

@@ -13,6 +13,30 @@ use crate::juju::LogLevel;
 ///
 /// What it publishes is sent at hook end, only the keys that changed, only if the hook
 /// succeeds.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when("redis.available")]
+///     fn connect(unit: &mut Unit) -> Result<()> {
+///         let redis = unit.endpoint(endpoints::REDIS).interface()?; // a `Redis`
+///         let me = unit.name().to_owned();
+///         unit.endpoint(endpoints::REDIS).publish("client", me);
+///         unit.status().active(format!("cached by {}", redis.host_list()))
+///     }
+///
+///     #[when("website.available")]
+///     fn serve(unit: &mut Unit) -> Result<()> {
+///         let port = u16::try_from(unit.config()?.port).map_err(|_| Error::msg("port: not a TCP port"))?;
+///         unit.endpoint(endpoints::WEBSITE).publish_http(port)
+///     }
+/// }
+/// ```
 pub struct EndpointRef<'u, I> {
     unit: &'u mut Unit,
     name: &'static str,
@@ -144,6 +168,21 @@ impl<I: Interface> EndpointRef<'_, I> {
     note = "metadata.yaml gives each endpoint its interface; publish other keys with \
             `unit.endpoint(ep).publish(key, value)`"
 )]
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when("website.available")]
+///     fn serve(unit: &mut Unit) -> Result<()> {
+///         // `website` is an `http` endpoint: `publish_http` exists on it, not on `redis`.
+///         unit.endpoint(endpoints::WEBSITE).publish_http(8080)
+///     }
+/// }
+/// ```
 pub trait ServesHttp: sealed::Sealed {}
 
 impl ServesHttp for Http {}

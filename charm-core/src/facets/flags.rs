@@ -9,6 +9,32 @@ use crate::flag::FlagName;
 ///
 /// Flags take the typed constants `#[charm]` generates (`flags::X`) or a
 /// [`DynFlag`](crate::DynFlag) made from a declared pattern, never a string.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     flags("app.installed", "app.running"),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when_not("app.installed")]
+///     fn install(unit: &mut Unit) -> Result<()> {
+///         unit.flags().set(flags::APP_INSTALLED);
+///         Ok(())
+///     }
+///
+///     #[when("app.installed")]
+///     #[when_not("app.running")]
+///     fn start(unit: &mut Unit) -> Result<()> {
+///         unit.flags().set(flags::APP_RUNNING);
+///         // Set flags are seen at once, by this handler and the next ones.
+///         assert!(unit.flags().all_set([flags::APP_INSTALLED, flags::APP_RUNNING]));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Flags<'u> {
     unit: &'u mut Unit,
 }

@@ -4,6 +4,23 @@ use crate::Unit;
 use crate::hook::RelationContext;
 
 /// What Juju says about the running hook: its name, its relation, the framework's settings.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("{install,upgrade-charm}")]
+///     fn setup(unit: &mut Unit) -> Result<()> {
+///         let upgrading = unit.hook().name() == "upgrade-charm";
+///         assert!(unit.hook().relation().is_none(), "not a relation hook");
+///         unit.status().maintenance(if upgrading { "upgrading" } else { "installing" })
+///     }
+/// }
+/// ```
 #[derive(Clone, Copy)]
 pub struct HookInfo<'u> {
     unit: &'u Unit,

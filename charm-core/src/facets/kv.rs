@@ -12,6 +12,24 @@ const KV_DATA_CHANGED: &str = "data_changed.";
 
 /// Values the charm keeps between hooks (charms.reactive's `unitdata.kv()`), committed with
 /// the flags only when the hook succeeds: `unit.kv().set("count", 3)?`.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("update-status")]
+///     fn count(unit: &mut Unit) -> Result<()> {
+///         let runs: u64 = unit.kv().get("runs").unwrap_or(0);
+///         unit.kv().set("runs", runs + 1)?;
+///         assert_eq!(unit.kv().get::<u64>("runs"), Some(runs + 1));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Kv<'u> {
     unit: &'u mut Unit,
 }

@@ -26,6 +26,17 @@ const IS_LEADER: &str = "leadership.is_leader";
 
 /// A leader setting declared in `#[charm(leader(...))]`: a constant of the generated
 /// `leader` module (`leader::ADMIN_PASSWORD` for `"admin-password"`).
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     leader("admin-password"),
+/// )]
+/// mod app {}
+///
+/// assert_eq!(app::leader::ADMIN_PASSWORD.name(), "admin-password");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LeaderKey(&'static str);
 
@@ -43,6 +54,25 @@ impl LeaderKey {
 }
 
 /// Whether this unit leads its application, and the leader settings.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+///     leader("admin-password"),
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when("leadership.is_leader")]
+///     #[when_not("leadership.set.admin-password")]
+///     fn choose_password(unit: &mut Unit) -> Result<()> {
+///         unit.leader().set(leader::ADMIN_PASSWORD, "s3cret")?;
+///         assert_eq!(unit.leader().get(leader::ADMIN_PASSWORD)?.as_deref(), Some("s3cret"));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Leader<'u> {
     unit: &'u mut Unit,
 }

@@ -6,6 +6,24 @@ use crate::juju::LogLevel;
 /// Logs to Juju's debug log: `unit.log().info("started")`. Messages are batched and sent at
 /// hook end (one `juju-log` per run of one level); those below the unit's level
 /// (`CHARM_LOG_LEVEL`, default INFO) are dropped.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("install")]
+///     fn install(unit: &mut Unit) -> Result<()> {
+///         unit.log().info("installing");
+///         let dir = unit.charm_dir().display().to_string();
+///         unit.log().at(LogLevel::Debug, format!("charm dir {dir}"));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Log<'u> {
     unit: &'u mut Unit,
 }

@@ -32,6 +32,26 @@
 //! above, a re-export below.
 //!
 //! [`Unit`]: crate::Unit
+//!
+//! ```
+//! #[charm_core::charm(
+//!     metadata = "tests/fixtures/doc/app/metadata.yaml",
+//!     config = "tests/fixtures/doc/app/config.yaml",
+//!     flags("app.started"),
+//! )]
+//! mod app {
+//!     use charm_core::prelude::*;
+//!
+//!     #[when_not("app.started")]
+//!     fn start(unit: &mut Unit) -> Result<()> {
+//!         let port = u16::try_from(unit.config()?.port).map_err(|_| Error::msg("port: not a TCP port"))?;
+//!         unit.ports().open(Port::Tcp(port)); // the Ports facet
+//!         unit.log().info(format!("listening on {port}")); // Log
+//!         unit.flags().set(flags::APP_STARTED); // Flags
+//!         unit.status().active("Ready") // WorkloadStatus
+//!     }
+//! }
+//! ```
 
 pub(crate) mod action;
 mod app;

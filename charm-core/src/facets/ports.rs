@@ -7,6 +7,25 @@ use crate::juju::Port;
 
 /// The ports this unit wants open, sent to Juju at hook end (only the difference, only if
 /// the hook succeeds): `unit.ports().set([Port::Tcp(80)])`.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("config-changed")]
+///     fn reopen(unit: &mut Unit) -> Result<()> {
+///         let port = u16::try_from(unit.config()?.port).map_err(|_| Error::msg("port: not a TCP port"))?;
+///         // Exactly this port: any other opened before is closed at hook end.
+///         unit.ports().set([Port::Tcp(port)]);
+///         assert!(unit.ports().opened().contains(&Port::Tcp(port)));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Ports<'u> {
     unit: &'u mut Unit,
 }

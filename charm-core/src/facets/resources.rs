@@ -14,6 +14,25 @@ impl Unit {
 }
 
 /// The resources facet: `unit.resources()`.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     const APP_IMAGE: Resource = Resource::new("app-image");
+///
+///     #[hook("{install,upgrade-charm}")]
+///     fn load_image(unit: &mut Unit) -> Result<()> {
+///         let tarball = unit.resources().path(APP_IMAGE)?; // resource-get app-image
+///         unit.log().info(format!("image at {}", tarball.display()));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Resources<'u> {
     unit: &'u mut Unit,
 }

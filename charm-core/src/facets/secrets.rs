@@ -16,6 +16,27 @@ impl Unit {
 
 /// The secrets facet: `unit.secrets()`. Each method is one hook tool call (grants and
 /// revokes one per relation). Changes are committed by Juju when the hook succeeds.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     const DB_PASSWORD: SecretLabel = SecretLabel::new("db-password");
+///
+///     #[hook("leader-elected")]
+///     fn create(unit: &mut Unit) -> Result<()> {
+///         let content = SecretContent::new().with("password", "s3cret")?;
+///         let id = unit.secrets().add(&content)?;
+///         let read = unit.secrets().get_and_label(&id, DB_PASSWORD)?;
+///         assert_eq!(read.get("password").map(|v| v.expose()), Some("s3cret"));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Secrets<'u> {
     unit: &'u mut Unit,
 }

@@ -10,6 +10,25 @@ use crate::juju::{Status, StatusKind};
 /// `status-set` is sent only if the status differs from the one last set, so re-stating
 /// "Ready to vote!" every hook costs nothing. It takes effect at once, as in Juju, not at
 /// hook end.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[hook("install")]
+///     fn install(unit: &mut Unit) -> Result<()> {
+///         unit.status().maintenance("installing")?;
+///         // ...
+///         unit.status().active("Ready")?;
+///         assert_eq!(unit.status().current().map(|s| s.kind), Some(StatusKind::Active));
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct WorkloadStatus<'u> {
     unit: &'u mut Unit,
     app: bool,

@@ -14,6 +14,24 @@ impl Unit {
 }
 
 /// The storage facet: `unit.storage()`. Each method is one hook tool call per instance.
+///
+/// ```
+/// #[charm_core::charm(
+///     metadata = "tests/fixtures/doc/app/metadata.yaml",
+///     config = "tests/fixtures/doc/app/config.yaml",
+/// )]
+/// mod app {
+///     use charm_core::prelude::*;
+///
+///     #[when("storage.data.attached")]
+///     fn use_data(unit: &mut Unit) -> Result<()> {
+///         if let Some(dir) = unit.storage().location(storage::DATA)? {
+///             unit.log().info(format!("data at {}", dir.display()));
+///         }
+///         Ok(())
+///     }
+/// }
+/// ```
 pub struct Storage<'u> {
     unit: &'u mut Unit,
 }

@@ -3,6 +3,18 @@ use crate::endpoint::{Endpoint, Interface, shown, valid_host, valid_port};
 
 /// One web server a remote unit published over an `http` relation (the requires side, as a
 /// reverse proxy reads it).
+///
+/// ```
+/// use charm_core::{Endpoint, Interface, Relation, interfaces::Http};
+/// let mut ep = Endpoint::new("backend", "http");
+/// let mut rel = Relation { id: "backend:4".into(), ..Default::default() };
+/// let bag = [("private-address", "10.0.0.5"), ("port", "5000")];
+/// rel.units.insert("voting-app/0".into(), bag.map(|(k, v)| (k.to_owned(), v.to_owned())).into());
+/// ep.relations.push(rel);
+/// let http = Http::from_endpoint(&ep, &mut Vec::new());
+/// let server = &http.servers()[0];
+/// assert_eq!((server.host.as_str(), server.port), ("10.0.0.5", 5000), "Juju's address stands in for `hostname`");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpServer {
     /// The remote unit, e.g. `voting-app/1`.

@@ -3,6 +3,20 @@ use crate::endpoint::{Bag, Endpoint, Interface, shown, valid_host, valid_port};
 use super::libpq::parse_libpq;
 
 /// Credentials a PostgreSQL server published.
+///
+/// ```
+/// use charm_core::{Endpoint, Interface, Relation, interfaces::Postgres};
+/// let mut ep = Endpoint::new("db", "pgsql");
+/// ep.local_unit = "vote/0".into();
+/// let mut rel = Relation { id: "db:2".into(), ..Default::default() };
+/// let bag = [("allowed-units", "vote/0"), ("master", "host=10.0.0.9 port=5433 dbname=votes user=vote password=pw")];
+/// rel.units.insert("pg/0".into(), bag.map(|(k, v)| (k.to_owned(), v.to_owned())).into());
+/// ep.relations.push(rel);
+/// let pg = Postgres::from_endpoint(&ep, &mut Vec::new());
+/// let creds = pg.credentials().unwrap();
+/// assert_eq!((creds.user.as_str(), creds.database.as_str(), creds.port), ("vote", "votes", 5433));
+/// assert_eq!(creds.password, "pw");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct PgCredentials {
     /// The remote unit (or application, when only its bag answered).

@@ -2,6 +2,19 @@ use super::json_data::decoded;
 use crate::endpoint::{Endpoint, Interface, shown, valid_host, valid_port};
 
 /// One Redis server published over a `redis` relation.
+///
+/// ```
+/// use charm_core::{Endpoint, Interface, Relation, interfaces::Redis};
+/// let mut ep = Endpoint::new("redis", "redis");
+/// let mut rel = Relation { id: "redis:1".into(), ..Default::default() };
+/// let bag = [("host", "10.0.0.7"), ("port", "6380"), ("password", "pw")];
+/// rel.units.insert("redis/0".into(), bag.map(|(k, v)| (k.to_owned(), v.to_owned())).into());
+/// ep.relations.push(rel);
+/// let redis = Redis::from_endpoint(&ep, &mut Vec::new());
+/// let host = &redis.hosts()[0];
+/// assert_eq!((host.unit.as_str(), host.host.as_str(), host.port), ("redis/0", "10.0.0.7", 6380));
+/// assert!(!format!("{host:?}").contains("pw"), "Debug hides the password");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct RedisHost {
     /// The remote unit, e.g. `redis/0`.

@@ -7,6 +7,14 @@ use serde::de::{self, Deserializer, Visitor};
 
 /// Parses a Go duration (a sequence of decimal numbers each followed by a unit among `ns`,
 /// `us`/`µs`, `ms`, `s`, `m`, `h`). A bare `0` is allowed; negative values are not.
+///
+/// ```
+/// use charm_docker::file::parse_duration;
+/// use std::time::Duration;
+/// assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+/// assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+/// assert!(parse_duration("soon").is_err());
+/// ```
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = |why: &str| format!("invalid duration {text:?}: {why} (expected e.g. 10s or 1m30s)");
     let trimmed = text.trim();

@@ -36,6 +36,20 @@ pub(crate) fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>
 }
 
 /// `env_file:` entries: a path, or `{path, required}`.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     env_file:
+///       - path: ./web.env
+///         required: false
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// assert!(web.env_file[0].path.ends_with("web.env"));
+/// assert!(!web.env_file[0].required);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvFile {
     /// The file, relative to the project directory.
@@ -105,6 +119,17 @@ pub(crate) fn env_files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<EnvFile>,
 }
 
 /// `pull_policy:`.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     pull_policy: always
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// assert_eq!(web.pull_policy, Some(charm_docker::file::PullPolicy::Always));
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PullPolicy {
@@ -125,6 +150,22 @@ pub enum PullPolicy {
 
 /// A service's `secrets:` or `configs:` entry: the name of a top-level one, and where it is
 /// mounted.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     secrets:
+///       - source: tls_key
+///         target: /run/secrets/key.pem
+/// secrets:
+///   tls_key: {file: ./key.pem}
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// assert_eq!(web.secrets[0].source, "tls_key");
+/// assert_eq!(web.secrets[0].target.as_deref(), Some("/run/secrets/key.pem"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRef {
     /// The top-level key.
@@ -233,6 +274,21 @@ pub struct FileDef {
 }
 
 /// `logging:`.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     logging:
+///       driver: json-file
+///       options: {max-size: 10m}
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// let logging = web.logging.as_ref().unwrap();
+/// assert_eq!(logging.driver.as_deref(), Some("json-file"));
+/// assert_eq!(logging.options["max-size"], "10m");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Logging {
     /// Log driver (`json-file`, `local`, `none`, ...).
@@ -255,6 +311,21 @@ pub(crate) fn string_map<'de, D: Deserializer<'de>>(
 }
 
 /// `deploy.resources`.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     deploy:
+///       resources:
+///         limits: {cpus: "0.5", memory: 256M}
+///       restart_policy: {condition: on-failure, max_attempts: 3}
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// let resources = web.deploy.as_ref().unwrap().resources.as_ref().unwrap();
+/// assert!(resources.limits.is_some() && resources.reservations.is_none());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Resources {
     /// Hard limits.
@@ -266,6 +337,21 @@ pub struct Resources {
 }
 
 /// CPU, memory and process limits or reservations.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     deploy:
+///       resources:
+///         limits: {cpus: "0.5", memory: 256M}
+///       restart_policy: {condition: on-failure, max_attempts: 3}
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// let limits = web.deploy.as_ref().unwrap().resources.as_ref().unwrap().limits.as_ref().unwrap();
+/// assert_eq!((limits.cpus, limits.memory), (Some(0.5), Some(256 * 1024 * 1024)));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct ResourceSpec {
     /// CPUs, fractional (`0.5`).
@@ -296,6 +382,13 @@ fn cpus<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
 }
 
 /// Parses `512M`, `1.5g`, `100kb`, `1073741824` into bytes.
+///
+/// ```
+/// use charm_docker::file::parse_bytes;
+/// assert_eq!(parse_bytes("256M"), Ok(256 * 1024 * 1024));
+/// assert_eq!(parse_bytes("1g"), Ok(1 << 30));
+/// assert!(parse_bytes("lots").is_err());
+/// ```
 pub fn parse_bytes(text: &str) -> Result<i64, String> {
     let t = text.trim().to_ascii_lowercase();
     let t = t.strip_suffix('b').unwrap_or(&t);
@@ -325,6 +418,21 @@ fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
 }
 
 /// `deploy.restart_policy`.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     deploy:
+///       resources:
+///         limits: {cpus: "0.5", memory: 256M}
+///       restart_policy: {condition: on-failure, max_attempts: 3}
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// let policy = web.deploy.as_ref().unwrap().restart_policy.as_ref().unwrap();
+/// assert_eq!((policy.condition.as_deref(), policy.max_attempts), (Some("on-failure"), Some(3)));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct RestartPolicySpec {
     /// `none`, `on-failure` or `any` (the default).
@@ -344,6 +452,26 @@ pub struct RestartPolicySpec {
 }
 
 /// A network's `ipam:`.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     networks: [back]
+/// networks:
+///   back:
+///     ipam:
+///       config:
+///         - subnet: 172.28.0.0/16
+///           gateway: 172.28.0.1
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// let ipam = file.networks()["back"].ipam.as_ref().unwrap();
+/// assert_eq!(ipam.driver, None, "the engine's default");
+/// assert_eq!(ipam.config.len(), 1);
+/// # let _ = web;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Ipam {
     /// IPAM driver (engine default: `default`).
@@ -355,6 +483,26 @@ pub struct Ipam {
 }
 
 /// One IPAM pool.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     networks: [back]
+/// networks:
+///   back:
+///     ipam:
+///       config:
+///         - subnet: 172.28.0.0/16
+///           gateway: 172.28.0.1
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// let pool = &file.networks()["back"].ipam.as_ref().unwrap().config[0];
+/// assert_eq!(pool.subnet.as_deref(), Some("172.28.0.0/16"));
+/// assert_eq!(pool.gateway.as_deref(), Some("172.28.0.1"));
+/// # let _ = web;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct IpamPool {
     /// CIDR subnet, e.g. `172.28.0.0/16`.

@@ -1,5 +1,11 @@
 //! The typed compose file: every shape the seed's files use, read through charm-yaml, with
 //! unknown keys and bad values reported by key and line, and references validated.
+//!
+//! ```
+//! let file = charm_docker::ComposeFile::from_str("services:\n  web:\n    image: nginx\n    restrat: always\n");
+//! let err = file.unwrap_err().to_string();
+//! assert!(err.contains("restrat"), "unknown keys are errors naming the key: {err}");
+//! ```
 
 mod build;
 mod de;

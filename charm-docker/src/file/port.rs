@@ -37,6 +37,19 @@ pub struct Port {
 }
 
 /// The transport protocol of a [`Port`].
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: coredns
+///     ports: ["53:53/udp", "8080:80"]
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// use charm_docker::Protocol;
+/// assert_eq!(web.ports[0].protocol, Protocol::Udp);
+/// assert_eq!(web.ports[1].protocol, Protocol::Tcp, "the default");
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Protocol {
     /// TCP (the default).

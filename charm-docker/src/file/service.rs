@@ -170,6 +170,18 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 /// A `post_start` or `pre_stop` command.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     post_start:
+///       - command: ["nginx", "-t"]
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// assert_eq!(web.post_start.len(), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Hook {
     /// The command (a list, or a string split like a shell would).
@@ -350,6 +362,22 @@ fn yes() -> bool {
 }
 
 /// What a dependent service waits for.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     depends_on:
+///       db: {condition: service_healthy}
+///   db:
+///     image: postgres
+///     healthcheck: {test: ["CMD", "pg_isready"]}
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// use charm_docker::Condition;
+/// assert_eq!(web.depends_on["db"].condition, Condition::ServiceHealthy);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
@@ -395,6 +423,20 @@ fn depends_on<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Depend
 }
 
 /// Per-network settings of a service.
+///
+/// ```
+/// let file = charm_docker::ComposeFile::from_str(r#"
+/// services:
+///   web:
+///     image: nginx
+///     networks:
+///       front: {aliases: [www]}
+/// networks:
+///   front: {}
+/// "#).unwrap();
+/// let web = file.service("web").unwrap();
+/// assert_eq!(web.networks["front"].aliases, ["www"]);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ServiceNetwork {
     /// Extra names this service answers to on that network (its name always is one).

@@ -4,6 +4,12 @@
 /// Splits `line` into words: single quotes keep everything literally, double quotes allow
 /// `\"`, `\\`, `\$` and `` \` `` escapes, a backslash outside quotes escapes the next
 /// character, and unquoted whitespace separates words.
+///
+/// ```
+/// let words = charm_docker::file::shell_split(r#"sh -c 'echo "hi there"'"#).unwrap();
+/// assert_eq!(words, ["sh", "-c", r#"echo "hi there""#]);
+/// assert!(charm_docker::file::shell_split("echo 'open").is_err());
+/// ```
 pub fn split(line: &str) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut word = String::new();

@@ -27,6 +27,16 @@ use crate::context::OpenContext;
 use crate::model::{Model, ToolCall};
 
 /// What a hook tool gives back: its exit code and output, as a charm process would see them.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let out = emu.call(&ctx.id, "is-leader", &["--format=json".to_owned()], b"");
+/// assert_eq!((out.code, out.stdout_text().trim()), (0, "false"));
+/// let out = emu.call(&ctx.id, "no-such-tool", &[], b"");
+/// assert!(!out.success() && !out.stderr.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ToolOutput {
     /// Exit code: 0 on success, 1 when the tool failed, 2 for a usage error (as Juju).
