@@ -87,7 +87,16 @@ need_deployed() {
 }
 
 # The Docker bridge's gateway: a host address every container reaches, not the outside.
-gateway() { docker network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}'; }
+# An engine whose bridge has no explicit gateway (Debian's docker.io 20.10 on a fresh machine)
+# reports none; libnetwork's default IPAM gave the bridge the subnet's first address.
+gateway() {
+    local gw subnet a b c d
+    gw=$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')
+    if [[ -n $gw ]]; then echo "$gw"; return; fi
+    subnet=$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Subnet}}')
+    IFS=. read -r a b c d <<<"${subnet%%/*}"
+    echo "$a.$b.$c.$((d + 1))"
+}
 
 # Relates model $1 to the external Redis and PostgreSQL (the database is the app's name).
 relate_external() {

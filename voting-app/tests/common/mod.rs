@@ -57,6 +57,39 @@ pub fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// The Docker bridge's gateway address: a host address every container reaches.
+///
+/// An engine whose bridge was made without an explicit gateway (seen with Debian's
+/// docker.io 20.10 on a fresh machine) reports none in `IPAM.Config`; libnetwork's default
+/// IPAM then gave the bridge the subnet's first address, which is what this falls back to.
+pub fn bridge_gateway() -> String {
+    let gateway = docker(&[
+        "network",
+        "inspect",
+        "bridge",
+        "-f",
+        "{{(index .IPAM.Config 0).Gateway}}",
+    ]);
+    if !gateway.is_empty() {
+        return gateway;
+    }
+    let subnet = docker(&[
+        "network",
+        "inspect",
+        "bridge",
+        "-f",
+        "{{(index .IPAM.Config 0).Subnet}}",
+    ]);
+    let net: std::net::Ipv4Addr = subnet
+        .split('/')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| {
+            panic!("the bridge network has neither a gateway nor an IPv4 subnet: {subnet:?}")
+        });
+    std::net::Ipv4Addr::from(u32::from(net) + 1).to_string()
+}
+
 /// A deployed voting-app unit, its containers removed on drop.
 pub struct Unit {
     _cleanup: charm_testing::ProjectCleanup,
@@ -208,13 +241,7 @@ pub const EXT_PASSWORD: &str = "ext-$ecret-pw";
 
 impl External {
     pub fn start(tag: &str, app: &str) -> External {
-        let host = docker(&[
-            "network",
-            "inspect",
-            "bridge",
-            "-f",
-            "{{(index .IPAM.Config 0).Gateway}}",
-        ]);
+        let host = bridge_gateway();
         let [redis_port, pg_port] = charm_testing::free_ports();
         let ext = External {
             host: host.clone(),
