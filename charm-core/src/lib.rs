@@ -66,8 +66,8 @@ mod unit;
 mod version;
 
 pub use charm_macros::{
-    action, charm, clears, hook, layer, only_once, sets, template, when, when_all, when_any,
-    when_file_changed, when_none, when_not, when_not_all,
+    action, charm, clears, hook, interface, layer, only_once, sets, template, when, when_all,
+    when_any, when_file_changed, when_none, when_not, when_not_all,
 };
 pub use config::{ConfigValue, TypedConfig};
 pub use endpoint::{Bag, Endpoint, EndpointName, EndpointOf, Interface, Relation};
@@ -204,9 +204,10 @@ pub mod prelude {
 pub mod __private {
     pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
     pub use crate::const_check::{Message, layers_declare, layers_set, unknown_layer_flag};
+    pub use crate::const_check::{interface_flag_error, interface_key_error};
     use crate::endpoint::str_eq;
     pub use crate::endpoint::{
-        EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,
+        EndpointName, Interface, InterfaceDef, JUJU_RELATION_KEYS, RoleSpec,
     };
     pub use crate::error::{Error, Result};
     pub use crate::facets::LeaderKey;
