@@ -395,8 +395,9 @@ pub fn layer(args: TokenStream, item: TokenStream) -> TokenStream {
 /// and `is_set` (which declared flags hold). A charm registers the type with
 /// `#[charm(interfaces(mysql = my_crate::Mysql))]`; its endpoints of that interface are then
 /// typed `EndpointName<Mysql>`, and its flags and `changed.<key>` checked at compile time.
+/// (Compiled as the example of `charm_core::Interface`: this crate cannot use charm-core.)
 ///
-/// ```
+/// ```ignore
 /// use charm_core::{Endpoint, Interface, interfaces::FlagContext};
 /// pub struct Echo { joined: bool }
 ///
