@@ -1,9 +1,10 @@
 //! Compile-time checks of names the macros cannot see: a flag of a layer in another crate,
-//! named in a `#[when(...)]` of a charm. The generated code evaluates these in a `const`,
+//! or a flag or `changed.<key>` of an interface type in another crate, named in a
+//! `#[when(...)]` of a charm. The generated code evaluates these in a `const`,
 //! so a typo fails the build with a message built here, "did you mean" included.
 
-use crate::endpoint::str_eq;
-use crate::registry::Layer;
+use crate::endpoint::{InterfaceDef, JUJU_RELATION_KEYS, str_eq};
+use crate::registry::{Layer, Role};
 
 /// Longest message (longer ones are cut, still valid UTF-8 since every piece is).
 const CAP: usize = 600;
@@ -218,6 +219,207 @@ pub const fn unknown_layer_flag(layers: &[&Layer], flag: &str, otherwise: &str) 
         // The macro's own message: what it saw near the name (a config option, an endpoint
         // flag, a charm flag), or that nothing declares it.
         _ => Message::new().push(otherwise),
+    })
+}
+
+const fn contains(list: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < list.len() {
+        if str_eq(list[i], name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The entry of `list` nearest to `name`, if near enough to be a typo (const).
+const fn nearest_in(list: &[&'static str], name: &str) -> Option<&'static str> {
+    let limit = if name.len() / 3 > 2 {
+        name.len() / 3
+    } else {
+        2
+    };
+    let mut best: Option<(usize, &'static str)> = None;
+    let mut i = 0;
+    while i < list.len() {
+        let d = distance(name, list[i]);
+        let better = match best {
+            Some((bd, _)) => d < bd,
+            None => true,
+        };
+        if d <= limit && better {
+            best = Some((d, list[i]));
+        }
+        i += 1;
+    }
+    match best {
+        Some((_, b)) => Some(b),
+        None => None,
+    }
+}
+
+const fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Requires => "requires",
+        Role::Provides => "provides",
+        Role::Peers => "peers",
+    }
+}
+
+/// `endpoint `db` (requires `mysql`)`.
+const fn endpoint_phrase(msg: Message, def: &InterfaceDef, role: Role, endpoint: &str) -> Message {
+    msg.push("endpoint `")
+        .push(endpoint)
+        .push("` (")
+        .push(role_name(role))
+        .push(" `")
+        .push(def.name)
+        .push("`)")
+}
+
+/// `` `db.a`, `db.b` `` (const).
+const fn flag_list(mut msg: Message, endpoint: &str, flags: &[&str]) -> Message {
+    let mut i = 0;
+    while i < flags.len() {
+        if i > 0 {
+            msg = msg.push(", ");
+        }
+        msg = msg
+            .push("`")
+            .push(endpoint)
+            .push(".")
+            .push(flags[i])
+            .push("`");
+        i += 1;
+    }
+    msg
+}
+
+/// `None` when interface `def` raises flag `<endpoint>.<suffix>` under `role`; else the
+/// error: the flag, the endpoint, the interface and its flags (the nearest first).
+///
+/// ```
+/// use charm_core::{Role, endpoint::InterfaceDef, interfaces::Redis};
+/// # use charm_core::__private::interface_flag_error;
+/// const REDIS: InterfaceDef = InterfaceDef::of::<Redis>();
+/// assert!(interface_flag_error(&REDIS, Role::Requires, "cache", "available").is_none());
+/// let msg = interface_flag_error(&REDIS, Role::Requires, "cache", "availble").unwrap();
+/// assert_eq!(msg.as_str(), "endpoint `cache` (requires `redis`) has no flag `availble`; did you mean `cache.available`?");
+/// ```
+pub const fn interface_flag_error(
+    def: &InterfaceDef,
+    role: Role,
+    endpoint: &str,
+    suffix: &str,
+) -> Option<Message> {
+    let flags = def.role(role).flags;
+    if contains(flags, suffix) {
+        return None;
+    }
+    let other = match role {
+        Role::Requires => Some(Role::Provides),
+        Role::Provides => Some(Role::Requires),
+        Role::Peers => None,
+    };
+    if let Some(other) = other
+        && contains(def.role(other).flags, suffix)
+    {
+        let msg = Message::new()
+            .push("`")
+            .push(suffix)
+            .push("` is a flag of the ")
+            .push(role_name(other))
+            .push(" side of interface `")
+            .push(def.name)
+            .push("`, but ");
+        let msg = endpoint_phrase(msg, def, role, endpoint).push(" is on the other side; ");
+        return Some(if flags.is_empty() {
+            msg.push("it raises no interface flags; use `endpoint.")
+                .push(endpoint)
+                .push(".joined` and friends")
+        } else {
+            flag_list(msg.push("it raises "), endpoint, flags)
+        });
+    }
+    let msg = endpoint_phrase(Message::new(), def, role, endpoint);
+    Some(match nearest_in(flags, suffix) {
+        Some(best) => msg
+            .push(" has no flag `")
+            .push(suffix)
+            .push("`; did you mean `")
+            .push(endpoint)
+            .push(".")
+            .push(best)
+            .push("`?"),
+        None if flags.is_empty() => msg
+            .push(" raises no interface flags; use `endpoint.")
+            .push(endpoint)
+            .push(".joined` and friends"),
+        None => flag_list(
+            msg.push(" has no flag `")
+                .push(suffix)
+                .push("`; its flags are "),
+            endpoint,
+            flags,
+        ),
+    })
+}
+
+/// `None` when the remote side of an endpoint of interface `def` under `role` publishes
+/// `key` (or Juju does, or the interface does not say which keys it reads); else the error
+/// for `endpoint.<endpoint>.changed.<key>`.
+///
+/// ```
+/// use charm_core::{Role, endpoint::InterfaceDef, interfaces::Redis};
+/// # use charm_core::__private::interface_key_error;
+/// const REDIS: InterfaceDef = InterfaceDef::of::<Redis>();
+/// assert!(interface_key_error(&REDIS, Role::Requires, "cache", "port").is_none());
+/// assert!(interface_key_error(&REDIS, Role::Requires, "cache", "ingress-address").is_none());
+/// let msg = interface_key_error(&REDIS, Role::Requires, "cache", "prot").unwrap();
+/// assert!(msg.as_str().contains("did you mean `endpoint.cache.changed.port`?"));
+/// ```
+pub const fn interface_key_error(
+    def: &InterfaceDef,
+    role: Role,
+    endpoint: &str,
+    key: &str,
+) -> Option<Message> {
+    let Some(keys) = def.role(role).keys else {
+        return None;
+    };
+    if contains(keys, key) || contains(JUJU_RELATION_KEYS, key) {
+        return None;
+    }
+    let msg = endpoint_phrase(
+        Message::new().push("the remote side of "),
+        def,
+        role,
+        endpoint,
+    )
+    .push(" publishes no key `")
+    .push(key)
+    .push("`");
+    let best = match nearest_in(keys, key) {
+        Some(b) => Some(b),
+        None => nearest_in(JUJU_RELATION_KEYS, key),
+    };
+    Some(match best {
+        Some(best) => msg
+            .push("; did you mean `endpoint.")
+            .push(endpoint)
+            .push(".changed.")
+            .push(best)
+            .push("`?"),
+        None => {
+            let mut msg = msg.push("; it publishes ");
+            let mut i = 0;
+            while i < keys.len() {
+                msg = msg.push("`").push(keys[i]).push("`, ");
+                i += 1;
+            }
+            msg.push("and Juju's `private-address`, `ingress-address`, `egress-subnets`")
+        }
     })
 }
 

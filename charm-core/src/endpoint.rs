@@ -112,47 +112,89 @@ impl Endpoint {
     }
 }
 
-/// An interface type that handlers can take as a parameter for an endpoint.
+/// A relation interface: the typed view handlers take for an endpoint, the flags it raises
+/// and the remote keys `endpoint.<name>.changed.<key>` may name, per role.
 ///
-/// The framework builds it from the endpoint's data; invalid remote data never panics, it
-/// only makes the interface "not available", with a warning naming the unit and key.
+/// The built-in `redis`, `pgsql` and `http` are implemented this way, and so can any crate's
+/// interface: write the `impl` with [`#[interface(...)]`](crate::interface) on it (it fills in
+/// [`INTERFACE`](Self::INTERFACE) and the role consts from one declaration), then register the
+/// type with the charm: `#[charm(interfaces(mysql = my_crate::Mysql))]`. The framework builds
+/// the value from the endpoint's data; invalid remote data never panics, it only makes the
+/// interface "not available", with a warning naming the unit and key.
 ///
 /// ```
-/// use charm_core::{Endpoint, Interface};
-/// /// A custom interface: the `memcache` servers' `host:port`s.
-/// struct Memcache(Vec<String>);
+/// use charm_core::{Endpoint, Interface, interfaces::FlagContext};
 ///
-/// impl Interface for Memcache {
-///     const INTERFACE: &'static str = "memcache";
+/// /// A `ping` server publishes `port`; the client is `<endpoint>.ready` once it did.
+/// #[derive(Debug)]
+/// pub struct Ping { ports: Vec<u16> }
 ///
+/// #[charm_core::interface(name = "ping", requires(flags(ready), keys(port)), provides(keys()))]
+/// impl Interface for Ping {
 ///     fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self {
-///         let mut servers = Vec::new();
+///         let mut ports = Vec::new();
 ///         for (unit, bag) in endpoint.units() {
-///             match (bag.get("host"), bag.get("port")) {
-///                 (Some(host), Some(port)) => servers.push(format!("{host}:{port}")),
-///                 _ => warnings.push(format!("{unit}: no host or port")),
+///             match bag.get("port").map(|p| p.parse::<u16>()) {
+///                 Some(Ok(port)) => ports.push(port),
+///                 Some(Err(_)) => warnings.push(format!("ping: ignoring unit {unit}: key `port` is not a port")),
+///                 None => {}
 ///             }
 ///         }
-///         Memcache(servers)
+///         Self { ports }
+///     }
+///
+///     fn is_set(&self, flag: &str, _: &mut FlagContext<'_>) -> bool {
+///         flag == "ready" && !self.ports.is_empty()
 ///     }
 /// }
 ///
-/// let mut ep = Endpoint::new("cache", "memcache");
-/// let mut rel = charm_core::Relation { id: "cache:1".into(), ..Default::default() };
-/// rel.units.insert("memcached/0".into(), [("host".into(), "10.0.0.9".into()), ("port".into(), "11211".into())].into());
-/// rel.units.insert("memcached/1".into(), Default::default());
-/// ep.relations.push(rel);
-/// let mut warnings = Vec::new();
-/// let cache = Memcache::from_endpoint(&ep, &mut warnings);
-/// assert_eq!(cache.0, ["10.0.0.9:11211"]);
-/// assert_eq!(warnings, ["memcached/1: no host or port"]);
+/// assert_eq!(Ping::INTERFACE, "ping");
+/// assert_eq!(Ping::REQUIRES.flags, &["ready"]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation interface",
+    note = "an interface type implements `charm_core::Interface`, usually through \
+            `#[charm_core::interface(name = \"...\", requires(...), provides(...))]` on its impl"
+)]
 pub trait Interface: Sized {
-    /// The interface name in metadata.yaml (`redis`, `pgsql`, `http`).
+    /// The interface name in metadata.yaml (`redis`, `pgsql`, `http`, `mysql`); empty for
+    /// the untyped [`Endpoint`].
     const INTERFACE: &'static str;
+
+    /// What an endpoint of this interface raises and reads under `requires:`.
+    const REQUIRES: RoleSpec = RoleSpec::UNCHECKED;
+    /// Under `provides:`.
+    const PROVIDES: RoleSpec = RoleSpec::UNCHECKED;
+    /// Under `peers:`.
+    const PEERS: RoleSpec = RoleSpec::UNCHECKED;
+
+    /// Whether [`is_set`](Self::is_set) reads [`FlagContext::published`] (pgsql compares the
+    /// database it asked for): then the flags are recomputed in every hook, not only when
+    /// the remote data changed.
+    const FLAGS_READ_PUBLISHED: bool = false;
+
+    /// Everything the runtime needs of this interface, as one value a charm's registry holds.
+    #[doc(hidden)]
+    const DEF: InterfaceDef = InterfaceDef::of::<Self>();
 
     /// Reads the endpoint's data; pushes a warning for each invalid value.
     fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self;
+
+    /// Whether the role's declared flag `flag` (a suffix such as `"available"`, raised as
+    /// `<endpoint>.<flag>`) holds, given this hook's view of the endpoint. Called once per
+    /// declared flag after every refresh of the endpoint; the default holds none.
+    fn is_set(&self, flag: &str, ctx: &mut FlagContext<'_>) -> bool {
+        let _ = (flag, ctx);
+        false
+    }
+
+    /// Keys the framework publishes on every relation of an endpoint of this interface
+    /// unless the charm published its own, e.g. `pgsql`'s `database=<application>`.
+    /// `app` is this charm's application name. The default publishes nothing.
+    fn defaults(role: Role, app: &str) -> Vec<(&'static str, String)> {
+        let _ = (role, app);
+        Vec::new()
+    }
 }
 
 impl Interface for Endpoint {
@@ -161,6 +203,123 @@ impl Interface for Endpoint {
     fn from_endpoint(endpoint: &Endpoint, _: &mut Vec<String>) -> Self {
         endpoint.clone()
     }
+}
+
+/// What an interface declares for one role (`requires`, `provides` or `peers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleSpec {
+    /// Flag suffixes it raises on `<endpoint>.<suffix>`, e.g. `["connected", "available"]`.
+    pub flags: &'static [&'static str],
+    /// Remote keys the other side publishes (besides Juju's own [`JUJU_RELATION_KEYS`]):
+    /// what `endpoint.<name>.changed.<key>` may name. `None`: any key (not checked).
+    pub keys: Option<&'static [&'static str]>,
+}
+
+impl RoleSpec {
+    /// No flags, any remote key: what an interface says nothing about.
+    pub const UNCHECKED: RoleSpec = RoleSpec {
+        flags: &[],
+        keys: None,
+    };
+}
+
+/// An interface as a charm's registry holds it: its name, its roles and its behaviour.
+/// Made by [`InterfaceDef::of`] (the `#[charm]` macro does), not by hand.
+#[derive(Clone, Copy)]
+pub struct InterfaceDef {
+    /// The metadata.yaml name.
+    pub name: &'static str,
+    /// `requires:`.
+    pub requires: RoleSpec,
+    /// `provides:`.
+    pub provides: RoleSpec,
+    /// `peers:`.
+    pub peers: RoleSpec,
+    /// [`Interface::FLAGS_READ_PUBLISHED`].
+    pub flags_read_published: bool,
+    /// The role's flags and whether each holds.
+    flags: FlagsFn,
+    /// Keys published by default.
+    defaults: fn(Role, &str) -> Vec<(&'static str, String)>,
+}
+
+impl std::fmt::Debug for InterfaceDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InterfaceDef")
+            .field("name", &self.name)
+            .field("requires", &self.requires)
+            .field("provides", &self.provides)
+            .field("peers", &self.peers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl InterfaceDef {
+    /// The definition of interface type `I`.
+    ///
+    /// ```
+    /// use charm_core::{Role, endpoint::InterfaceDef, interfaces::Redis};
+    /// const REDIS: InterfaceDef = InterfaceDef::of::<Redis>();
+    /// assert_eq!(REDIS.role(Role::Requires).flags, &["connected", "available"]);
+    /// ```
+    pub const fn of<I: Interface>() -> Self {
+        Self {
+            name: I::INTERFACE,
+            requires: I::REQUIRES,
+            provides: I::PROVIDES,
+            peers: I::PEERS,
+            flags_read_published: I::FLAGS_READ_PUBLISHED,
+            flags: flags_of::<I>,
+            defaults: I::defaults,
+        }
+    }
+
+    /// What it declares for `role`.
+    pub const fn role(&self, role: Role) -> RoleSpec {
+        match role {
+            Role::Requires => self.requires,
+            Role::Provides => self.provides,
+            Role::Peers => self.peers,
+        }
+    }
+}
+
+/// Computes a role's flags from an endpoint, what the charm published, and warnings.
+type FlagsFn = fn(Role, &Endpoint, &Bag, &mut Vec<String>) -> Vec<(&'static str, bool)>;
+
+/// What [`Interface::is_set`] may look at besides the interface's own view.
+pub struct FlagContext<'a> {
+    /// The endpoint's role in this charm.
+    pub role: Role,
+    /// The endpoint as of this hook.
+    pub endpoint: &'a Endpoint,
+    /// What this charm publishes on the endpoint's first relation.
+    pub published: &'a Bag,
+    /// Warnings to log (name the unit and key; never a secret's value).
+    pub warnings: &'a mut Vec<String>,
+}
+
+fn flags_of<I: Interface>(
+    role: Role,
+    endpoint: &Endpoint,
+    published: &Bag,
+    warnings: &mut Vec<String>,
+) -> Vec<(&'static str, bool)> {
+    let declared = InterfaceDef::of::<I>().role(role).flags;
+    if declared.is_empty() {
+        return Vec::new();
+    }
+    let view = I::from_endpoint(endpoint, warnings);
+    let mut ctx = FlagContext {
+        role,
+        endpoint,
+        published,
+        warnings,
+    };
+    declared
+        .iter()
+        .map(|flag| (*flag, view.is_set(flag, &mut ctx)))
+        .collect()
 }
 
 /// A checked endpoint of metadata.yaml, typed by its interface: a constant of the
@@ -246,69 +405,9 @@ mod sealed {
     impl<I> Sealed for super::EndpointName<I> {}
 }
 
-/// Remote data keys each built-in interface documents, besides the ones Juju puts in every
-/// unit's bag (`private-address`, `ingress-address`, `egress-subnets`): the keys an
-/// `endpoint.<name>.changed.<key>` flag can name on an endpoint of that interface and role.
-/// `None` for interfaces the framework does not know (any key goes).
-///
-/// `const` so that `#[charm]` can assert that its copy agrees with this one.
-#[doc(hidden)]
-pub const fn interface_remote_keys(interface: &str, role: Role) -> Option<&'static [&'static str]> {
-    let requires = matches!(role, Role::Requires);
-    let provides = matches!(role, Role::Provides);
-    if str_eq(interface, "redis") && requires {
-        // What a redis server publishes (the seed's redis charm): host, port, password.
-        Some(&["host", "port", "password"])
-    } else if str_eq(interface, "redis") && provides {
-        Some(&[])
-    } else if str_eq(interface, "pgsql") && requires {
-        // What interface-pgsql's server side publishes.
-        Some(&[
-            "allowed-units",
-            "database",
-            "host",
-            "master",
-            "password",
-            "port",
-            "schema_password",
-            "schema_user",
-            "standbys",
-            "state",
-            "user",
-            "version",
-        ])
-    } else if str_eq(interface, "pgsql") && provides {
-        Some(&["database", "roles", "extensions"])
-    } else if str_eq(interface, "http") && requires {
-        Some(&["hostname", "port"])
-    } else if str_eq(interface, "http") && provides {
-        Some(&[])
-    } else {
-        None
-    }
-}
-
 /// Keys Juju itself writes in every unit's relation data bag.
 #[doc(hidden)]
 pub const JUJU_RELATION_KEYS: &[&str] = &["egress-subnets", "ingress-address", "private-address"];
-
-/// Flag suffixes each built-in interface raises, on `<endpoint>.<suffix>`.
-///
-/// `const` so that `#[charm]`, which must know these names to check flags at compile time,
-/// can assert in generated code that its copy agrees with this one.
-#[doc(hidden)]
-pub const fn interface_flag_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
-    let requires = matches!(role, Role::Requires);
-    if requires && str_eq(interface, "redis") {
-        &["connected", "available"]
-    } else if requires && str_eq(interface, "pgsql") {
-        &["connected", "database.available"]
-    } else if !matches!(role, Role::Peers) && str_eq(interface, "http") {
-        &["available"]
-    } else {
-        &[]
-    }
-}
 
 /// String equality usable in `const` code.
 pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
@@ -332,51 +431,28 @@ pub(crate) fn flag_names(ep: &EndpointDef) -> Vec<String> {
         .iter()
         .map(|s| format!("endpoint.{}.{s}", ep.name))
         .collect();
-    for suffix in interface_flag_suffixes(ep.interface, ep.role) {
+    for suffix in ep.kind.role(ep.role).flags {
         names.push(format!("{}.{suffix}", ep.name));
     }
     names
 }
 
-/// The built-in interface flags for `endpoint` and whether each should be set.
+/// The interface flags of `endpoint` (`<name>.<suffix>`) and whether each should be set.
 pub(crate) fn interface_flags(
     def: &EndpointDef,
     endpoint: &Endpoint,
     published: &Bag,
     warnings: &mut Vec<String>,
 ) -> Vec<(String, bool)> {
-    let joined = endpoint.is_joined();
-    let flag = |suffix: &str| format!("{}.{suffix}", def.name);
-    match (def.interface, def.role) {
-        ("redis", Role::Requires) => {
-            let redis = crate::interfaces::Redis::from_endpoint(endpoint, warnings);
-            vec![
-                (flag("connected"), joined),
-                (flag("available"), !redis.hosts().is_empty()),
-            ]
-        }
-        ("pgsql", Role::Requires) => {
-            let pg = crate::interfaces::Postgres::from_endpoint(endpoint, warnings);
-            let wanted = published.get("database").map(String::as_str);
-            let available = match (pg.credentials(), wanted) {
-                (Some(c), Some(w)) if w != c.database => {
-                    warnings.push(format!(
-                        "pgsql: unit {} key `database` is {:?}, but this charm asked for {w:?}",
-                        c.unit, c.database
-                    ));
-                    false
-                }
-                (Some(_), _) => true,
-                (None, _) => false,
-            };
-            vec![
-                (flag("connected"), joined),
-                (flag("database.available"), available),
-            ]
-        }
-        ("http", _) => vec![(flag("available"), joined)],
-        _ => Vec::new(),
-    }
+    (def.kind.flags)(def.role, endpoint, published, warnings)
+        .into_iter()
+        .map(|(suffix, on)| (format!("{}.{suffix}", def.name), on))
+        .collect()
+}
+
+/// Keys the interface publishes by default on the endpoint's relations.
+pub(crate) fn default_published(def: &EndpointDef, app: &str) -> Vec<(&'static str, String)> {
+    (def.kind.defaults)(def.role, app)
 }
 
 /// Keys whose value differs between two snapshots of one endpoint, over all units.

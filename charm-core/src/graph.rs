@@ -499,6 +499,7 @@ mod tests {
             name: "redis",
             role: Role::Requires,
             interface: "redis",
+            kind: &<crate::interfaces::Redis as crate::Interface>::DEF,
         }],
         config: &[],
         leader: &[],

@@ -190,11 +190,13 @@ mod tests {
                 name: "redis",
                 role: Role::Requires,
                 interface: "redis",
+                kind: &<crate::interfaces::Redis as crate::Interface>::DEF,
             },
             EndpointDef {
                 name: "cache",
                 role: Role::Requires,
                 interface: "redis",
+                kind: &<crate::interfaces::Redis as crate::Interface>::DEF,
             },
         ],
         config: &[],

@@ -95,8 +95,8 @@ mod unit;
 mod version;
 
 pub use charm_macros::{
-    action, charm, clears, hook, layer, only_once, sets, template, when, when_all, when_any,
-    when_file_changed, when_none, when_not, when_not_all,
+    action, charm, clears, hook, interface, layer, only_once, sets, template, when, when_all,
+    when_any, when_file_changed, when_none, when_not, when_not_all,
 };
 #[doc(hidden)]
 pub use config::{ConfigValue, TypedConfig};
@@ -275,9 +275,10 @@ pub mod prelude {
 pub mod __private {
     pub use crate::config::{ConfigMap, ConfigValue, TypedConfig};
     pub use crate::const_check::{Message, layers_declare, layers_set, unknown_layer_flag};
+    pub use crate::const_check::{interface_flag_error, interface_key_error};
     use crate::endpoint::str_eq;
     pub use crate::endpoint::{
-        EndpointName, Interface, JUJU_RELATION_KEYS, interface_flag_suffixes, interface_remote_keys,
+        EndpointName, Interface, InterfaceDef, JUJU_RELATION_KEYS, RoleSpec,
     };
     pub use crate::error::{Error, Result};
     pub use crate::facets::LeaderKey;

@@ -105,6 +105,9 @@ pub struct EndpointDef {
     pub role: Role,
     /// Its interface, e.g. `redis`, `pgsql`, `http`.
     pub interface: &'static str,
+    /// The interface type registered for it (the untyped [`Endpoint`](crate::Endpoint)'s
+    /// when none is): its flags, keys and behaviour.
+    pub kind: &'static crate::endpoint::InterfaceDef,
 }
 
 /// The type of a config option.

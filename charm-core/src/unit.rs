@@ -368,8 +368,9 @@ impl Unit {
         let Some(summary) = self.endpoints.summary(def.name).cloned() else {
             return Ok(());
         };
-        let pgsql_client = def.interface == "pgsql" && def.role == Role::Requires;
-        if pgsql_client || !summary.redacted.is_empty() {
+        let follows_published =
+            def.kind.flags_read_published && !def.kind.role(def.role).flags.is_empty();
+        if follows_published || !summary.redacted.is_empty() {
             // pgsql's availability follows what this hook publishes; secrets are read again.
             let Some(mut endpoint) = self.endpoints.get(def.name)?.cloned() else {
                 return Ok(());
@@ -429,15 +430,15 @@ impl Unit {
         } else if endpoint.is_joined() {
             self.flags.clear(&departed);
         }
-        // The pgsql client asks for its database; default to the application's name.
-        if def.interface == "pgsql" && def.role == Role::Requires {
-            let database = self.app_name().replace('-', "_");
+        // What the interface publishes unless the charm did (pgsql: the database it wants).
+        let defaults = crate::endpoint::default_published(def, self.app_name());
+        for (key, value) in &defaults {
             for id in endpoint.relation_ids() {
                 self.publish
                     .entry(id.to_owned())
                     .or_default()
-                    .entry("database".to_owned())
-                    .or_insert_with(|| database.clone());
+                    .entry((*key).to_owned())
+                    .or_insert_with(|| value.clone());
             }
         }
         let published = endpoint

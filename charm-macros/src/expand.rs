@@ -253,6 +253,17 @@ fn generate(
             lets.push(quote_spanned! {ty.span()=>
                 let #var: #ty = #p::endpoint::<#ty>(unit, #ep)?;
             });
+            // The macro compares type names; rustc compares the types: a parameter of another
+            // crate's `Mysql` than the registered one does not compile either.
+            let untyped = matches!(ty, syn::Type::Path(tp)
+                if tp.path.segments.last().is_some_and(|s| s.ident == "Endpoint"));
+            if !untyped {
+                // Spanned on the parameter's type, so a mismatch points there.
+                let konst = syn::Ident::new(&crate::names::constant_name(ep), ty.span());
+                lets.push(quote_spanned! {ty.span()=>
+                    let _: #p::EndpointName<#ty> = endpoints::#konst;
+                });
+            }
             call_args.push(if inj.by_ref {
                 quote!(&#var)
             } else {
@@ -402,36 +413,60 @@ fn generate(
                     Role::Requires => quote!(#p::Role::Requires),
                     Role::Peers => quote!(#p::Role::Peers),
                 };
-                quote!(#p::EndpointDef { name: #n, role: #role, interface: #i })
+                let ty = crate::validate::interface_path(&args.interfaces, i);
+                quote!(#p::EndpointDef {
+                    name: #n, role: #role, interface: #i,
+                    kind: &<#ty as #p::Interface>::DEF,
+                })
             });
-            // This macro's table of interface flags must be charm-core's: checked in const code.
+            // The default registration's copy of each built-in declaration must be the
+            // type's own, and a registered type must serve the interface metadata.yaml names:
+            // both checked in const code.
             let juju_keys = crate::validate::JUJU_RELATION_KEYS;
-            let interface_checks = metadata.endpoints.iter().map(|ep| {
-                let i = &ep.interface;
-                let role = match ep.role {
-                    Role::Provides => quote!(#p::Role::Provides),
-                    Role::Requires => quote!(#p::Role::Requires),
-                    Role::Peers => quote!(#p::Role::Peers),
-                };
-                let suffixes = crate::validate::interface_suffixes(i, ep.role);
+            let mut interface_checks = Vec::new();
+            for reg in &args.interfaces {
+                let (name, ty) = (&reg.name, &reg.ty);
                 let msg = format!(
-                    "charm-macros and charm-core disagree on the flags or remote keys of interface \
-                     `{i}` ({}): update charm-macros' table of interfaces",
-                    ep.role.as_str()
+                    "`interfaces({name} = ...)` registers a type whose `#[interface(name = ...)]` \
+                     is not `{name}`"
                 );
-                let keys = match crate::validate::interface_remote_keys(i, ep.role) {
+                interface_checks.push(quote_spanned! {reg.span=>
+                    const _: () = if !#p::same_names(&[<#ty as #p::Interface>::INTERFACE], &[#name]) {
+                        ::core::panic!(#msg)
+                    };
+                });
+            }
+            for b in crate::interface::BUILTINS.iter().filter(|b| {
+                metadata.endpoints.iter().any(|e| e.interface == b.name)
+                    && !args.interfaces.iter().any(|r| r.name == b.name)
+            }) {
+                let ty = format_ident!("{}", b.ty);
+                let msg = format!(
+                    "charm-macros' copy of the declaration of interface `{}` differs from \
+                     `charm_core::interfaces::{}`'s: update charm-macros' `BUILTINS`",
+                    b.name, b.ty
+                );
+                let keys = |k: Option<&[&str]>| match k {
                     Some(keys) => quote!(::core::option::Option::Some(&[#(#keys),*] as &[&str])),
                     None => quote!(::core::option::Option::None),
                 };
-                quote! {
-                    const _: () = if !#p::same_names(#p::interface_flag_suffixes(#i, #role), &[#(#suffixes),*])
-                        || !#p::same_keys(#p::interface_remote_keys(#i, #role), #keys)
-                        || !#p::same_names(#p::JUJU_RELATION_KEYS, &[#(#juju_keys),*])
-                    {
-                        ::core::panic!(#msg)
+                let (rf, rk) = (b.requires.0, keys(b.requires.1));
+                let (pf, pk) = (b.provides.0, keys(b.provides.1));
+                interface_checks.push(quote! {
+                    const _: () = {
+                        let def = &<::charm_core::interfaces::#ty as #p::Interface>::DEF;
+                        if !#p::same_names(def.requires.flags, &[#(#rf),*])
+                            || !#p::same_keys(def.requires.keys, #rk)
+                            || !#p::same_names(def.provides.flags, &[#(#pf),*])
+                            || !#p::same_keys(def.provides.keys, #pk)
+                            || !#p::same_names(#p::JUJU_RELATION_KEYS, &[#(#juju_keys),*])
+                        {
+                            ::core::panic!(#msg)
+                        }
                     };
-                }
-            });
+                });
+            }
+            interface_checks.extend(checked.interface_checks.iter().cloned());
             let options = config.iter().filter(|o| !o.broken).map(|o| {
                 let n = &o.name;
                 let kind = option_kind(o.kind);

@@ -541,7 +541,7 @@ pub(crate) fn analyse(
             for lit in lits {
                 match known.check_flag(lit) {
                     Ok(FlagCheck::Known) => {}
-                    Ok(FlagCheck::Deferred(_)) => {}
+                    Ok(FlagCheck::Deferred(_) | FlagCheck::Interface(_)) => {}
                     Err(e) => {
                         errors.push(e);
                         continue;

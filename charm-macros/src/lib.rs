@@ -62,6 +62,7 @@ mod crate_scan;
 mod expand;
 mod files;
 mod graph;
+mod interface;
 mod logic;
 mod names;
 mod parse;
@@ -89,7 +90,13 @@ use proc_macro::TokenStream;
 ///   `endpoint.<ep>.{joined,changed,changed.<key>,departed}` for each endpoint of
 ///   metadata.yaml, and the interface flags (`<ep>.connected` / `<ep>.available` for
 ///   `redis`, `<ep>.connected` / `<ep>.database.available` for `pgsql`, `<ep>.available`
-///   for `http`).
+///   for `http`), and those a registered interface type declares.
+/// - `interfaces(mysql = my_crate::Mysql, ...)`: the type serving each interface of
+///   metadata.yaml that charm-core does not (declared with [`macro@interface`]); a path
+///   that resolves anywhere in the crate. Its endpoints are typed `EndpointName<Mysql>`,
+///   and the flags and `changed.<key>` it declares are checked at compile time (in const
+///   code: the macro cannot see another crate's items). `redis`, `pgsql` and `http` are
+///   registered to charm-core's types by default; naming one here replaces it.
 /// - `layers(path::to::layer, ...)`: layers whose handlers register before the charm's.
 ///   Paths resolve inside the module, like a `use` there: write `crate::base` or
 ///   `super::base` for a layer of the same crate, `charm_core::docker` for the built-in one.
@@ -221,7 +228,8 @@ use proc_macro::TokenStream;
 ///             triggers: &[],
 ///             layers: &[],
 ///         },
-///         endpoints: &[EndpointDef { name: "results", role: Role::Provides, interface: "http" }, /* ... */],
+///         endpoints: &[EndpointDef { name: "results", role: Role::Provides, interface: "http",
+///                                    kind: &<Http as Interface>::DEF }, /* ... */],
 ///         config: &[ConfigOptionDef { name: "vote_image", kind: OptionType::String, default: Some("\"...\"") }, /* ... */],
 ///         leader: &[],
 ///     };
@@ -398,6 +406,38 @@ pub fn layer(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn template(args: TokenStream, item: TokenStream) -> TokenStream {
     template::template(args.into(), item.into()).into()
+}
+
+/// Declares a relation interface on its `impl charm_core::Interface for T` block: the name
+/// metadata.yaml gives it, and per role (`requires`, `provides`, `peers`) the flags it
+/// raises on `<endpoint>.<flag>` and the remote keys the other side publishes (what
+/// `endpoint.<name>.changed.<key>` may name; without `keys(...)` any key goes). Flags and
+/// keys are identifiers or strings (`"database.available"`, `"allowed-units"`).
+///
+/// The impl then writes `from_endpoint` (the typed view, validating untrusted remote data)
+/// and `is_set` (which declared flags hold). A charm registers the type with
+/// `#[charm(interfaces(mysql = my_crate::Mysql))]`; its endpoints of that interface are then
+/// typed `EndpointName<Mysql>`, and its flags and `changed.<key>` checked at compile time.
+/// (Compiled as the example of `charm_core::Interface`: this crate cannot use charm-core.)
+///
+/// ```ignore
+/// use charm_core::{Endpoint, Interface, interfaces::FlagContext};
+/// pub struct Echo { joined: bool }
+///
+/// #[charm_core::interface(name = "echo", requires(flags(ready), keys(greeting)))]
+/// impl Interface for Echo {
+///     fn from_endpoint(endpoint: &Endpoint, _: &mut Vec<String>) -> Self {
+///         Echo { joined: endpoint.is_joined() }
+///     }
+///     fn is_set(&self, _flag: &str, _: &mut FlagContext<'_>) -> bool {
+///         self.joined
+///     }
+/// }
+/// assert_eq!(Echo::REQUIRES.keys, Some(&["greeting"][..]));
+/// ```
+#[proc_macro_attribute]
+pub fn interface(args: TokenStream, item: TokenStream) -> TokenStream {
+    interface::interface(args.into(), item.into()).into()
 }
 
 macro_rules! handler_attributes {

@@ -23,7 +23,8 @@ fn facts(known: &Known) -> Vec<Fact> {
         // An interface is available only while its endpoint is connected (charm-core's
         // `interfaces`: `available` / `database.available` are raised on top of
         // `connected`).
-        let suffixes = crate::validate::interface_suffixes(&ep.interface, ep.role);
+        let suffixes =
+            crate::validate::interface_suffixes(known.interfaces, &ep.interface, ep.role);
         if suffixes.contains(&"connected") {
             for s in suffixes.iter().filter(|s| s.ends_with("available")) {
                 out.push(Fact::Implies(

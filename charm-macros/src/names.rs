@@ -14,7 +14,7 @@ use syn::LitStr;
 
 use crate::files::{ConfigOption, Metadata};
 use crate::parse::{Args, Kind};
-use crate::validate::{interface_remote_keys, interface_suffixes, interface_type};
+use crate::validate::{interface_path, interface_remote_keys, interface_suffixes, interface_type};
 
 /// The constant of flag `name`: upper-cased, every run of other characters than ASCII
 /// letters and digits written `_`, a leading digit prefixed with `_`.
@@ -170,7 +170,7 @@ pub(crate) fn generate(
                     errors,
                 );
             }
-            match interface_remote_keys(&ep.interface, ep.role) {
+            match interface_remote_keys(&args.interfaces, &ep.interface, ep.role) {
                 Some(keys) => {
                     for key in keys.iter().chain(crate::validate::JUJU_RELATION_KEYS) {
                         add_name(
@@ -195,7 +195,7 @@ pub(crate) fn generate(
                     );
                 }
             }
-            for suffix in interface_suffixes(&ep.interface, ep.role) {
+            for suffix in interface_suffixes(&args.interfaces, &ep.interface, ep.role) {
                 add_name(
                     &mut names,
                     Name::Flag(format!("{}.{suffix}", ep.name)),
@@ -253,17 +253,13 @@ pub(crate) fn generate(
         Kind::Charm => {
             let consts = metadata.endpoints.iter().map(|ep| {
                 let ident = syn::Ident::new(&constant_name(&ep.name), Span::call_site());
-                let ty = syn::Ident::new(interface_type(&ep.interface), Span::call_site());
-                let ty = match interface_type(&ep.interface) {
-                    "Endpoint" => quote!(::charm_core::Endpoint),
-                    _ => quote!(::charm_core::interfaces::#ty),
-                };
+                let ty = interface_path(&args.interfaces, &ep.interface);
                 let name = &ep.name;
                 let doc = format!(
                     "Endpoint `{name}` ({} `{}`), read as `{}`.",
                     ep.role.as_str(),
                     ep.interface,
-                    interface_type(&ep.interface)
+                    interface_type(&args.interfaces, &ep.interface)
                 );
                 quote! {
                     #[doc = #doc]

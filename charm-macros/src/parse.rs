@@ -33,6 +33,8 @@ pub(crate) struct Args {
     pub leader: Vec<LitStr>,
     /// Opt-outs of the flag graph's checks.
     pub allow: crate::graph::Allow,
+    /// `interfaces(mysql = my_crate::Mysql)`: the types serving metadata.yaml's interfaces.
+    pub interfaces: Vec<crate::interface::Registered>,
 }
 
 fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
@@ -111,17 +113,28 @@ impl Args {
                     args.layers.extend(paths);
                 }
                 "trigger" => args.triggers.push(parse_trigger(&key, input)?),
+                "interfaces" if kind == Kind::Charm => {
+                    args.interfaces
+                        .extend(crate::interface::parse_registrations(input, errors)?);
+                }
                 "allow" => crate::graph::parse_allow(input, &mut args.allow, errors)?,
                 other => {
                     let valid = match kind {
                         Kind::Charm => {
-                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`, `leader(...)`, `allow(...)`"
+                            "`metadata = \"...\"`, `config = \"...\"`, `flags(...)`, `layers(...)`, `trigger(...)`, `leader(...)`, `interfaces(...)`, `allow(...)`"
                         }
                         Kind::Layer => "`flags(...)`, `layers(...)`, `trigger(...)`, `allow(...)`",
                     };
                     let names: &[&str] = match kind {
                         Kind::Charm => &[
-                            "metadata", "config", "flags", "layers", "trigger", "leader", "allow",
+                            "metadata",
+                            "config",
+                            "flags",
+                            "layers",
+                            "trigger",
+                            "leader",
+                            "interfaces",
+                            "allow",
                         ],
                         Kind::Layer => &["flags", "layers", "trigger", "allow"],
                     };

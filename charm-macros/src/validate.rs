@@ -24,51 +24,80 @@ pub(crate) fn builtin_layer_flags(path: &syn::Path) -> Option<&'static [&'static
     }
 }
 
-/// The Rust type a handler takes for an endpoint of `interface`.
-pub(crate) fn interface_type(interface: &str) -> &'static str {
-    match interface {
-        "redis" => "Redis",
-        "pgsql" => "Postgres",
-        "http" => "Http",
-        _ => "Endpoint",
+/// What serves an endpoint's interface: a charm-core type of the default registration, a
+/// type the charm registered with `interfaces(...)`, or nothing (the untyped `Endpoint`).
+pub(crate) enum Served<'a> {
+    Builtin(&'static crate::interface::Builtin),
+    Registered(&'a crate::interface::Registered),
+    Untyped,
+}
+
+/// What serves `interface`: the charm's own registration first, then the default one.
+pub(crate) fn served<'a>(regs: &'a [crate::interface::Registered], interface: &str) -> Served<'a> {
+    if let Some(r) = regs.iter().find(|r| r.name == interface) {
+        return Served::Registered(r);
+    }
+    match crate::interface::builtin(interface) {
+        Some(b) => Served::Builtin(b),
+        None => Served::Untyped,
     }
 }
 
-pub(crate) fn interface_suffixes(interface: &str, role: Role) -> &'static [&'static str] {
-    match (interface, role) {
-        ("redis", Role::Requires) => &["connected", "available"],
-        ("pgsql", Role::Requires) => &["connected", "database.available"],
-        ("http", Role::Provides | Role::Requires) => &["available"],
+/// The path of the type serving `interface`.
+pub(crate) fn interface_path(
+    regs: &[crate::interface::Registered],
+    interface: &str,
+) -> proc_macro2::TokenStream {
+    match served(regs, interface) {
+        Served::Builtin(b) => {
+            let ty = syn::Ident::new(b.ty, proc_macro2::Span::call_site());
+            quote::quote!(::charm_core::interfaces::#ty)
+        }
+        Served::Registered(r) => {
+            let ty = &r.ty;
+            quote::quote!(#ty)
+        }
+        Served::Untyped => quote::quote!(::charm_core::Endpoint),
+    }
+}
+
+/// The name of the Rust type a handler takes for an endpoint of `interface`.
+pub(crate) fn interface_type(regs: &[crate::interface::Registered], interface: &str) -> String {
+    match served(regs, interface) {
+        Served::Builtin(b) => b.ty.to_owned(),
+        Served::Registered(r) => {
+            r.ty.segments
+                .last()
+                .map_or_else(String::new, |s| s.ident.to_string())
+        }
+        Served::Untyped => "Endpoint".to_owned(),
+    }
+}
+
+/// The flag suffixes the macro knows for `interface` (a registered type's are checked in
+/// const code instead).
+pub(crate) fn interface_suffixes(
+    regs: &[crate::interface::Registered],
+    interface: &str,
+    role: Role,
+) -> &'static [&'static str] {
+    match (served(regs, interface), role) {
+        (Served::Builtin(b), Role::Requires) => b.requires.0,
+        (Served::Builtin(b), Role::Provides) => b.provides.0,
         _ => &[],
     }
 }
 
-/// Remote data keys of the built-in interfaces, as charm-core's `interface_remote_keys`
-/// (a const check in the expansion keeps the two equal); `None`: any key.
+/// Remote data keys the macro knows for `interface`; `None`: any key, or a registered
+/// type's, checked in const code.
 pub(crate) fn interface_remote_keys(
+    regs: &[crate::interface::Registered],
     interface: &str,
     role: Role,
 ) -> Option<&'static [&'static str]> {
-    match (interface, role) {
-        ("redis", Role::Requires) => Some(&["host", "port", "password"]),
-        ("redis", Role::Provides) => Some(&[]),
-        ("pgsql", Role::Requires) => Some(&[
-            "allowed-units",
-            "database",
-            "host",
-            "master",
-            "password",
-            "port",
-            "schema_password",
-            "schema_user",
-            "standbys",
-            "state",
-            "user",
-            "version",
-        ]),
-        ("pgsql", Role::Provides) => Some(&["database", "roles", "extensions"]),
-        ("http", Role::Requires) => Some(&["hostname", "port"]),
-        ("http", Role::Provides) => Some(&[]),
+    match (served(regs, interface), role) {
+        (Served::Builtin(b), Role::Requires) => b.requires.1,
+        (Served::Builtin(b), Role::Provides) => b.provides.1,
         _ => None,
     }
 }
@@ -92,6 +121,8 @@ pub(crate) struct Known<'a> {
     pub actions: &'a [crate::actions::ActionSpec],
     /// Layers whose flags this macro cannot see: unknown flags are checked in const code.
     pub opaque_layers: bool,
+    /// The charm's `interfaces(...)` registrations.
+    pub interfaces: &'a [crate::interface::Registered],
     /// False when the arguments or the charm's files could not be read: a flag, endpoint or
     /// parameter that looks unknown may be declared there, so it is not reported (that
     /// would only cascade from the one real error).
@@ -104,12 +135,15 @@ pub(crate) enum FlagCheck {
     /// To check against the layers' `flags(...)` at compile time, in const code; the message
     /// if no layer declares it (the const check names a near layer flag first).
     Deferred(String),
+    /// A flag or `changed.<key>` of an endpoint whose interface type the charm registered:
+    /// checked against the type's declaration in const code (this is the check).
+    Interface(proc_macro2::TokenStream),
 }
 
 impl<'a> Known<'a> {
     pub fn new(
         kind: Kind,
-        args: &Args,
+        args: &'a Args,
         metadata: &'a Metadata,
         config: &'a [ConfigOption],
         complete: bool,
@@ -159,7 +193,7 @@ impl<'a> Known<'a> {
             for f in ["joined", "changed", "departed"] {
                 flags.insert(format!("endpoint.{}.{f}", ep.name));
             }
-            for suffix in interface_suffixes(&ep.interface, ep.role) {
+            for suffix in interface_suffixes(&args.interfaces, &ep.interface, ep.role) {
                 flags.insert(format!("{}.{suffix}", ep.name));
             }
         }
@@ -173,8 +207,43 @@ impl<'a> Known<'a> {
             containers: &metadata.containers,
             actions: &metadata.actions,
             opaque_layers,
+            interfaces: &args.interfaces,
             complete,
         }
+    }
+
+    /// For a flag of an endpoint served by a registered type, the const check of it.
+    fn registered_interface_flag(&self, lit: &LitStr) -> Option<proc_macro2::TokenStream> {
+        let name = lit.value();
+        let p = quote::quote!(::charm_core::__private);
+        let (ep, check) = if let Some(rest) = name.strip_prefix("endpoint.") {
+            let (ep, key) = rest.split_once(".changed.")?;
+            (ep, key)
+        } else {
+            name.split_once('.')?
+        };
+        let spec = self.endpoint(ep)?;
+        let Served::Registered(reg) = served(self.interfaces, &spec.interface) else {
+            return None;
+        };
+        let ty = &reg.ty;
+        let role = match spec.role {
+            Role::Provides => quote::quote!(#p::Role::Provides),
+            Role::Requires => quote::quote!(#p::Role::Requires),
+            Role::Peers => quote::quote!(#p::Role::Peers),
+        };
+        let function = if name.starts_with("endpoint.") {
+            quote::quote!(interface_key_error)
+        } else {
+            quote::quote!(interface_flag_error)
+        };
+        Some(quote::quote_spanned! {lit.span()=>
+            const _: () = if let ::core::option::Option::Some(msg) = #p::#function(
+                &<#ty as #p::Interface>::DEF, #role, #ep, #check,
+            ) {
+                ::core::panic!("{}", msg.as_str())
+            };
+        })
     }
 
     fn endpoint(&self, name: &str) -> Option<&EndpointSpec> {
@@ -198,6 +267,9 @@ impl<'a> Known<'a> {
         });
         if self.flags.contains(&name) || of_pattern || !self.complete {
             return Ok(FlagCheck::Known);
+        }
+        if let Some(check) = self.registered_interface_flag(lit) {
+            return Ok(FlagCheck::Interface(check));
         }
         // A layer the macro cannot see may declare any name, even one near a known flag or
         // under an endpoint's prefix: those go to the const check, with this check's message.
@@ -245,7 +317,8 @@ impl<'a> Known<'a> {
                 let Some(ep) = self.endpoint(ep) else {
                     return Ok(FlagCheck::Known);
                 };
-                let Some(keys) = interface_remote_keys(&ep.interface, ep.role) else {
+                let Some(keys) = interface_remote_keys(self.interfaces, &ep.interface, ep.role)
+                else {
                     return Ok(FlagCheck::Known); // an interface we do not know: any key
                 };
                 if keys.contains(&key) || JUJU_RELATION_KEYS.contains(&key) {
@@ -271,7 +344,7 @@ impl<'a> Known<'a> {
         if let Some((prefix, suffix)) = name.split_once('.')
             && let Some(ep) = self.endpoint(prefix)
         {
-            let flags: Vec<String> = interface_suffixes(&ep.interface, ep.role)
+            let flags: Vec<String> = interface_suffixes(self.interfaces, &ep.interface, ep.role)
                 .iter()
                 .map(|s| format!("{prefix}.{s}"))
                 .collect();
@@ -285,7 +358,7 @@ impl<'a> Known<'a> {
             };
             if let Some(other) = other_role
                 && !flags.contains(&name)
-                && interface_suffixes(&ep.interface, other).contains(&suffix)
+                && interface_suffixes(self.interfaces, &ep.interface, other).contains(&suffix)
             {
                 let theirs = if list.is_empty() {
                     "raises no interface flags; use `endpoint.".to_owned()
@@ -348,6 +421,8 @@ pub(crate) struct Injection {
 pub(crate) struct Checked {
     /// Flags for the layers' const check, with the message if no layer declares them.
     pub deferred: Vec<(LitStr, String)>,
+    /// Const checks of flags of registered interface types.
+    pub interface_checks: Vec<proc_macro2::TokenStream>,
     /// Per handler: whether it takes the unit (`fn f()` needs none).
     pub takes_unit: Vec<bool>,
     /// Per handler: `Some(injections)` when its signature is usable.
@@ -362,9 +437,11 @@ pub(crate) fn check(
     errors: &mut Vec<syn::Error>,
 ) -> Checked {
     let mut deferred = Vec::new();
+    let mut interface_checks = Vec::new();
     let mut check_flag = |lit: &LitStr, errors: &mut Vec<syn::Error>| match known.check_flag(lit) {
         Ok(FlagCheck::Known) => {}
         Ok(FlagCheck::Deferred(msg)) => deferred.push((lit.clone(), msg)),
+        Ok(FlagCheck::Interface(check)) => interface_checks.push(check),
         Err(e) => errors.push(e),
     };
 
@@ -492,6 +569,7 @@ pub(crate) fn check(
     }
     Checked {
         deferred,
+        interface_checks,
         takes_unit,
         injections,
     }
@@ -754,15 +832,17 @@ fn check_signature(
             let fix = type_name(&pt.ty)
                 .and_then(|(ty, _)| {
                     known.endpoints.iter().find(|e| {
-                        interface_type(&e.interface) == ty
+                        interface_type(known.interfaces, &e.interface) == ty
                             && !available.iter().any(|a| a.name == e.name)
                     })
                 })
                 .map(|e| {
-                    let flag = interface_suffixes(&e.interface, e.role).last().map_or_else(
-                        || format!("endpoint.{}.joined", e.name),
-                        |s| format!("{}.{s}", e.name),
-                    );
+                    let flag = interface_suffixes(known.interfaces, &e.interface, e.role)
+                        .last()
+                        .map_or_else(
+                            || format!("endpoint.{}.joined", e.name),
+                            |s| format!("{}.{s}", e.name),
+                        );
                     format!("add `\"{flag}\"` to its `#[when]`, or remove the parameter")
                 })
                 .unwrap_or_else(|| "remove the parameter".to_owned());
@@ -775,7 +855,7 @@ fn check_signature(
             ));
             continue;
         };
-        let expected = interface_type(&ep.interface);
+        let expected = interface_type(known.interfaces, &ep.interface);
         match type_name(&pt.ty) {
             Some((name, by_ref)) if name == expected || name == "Endpoint" => {
                 injections.push(Injection {
@@ -792,7 +872,9 @@ fn check_signature(
                     let names: Vec<String> =
                         available.iter().map(|e| format!("`{}`", e.name)).collect();
                     let swapped = other.is_some_and(|(n, _)| {
-                        available.iter().any(|e| interface_type(&e.interface) == n)
+                        available
+                            .iter()
+                            .any(|e| interface_type(known.interfaces, &e.interface) == n)
                     });
                     format!(
                         "; endpoints come in the order the `#[when]` flags name them ({}){}",

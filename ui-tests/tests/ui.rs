@@ -20,6 +20,7 @@ fn ui() {
         "messages",
         "storage",
         "actions",
+        "interfaces",
     ] {
         t.compile_fail(format!("tests/ui/{area}/*.rs"));
     }

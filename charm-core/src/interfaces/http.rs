@@ -1,5 +1,5 @@
 use super::json_data::decoded;
-use crate::endpoint::{Endpoint, Interface, shown, valid_host, valid_port};
+use crate::endpoint::{Endpoint, FlagContext, Interface, shown, valid_host, valid_port};
 
 /// One web server a remote unit published over an `http` relation (the requires side, as a
 /// reverse proxy reads it).
@@ -64,8 +64,15 @@ impl Http {
     }
 }
 
+#[crate::interface(
+    name = "http",
+    requires(flags(available), keys(hostname, port)),
+    provides(flags(available), keys())
+)]
 impl Interface for Http {
-    const INTERFACE: &'static str = "http";
+    fn is_set(&self, _available: &str, ctx: &mut FlagContext<'_>) -> bool {
+        ctx.endpoint.is_joined()
+    }
 
     fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self {
         let mut servers = Vec::new();

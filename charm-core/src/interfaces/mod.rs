@@ -1,4 +1,6 @@
-//! The built-in relation interfaces of the seed: `redis`, `pgsql` and `http`.
+//! The built-in relation interfaces of the seed: `redis`, `pgsql` and `http`, written with
+//! the same public mechanism any crate uses for its own ([`Interface`](crate::Interface) and
+//! [`#[interface(...)]`](crate::interface); the book's "Custom interfaces" page).
 //!
 //! Each is a typed view of an endpoint's remote data that handlers take as a parameter.
 //! Remote data is untrusted: a value that is not usable (empty host, a port that is not a
@@ -22,6 +24,7 @@ mod libpq;
 pub(crate) mod pgsql;
 mod redis;
 
+pub use crate::endpoint::{FlagContext, InterfaceDef, RoleSpec};
 pub use http::{Http, HttpServer};
 pub use json_data::decoded;
 pub use libpq::parse_libpq;

@@ -1,6 +1,7 @@
-use crate::endpoint::{Bag, Endpoint, Interface, shown, valid_host, valid_port};
+use crate::endpoint::{Bag, Endpoint, FlagContext, Interface, shown, valid_host, valid_port};
 
 use super::libpq::parse_libpq;
+use crate::registry::Role;
 
 /// Credentials a PostgreSQL server published.
 ///
@@ -109,8 +110,58 @@ fn shown_value(key: &str, value: &str) -> String {
     }
 }
 
+// The keys interface-pgsql's server side publishes, and what its client side asks with.
+#[crate::interface(
+    name = "pgsql",
+    requires(
+        flags(connected, "database.available"),
+        keys(
+            "allowed-units",
+            database,
+            host,
+            master,
+            password,
+            port,
+            schema_password,
+            schema_user,
+            standbys,
+            state,
+            user,
+            version
+        )
+    ),
+    provides(keys(database, roles, extensions))
+)]
 impl Interface for Postgres {
-    const INTERFACE: &'static str = "pgsql";
+    const FLAGS_READ_PUBLISHED: bool = true;
+
+    fn is_set(&self, flag: &str, ctx: &mut FlagContext<'_>) -> bool {
+        if flag == "connected" {
+            return ctx.endpoint.is_joined();
+        }
+        // database.available: for the database this charm asked for.
+        let wanted = ctx.published.get("database").map(String::as_str);
+        match (self.credentials(), wanted) {
+            (Some(c), Some(w)) if w != c.database => {
+                ctx.warnings.push(format!(
+                    "pgsql: unit {} key `database` is {:?}, but this charm asked for {w:?}",
+                    c.unit, c.database
+                ));
+                false
+            }
+            (Some(_), _) => true,
+            (None, _) => false,
+        }
+    }
+
+    /// The client asks for its database: the application's name unless the charm
+    /// published its own.
+    fn defaults(role: Role, app: &str) -> Vec<(&'static str, String)> {
+        match role {
+            Role::Requires => vec![("database", app.replace('-', "_"))],
+            _ => Vec::new(),
+        }
+    }
 
     fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self {
         for rel in &endpoint.relations {

@@ -1,5 +1,5 @@
 use super::json_data::decoded;
-use crate::endpoint::{Endpoint, Interface, shown, valid_host, valid_port};
+use crate::endpoint::{Endpoint, FlagContext, Interface, shown, valid_host, valid_port};
 
 /// One Redis server published over a `redis` relation.
 ///
@@ -82,8 +82,18 @@ impl Redis {
 /// (interface-redis `requires.py@bb959bf1`: `get_remote_all('private-address')`).
 const HOST_KEYS: [&str; 3] = ["host", "hostname", "private-address"];
 
+#[crate::interface(
+    name = "redis",
+    requires(flags(connected, available), keys(host, port, password)),
+    provides(keys())
+)]
 impl Interface for Redis {
-    const INTERFACE: &'static str = "redis";
+    fn is_set(&self, flag: &str, ctx: &mut FlagContext<'_>) -> bool {
+        match flag {
+            "connected" => ctx.endpoint.is_joined(),
+            _ => !self.hosts.is_empty(), // available
+        }
+    }
 
     fn from_endpoint(endpoint: &Endpoint, warnings: &mut Vec<String>) -> Self {
         let mut hosts = Vec::new();

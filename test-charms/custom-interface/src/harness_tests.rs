@@ -1,0 +1,117 @@
+//! The custom interface through the in-process harness.
+
+use charm_testing::Harness;
+
+use crate::wiki::{self, endpoints, flags};
+
+/// Whether the flags a hook left include `name` (interface flags of a registered type have
+/// no typed constant: see the book's "Custom interfaces").
+fn has(out: &charm_testing::Output, name: &str) -> bool {
+    out.flags.iter().any(|f| f == name)
+}
+
+fn harness() -> Harness {
+    Harness::new(&wiki::CHARM, env!("CARGO_MANIFEST_DIR"), "wiki/0").unwrap()
+}
+
+const SERVER: &[(&str, &str)] = &[
+    ("host", "10.0.0.4"),
+    ("port", "3306"),
+    ("user", "relation-3"),
+    ("password", "s3cret"),
+    ("database", "database-3"),
+    ("root_password", "r00t"),
+];
+
+#[test]
+fn the_registered_type_s_flags_follow_the_remote_data() {
+    let mut h = harness();
+    h.run("install").result.unwrap();
+    assert!(!h.is_flag_set(flags::WIKI_CONFIGURED));
+    let (id, outs) = h
+        .relate(endpoints::DB, "mysql", &[("mysql/0", &[])])
+        .unwrap();
+    for out in &outs {
+        out.result.as_ref().unwrap();
+    }
+    // Joined, but nothing published yet: connected, not available.
+    let last = outs.last().unwrap();
+    assert!(
+        has(last, "db.connected") && !has(last, "db.available"),
+        "{:?}",
+        last.flags
+    );
+    let out = h.change_unit_data(id, "mysql/0", SERVER);
+    out.result.as_ref().unwrap();
+    assert!(has(&out, "db.available"), "{:?}", out.flags);
+    assert!(h.is_flag_set(flags::WIKI_CONFIGURED));
+}
+
+#[test]
+fn invalid_remote_data_is_a_warning_and_not_available() {
+    let mut h = harness();
+    let mut bad = SERVER.to_vec();
+    bad[1] = ("port", "not-a-port");
+    let (_, outs) = h
+        .relate(endpoints::DB, "mysql", &[("mysql/0", &bad)])
+        .unwrap();
+    for out in &outs {
+        out.result.as_ref().unwrap();
+    }
+    let last = outs.last().unwrap();
+    assert!(
+        has(last, "db.connected") && !has(last, "db.available"),
+        "{:?}",
+        last.flags
+    );
+    assert!(!h.is_flag_set(flags::WIKI_CONFIGURED));
+    let warnings = h.logs("WARNING");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("mysql/0") && w.contains("`port`")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().all(|w| !w.contains("s3cret")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_changed_host_reconfigures() {
+    let mut h = harness();
+    let (id, outs) = h
+        .relate(endpoints::DB, "mysql", &[("mysql/0", SERVER)])
+        .unwrap();
+    for out in &outs {
+        out.result.as_ref().unwrap();
+    }
+    assert!(h.is_flag_set(flags::WIKI_CONFIGURED));
+    let out = h.change_unit_data(id, "mysql/0", &[("host", "10.0.0.9")]);
+    out.result.unwrap();
+    let ran: Vec<String> = out
+        .trace
+        .entries
+        .iter()
+        .map(|e| e.handler.to_string())
+        .collect();
+    assert!(ran.iter().any(|r| r.ends_with("::moved")), "{ran:?}");
+    assert!(ran.iter().any(|r| r.ends_with("::configure")), "{ran:?}");
+}
+
+#[test]
+fn the_built_in_redis_registration_still_serves_cache() {
+    let mut h = harness();
+    let (_, outs) = h
+        .relate(
+            endpoints::CACHE,
+            "redis",
+            &[("redis/0", &[("host", "10.0.0.7"), ("port", "6379")])],
+        )
+        .unwrap();
+    for out in &outs {
+        out.result.as_ref().unwrap();
+    }
+    assert!(h.is_flag_set(flags::CACHE_AVAILABLE));
+}
