@@ -206,6 +206,18 @@ impl Interface for Endpoint {
 }
 
 /// What an interface declares for one role (`requires`, `provides` or `peers`).
+///
+/// `#[interface(...)]` writes these from its declaration; they are what the compile-time
+/// checks of a charm's flags and `changed.<key>` read.
+///
+/// ```
+/// use charm_core::{Interface, Role, interfaces::Redis};
+/// assert_eq!(Redis::REQUIRES.flags, &["connected", "available"]);
+/// assert!(Redis::REQUIRES.keys.unwrap().contains(&"password"));
+/// // An interface that declares nothing for a role leaves its keys unchecked.
+/// assert_eq!(Redis::PEERS, charm_core::endpoint::RoleSpec::UNCHECKED);
+/// # let _ = Role::Requires;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoleSpec {
     /// Flag suffixes it raises on `<endpoint>.<suffix>`, e.g. `["connected", "available"]`.
@@ -225,6 +237,7 @@ impl RoleSpec {
 
 /// An interface as a charm's registry holds it: its name, its roles and its behaviour.
 /// Made by [`InterfaceDef::of`] (the `#[charm]` macro does), not by hand.
+#[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct InterfaceDef {
     /// The metadata.yaml name.
@@ -288,6 +301,23 @@ impl InterfaceDef {
 type FlagsFn = fn(Role, &Endpoint, &Bag, &mut Vec<String>) -> Vec<(&'static str, bool)>;
 
 /// What [`Interface::is_set`] may look at besides the interface's own view.
+///
+/// ```
+/// use charm_core::{Bag, Endpoint, Interface, Role, interfaces::FlagContext};
+/// // An interface whose `ready` flag waits until this charm published its `name`.
+/// struct Named;
+/// impl Interface for Named {
+///     const INTERFACE: &'static str = "named";
+///     fn from_endpoint(_: &Endpoint, _: &mut Vec<String>) -> Self { Named }
+///     fn is_set(&self, flag: &str, ctx: &mut FlagContext<'_>) -> bool {
+///         flag == "ready" && ctx.endpoint.is_joined() && ctx.published.contains_key("name")
+///     }
+/// }
+/// let endpoint = Endpoint::new("peer", "named");
+/// let (published, mut warnings) = (Bag::from([("name".into(), "a".into())]), Vec::new());
+/// let mut ctx = FlagContext { role: Role::Requires, endpoint: &endpoint, published: &published, warnings: &mut warnings };
+/// assert!(!Named.is_set("ready", &mut ctx)); // nobody joined yet
+/// ```
 pub struct FlagContext<'a> {
     /// The endpoint's role in this charm.
     pub role: Role,
