@@ -41,8 +41,11 @@
 //! DIR/
 //!   model.json       the unit's current world (see [`Model`]) and the open hook contexts
 //!                    with their buffered writes; JSON, written atomically (temp file,
-//!                    fsync, rename) and only when its bytes change
-//!   relations.json   the relations and their data bags, read only by relation tools
+//!                    rename) and only when its bytes change
+//!   relations.json   the relations and their application and local bags, read only by
+//!                    relation tools
+//!   relations/ID/    one file per remote unit (its bag, whether it is departing), read
+//!                    only by a call that names the unit (or lists them all)
 //!   history/*.jsonl  append-only records: tool calls, logs, hooks, status and action history
 //!   bin/             one symlink per hook tool -> the charm-emulator binary
 //!   .lock            serialises the runner and tool processes

@@ -52,8 +52,11 @@ fn run_tool(tool: &str, args: &[String]) -> ExitCode {
         eprintln!("ERROR cannot read standard input: {e}");
         return ExitCode::FAILURE;
     }
-    let result = ModelDir::open(&model)
-        .and_then(|dir| dir.transact_tool(tool, |emu| Ok(emu.call(&context, tool, args, &stdin))));
+    let result = ModelDir::open(&model).and_then(|dir| {
+        dir.transact_call(&context, tool, args, |emu| {
+            Ok(emu.call(&context, tool, args, &stdin))
+        })
+    });
     match result {
         Ok(out) => {
             let _ = std::io::stdout().write_all(&out.stdout);

@@ -37,9 +37,11 @@ pub type Bag = BTreeMap<String, String>;
 /// Version of the `model.json` layout; bumped when an older file could be misread.
 ///
 /// Format 2 keeps the relations in `relations.json` and the records (calls, logs, hooks,
-/// status and action history) in append-only files under `history/`; a format-1 file, with
-/// everything inline, is still read and is rewritten as format 2 by its next save.
-pub const MODEL_FORMAT: u32 = 2;
+/// status and action history) in append-only files under `history/`; format 3 moves each
+/// remote unit of a relation to a file of its own (`relations/<id>/`). Older files, with
+/// relations or units inline, are still read and are rewritten as format 3 by their next
+/// save.
+pub const MODEL_FORMAT: u32 = 3;
 
 /// The loopback address every default answer uses, so local deploys stay on this machine.
 pub const LOOPBACK: &str = "127.0.0.1";

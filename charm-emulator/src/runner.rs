@@ -148,7 +148,13 @@ impl Runner {
 
     /// Runs one hook or action to its end and commits or drops its writes.
     pub fn run(&self, hook: Hook) -> Result<HookOutcome> {
-        let (ctx, charm_dir) = self.dir.transact(|emu| {
+        // Of the remote units, opening the context reads only the hook's (it checks the unit
+        // is in the relation) and closing it none: a hook does not pay for the others.
+        let named: Vec<&str> = [hook.remote_unit.as_deref(), hook.departing_unit.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let (ctx, charm_dir) = self.dir.transact_units(&named, |emu| {
             let charm_dir = emu.model().charm_dir.clone().ok_or_else(|| {
                 Error::invalid("the model has no charm directory (create it with `charm-emulator init --charm DIR`)")
             })?;
@@ -163,7 +169,7 @@ impl Runner {
             None => (false, 0, Vec::new(), Vec::new()),
         };
         let missing_action = hook.is_action() && program.is_none();
-        let finished = self.dir.transact(|emu| {
+        let finished = self.dir.transact_units(&[], |emu| {
             let unit = emu.model().unit.clone();
             let model = emu.model_mut();
             for line in String::from_utf8_lossy(&stdout).lines() {

@@ -1,11 +1,16 @@
-//! The model directory on disk: `model.json`, `relations.json`, the append-only records in
-//! `history/`, the tool symlinks in `bin/`, and a lock file.
+//! The model directory on disk: `model.json`, `relations.json`, one file per remote unit in
+//! `relations/`, the append-only records in `history/`, the tool symlinks in `bin/`, and a
+//! lock file.
 //!
 //! A hook-tool call costs the same after 10,000 hooks as on a new model: it reads and writes
 //! only the unit's current state (`model.json`, a few KiB), reads `relations.json` only when
 //! the tool is a relation tool, writes a file only when its bytes changed, and appends its
 //! records (the call, log lines, status changes) to `history/*.jsonl` without reading them.
+//! Nor does it grow with the related units: `relations.json` holds no remote unit, and a call
+//! reads only the units it names (its arguments, the hook's remote unit); only
+//! `relation-list` and `goal-state`, whose answer lists every unit, read them all.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -14,9 +19,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::charm::CharmInfo;
+use crate::context::ContextId;
 use crate::emulator::Emulator;
 use crate::error::{Error, Result};
-use crate::model::{MODEL_FORMAT, Model, Relation, ToolCall};
+use crate::model::{MODEL_FORMAT, Model, Relation, RemoteUnit, ToolCall};
 use crate::tools::tool_names;
 
 /// Environment variable naming the model directory, read by the tool symlinks and the CLI.
@@ -29,20 +35,34 @@ pub const BIN_DIR: &str = "bin";
 const LOCK_FILE: &str = ".lock";
 /// The relations, apart from the rest: only relation tools read them.
 const RELATIONS_FILE: &str = "relations.json";
+/// The remote units' data and state: `relations/<id>/<unit>.json`, the unit's name
+/// percent-encoded ([`unit_file_name`]).
+const UNITS_DIR: &str = "relations";
 /// The append-only records.
 const HISTORY_DIR: &str = "history";
 /// Format-1 models (everything in model.json) are still read.
 const OLDEST_FORMAT: u64 = 1;
 
-/// Which parts of the model a transaction reads (the current state is always read).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Parts {
-    relations: bool,
+/// Which remote units of the relations a transaction reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Units {
+    /// Every unit of every relation.
+    All,
+    /// These units, in whichever relation holds them; the others are absent from the model
+    /// the transaction sees, and left as they are on disk.
+    Named(BTreeSet<String>),
+}
+
+/// Which parts of the model a transaction reads (the current state is always read). The
+/// units to read may depend on the state (the hook's remote unit), hence a function of it.
+#[derive(Clone, Copy)]
+struct Parts<'a> {
+    relations: Option<&'a dyn Fn(&Model) -> Units>,
     history: bool,
 }
 
-const STATE_AND_RELATIONS: Parts = Parts {
-    relations: true,
+const STATE_AND_RELATIONS: Parts<'static> = Parts {
+    relations: Some(&|_| Units::All),
     history: false,
 };
 
@@ -90,7 +110,8 @@ const RECORDS: [Record; 6] = [
 /// ```text
 /// DIR/
 ///   model.json       the unit's current world and the open hook contexts (written atomically)
-///   relations.json   the relations and their data bags (written atomically)
+///   relations.json   the relations and their application and local bags (written atomically)
+///   relations/ID/    one file per remote unit: its data bag and whether it is departing
 ///   history/*.jsonl  append-only records: calls, logs, hooks, status and action history
 ///   bin/             one symlink per hook tool -> the charm-emulator binary
 ///   .lock            taken while the model is read-modified-written
@@ -119,7 +140,17 @@ pub struct InitOptions {
 struct Loaded {
     model: Model,
     state: Vec<u8>,
-    relations: Option<Vec<u8>>,
+    relations: Option<LoadedRelations>,
+}
+
+/// What a transaction read of the relations.
+struct LoadedRelations {
+    /// `relations.json` (empty when missing).
+    meta: Vec<u8>,
+    /// The relations it held.
+    ids: BTreeSet<u64>,
+    /// The unit files read, by relation and unit.
+    units: BTreeMap<(u64, String), Vec<u8>>,
 }
 
 impl ModelDir {
@@ -192,6 +223,14 @@ impl ModelDir {
         self.root.join(RELATIONS_FILE)
     }
 
+    fn units_dir(&self, relation: u64) -> PathBuf {
+        self.root.join(UNITS_DIR).join(relation.to_string())
+    }
+
+    fn unit_path(&self, relation: u64, unit: &str) -> PathBuf {
+        self.units_dir(relation).join(unit_file_name(unit))
+    }
+
     fn history_dir(&self) -> PathBuf {
         self.root.join(HISTORY_DIR)
     }
@@ -218,39 +257,28 @@ impl ModelDir {
     pub fn load(&self) -> Result<Model> {
         Ok(self
             .load_parts(Parts {
-                relations: true,
+                relations: Some(&|_| Units::All),
                 history: true,
             })?
             .model)
     }
 
-    fn load_parts(&self, parts: Parts) -> Result<Loaded> {
+    fn load_parts(&self, parts: Parts<'_>) -> Result<Loaded> {
         let path = self.model_path();
         let state = fs::read(&path).map_err(|e| Error::io("cannot read", &path, e))?;
         let mut model: Model = parse_model(&path, &state)?;
         let mut relations = None;
-        if parts.relations {
-            let path = self.relations_path();
-            match fs::read(&path) {
-                Ok(bytes) => {
-                    let map: std::collections::BTreeMap<u64, Relation> =
-                        serde_json::from_slice(&bytes).map_err(|e| Error::MalformedModel {
-                            path: path.clone(),
-                            message: e.to_string(),
-                        })?;
-                    // A format-1 model.json holds its relations inline (and no relations.json).
-                    model.relations.extend(map);
-                    relations = Some(bytes);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    relations = Some(Vec::new());
-                }
-                Err(e) => return Err(Error::io("cannot read", &path, e)),
-            }
+        if let Some(which) = parts.relations {
+            let units = which(&model);
+            relations = Some(self.load_relations(&mut model, &units)?);
         }
         if relations.is_none() && !model.relations.is_empty() {
             // A format-1 file's inline relations move to relations.json on this save.
-            relations = Some(Vec::new());
+            relations = Some(LoadedRelations {
+                meta: Vec::new(),
+                ids: BTreeSet::new(),
+                units: BTreeMap::new(),
+            });
         }
         if parts.history {
             for record in &RECORDS {
@@ -267,9 +295,119 @@ impl ModelDir {
         })
     }
 
-    /// Writes the whole model, replacing what the directory held: the current state and the
-    /// relations atomically (temporary file, fsync, rename, fsync of the directory: a reader
-    /// sees the old or the new file, never half of one), the records as new history files.
+    /// Reads `relations.json` into `model` and the remote units `units` asks for. Units held
+    /// inline (format 2 kept them in `relations.json`, format 1 in `model.json`) stay in the
+    /// model and move to their own files on the next save.
+    fn load_relations(&self, model: &mut Model, units: &Units) -> Result<LoadedRelations> {
+        let path = self.relations_path();
+        let meta = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(Error::io("cannot read", &path, e)),
+        };
+        let mut ids = BTreeSet::new();
+        if !meta.is_empty() {
+            let map: BTreeMap<u64, Relation> =
+                serde_json::from_slice(&meta).map_err(|e| Error::MalformedModel {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+            ids.extend(map.keys());
+            model.relations.extend(map);
+        }
+        let mut read = BTreeMap::new();
+        for (&id, rel) in &mut model.relations {
+            let names: Vec<String> = match units {
+                Units::All => self.unit_names(id)?,
+                Units::Named(names) => names.iter().cloned().collect(),
+            };
+            for name in names {
+                let path = self.unit_path(id, &name);
+                let bytes = match fs::read(&path) {
+                    Ok(bytes) => bytes,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(Error::io("cannot read", &path, e)),
+                };
+                let unit: RemoteUnit =
+                    serde_json::from_slice(&bytes).map_err(|e| Error::MalformedModel {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                rel.remote_units.insert(name.clone(), unit);
+                read.insert((id, name), bytes);
+            }
+        }
+        Ok(LoadedRelations {
+            meta,
+            ids,
+            units: read,
+        })
+    }
+
+    /// The remote units of relation `id` that have a file.
+    fn unit_names(&self, id: u64) -> Result<Vec<String>> {
+        let dir = self.units_dir(id);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("cannot read", &dir, e)),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("cannot read", &dir, e))?;
+            // Temporary files of an interrupted write start with a dot and are skipped.
+            if let Some(name) = entry.file_name().to_str().and_then(unit_name_of_file) {
+                names.push(name);
+            }
+        }
+        Ok(names)
+    }
+
+    /// Writes the relations of `model` (which it empties) against what was read: the unit
+    /// files that changed, removed units' and relations' files deleted, then `relations.json`
+    /// when its bytes changed. Units the transaction did not read are left alone.
+    fn save_relations(&self, model: &mut Model, loaded: &LoadedRelations) -> Result<()> {
+        let mut rels = std::mem::take(&mut model.relations);
+        let mut present = BTreeSet::new();
+        for (&id, rel) in &mut rels {
+            for (name, unit) in std::mem::take(&mut rel.remote_units) {
+                let bytes = to_json(&unit)?;
+                let key = (id, name);
+                if loaded.units.get(&key) != Some(&bytes) {
+                    let dir = self.units_dir(id);
+                    fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+                    write_atomically(&self.root, &self.unit_path(id, &key.1), &bytes)?;
+                }
+                present.insert(key);
+            }
+        }
+        for key in loaded.units.keys() {
+            if rels.contains_key(&key.0) && !present.contains(key) {
+                let path = self.unit_path(key.0, &key.1);
+                remove_file_if_any(&path)?;
+            }
+        }
+        for id in &loaded.ids {
+            if !rels.contains_key(id) {
+                let dir = self.units_dir(*id);
+                match fs::remove_dir_all(&dir) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io("cannot remove", &dir, e));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let bytes = to_json(&rels)?;
+        if bytes != loaded.meta {
+            write_atomically(&self.root, &self.relations_path(), &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the whole model, replacing what the directory held: the current state, the
+    /// relations and each remote unit atomically (temporary file, rename: a reader sees the
+    /// old or the new file, never half of one), the records as new history files.
     pub fn save(&self, model: &Model) -> Result<()> {
         let mut model = model.clone();
         let history = self.history_dir();
@@ -282,8 +420,19 @@ impl ModelDir {
             let path = history.join(record.file);
             write_atomically(&self.root, &path, &text)?;
         }
-        let relations = std::mem::take(&mut model.relations);
-        write_atomically(&self.root, &self.relations_path(), &to_json(&relations)?)?;
+        let units = self.root.join(UNITS_DIR);
+        match fs::remove_dir_all(&units) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::io("cannot remove", &units, e));
+            }
+            _ => {}
+        }
+        let nothing_read = LoadedRelations {
+            meta: b"-".to_vec(),
+            ids: BTreeSet::new(),
+            units: BTreeMap::new(),
+        };
+        self.save_relations(&mut model, &nothing_read)?;
         write_atomically(&self.root, &self.model_path(), &to_json(&model)?)
     }
 
@@ -293,7 +442,7 @@ impl ModelDir {
         &self,
         mut model: Model,
         loaded_state: &[u8],
-        relations: Option<&[u8]>,
+        relations: Option<&LoadedRelations>,
     ) -> Result<()> {
         let history = self.history_dir();
         let mut appends = Vec::new();
@@ -317,12 +466,9 @@ impl ModelDir {
                 context.calls_offset.get_or_insert(end);
             }
         }
-        let rels = std::mem::take(&mut model.relations);
-        if let Some(before) = relations {
-            let bytes = to_json(&rels)?;
-            if bytes != before {
-                write_atomically(&self.root, &self.relations_path(), &bytes)?;
-            }
+        match relations {
+            Some(loaded) => self.save_relations(&mut model, loaded)?,
+            None => model.relations.clear(),
         }
         let state = to_json(&model)?;
         if state != loaded_state {
@@ -368,22 +514,115 @@ impl ModelDir {
 
     /// [`Self::transact`] for one hook-tool call of `tool`: the relations are read only when
     /// the tool reads or writes relation data or names relations, so no other call pays for
-    /// them.
+    /// them. Every remote unit is read; [`Self::transact_call`] reads only those a call names.
     pub fn transact_tool<R>(
         &self,
         tool: &str,
         f: impl FnOnce(&mut Emulator) -> Result<R>,
     ) -> Result<R> {
-        // goal-state lists the relations; secret-grant/-revoke check the relation and its
-        // remote application.
-        let relations = tool.starts_with("relation-")
-            || matches!(
-                tool,
-                "network-get" | "goal-state" | "secret-grant" | "secret-revoke"
-            );
+        let all = |_: &Model| Units::All;
         self.transact_parts(
             Parts {
-                relations,
+                relations: reads_relations(tool).then_some(&all as &dyn Fn(&Model) -> Units),
+                history: false,
+            },
+            f,
+        )
+    }
+
+    /// [`Self::transact`] for the call of hook tool `tool` with `args` in hook context
+    /// `context`, reading no more than the call can need: the relations only for a relation
+    /// tool, and of their remote units only those named in `args` or the hook's remote unit
+    /// (all of them for `relation-list` and `goal-state`, which list them). So a
+    /// `relation-get` costs the same with 10,000 related units as with one.
+    ///
+    /// ```
+    /// use charm_emulator::{ContextId, Hook, Model, ModelDir};
+    ///
+    /// let tmp = tempfile::tempdir().unwrap();
+    /// let mut model = Model::new("web/0").unwrap();
+    /// let id = model.add_relation("db", "postgresql").unwrap();
+    /// let unit = model.relations.get_mut(&id).unwrap().remote_units.entry("postgresql/0".into());
+    /// unit.or_default().data.insert("host".into(), "10.0.0.9".into());
+    /// let dir = ModelDir::create(tmp.path().join("m"), &model).unwrap();
+    /// let ctx: ContextId = dir
+    ///     .transact(|emu| Ok(emu.open_context(Hook::new("config-changed"))?.id))
+    ///     .unwrap();
+    /// let args = ["-r".to_owned(), "db:0".to_owned(), "host".to_owned(), "postgresql/0".to_owned()];
+    /// let out = dir
+    ///     .transact_call(&ctx, "relation-get", &args, |emu| Ok(emu.call(&ctx, "relation-get", &args, b"")))
+    ///     .unwrap();
+    /// assert_eq!(out.stdout_text().trim(), "10.0.0.9");
+    /// ```
+    pub fn transact_call<R>(
+        &self,
+        context: &ContextId,
+        tool: &str,
+        args: &[String],
+        f: impl FnOnce(&mut Emulator) -> Result<R>,
+    ) -> Result<R> {
+        let lists_units = matches!(tool, "relation-list" | "goal-state");
+        let named = |model: &Model| {
+            if lists_units {
+                return Units::All;
+            }
+            // Unit names carry a slash; anything else a call passes (keys, values, flags,
+            // relation ids) names no unit, and a name with no file is simply not there.
+            let mut names: BTreeSet<String> = args
+                .iter()
+                .filter(|a| a.contains('/'))
+                .map(|a| a.strip_prefix("--unit=").unwrap_or(a).to_owned())
+                .collect();
+            if let Some(unit) = model
+                .contexts
+                .get(context.as_str())
+                .and_then(|c| c.hook.remote_unit.clone())
+            {
+                names.insert(unit);
+            }
+            Units::Named(names)
+        };
+        self.transact_parts(
+            Parts {
+                relations: reads_relations(tool).then_some(&named as &dyn Fn(&Model) -> Units),
+                history: false,
+            },
+            f,
+        )
+    }
+
+    /// [`Self::transact`] reading, of the remote units, only `units` (and the relations):
+    /// the others are absent from the model `f` sees and stay as they are on disk. The runner
+    /// opens and closes a hook's context with this, so a hook does not pay for the units it
+    /// does not name.
+    ///
+    /// ```
+    /// use charm_emulator::{Model, ModelDir};
+    ///
+    /// let tmp = tempfile::tempdir().unwrap();
+    /// let mut model = Model::new("web/0").unwrap();
+    /// let id = model.add_relation("db", "postgresql").unwrap();
+    /// for n in 0..3 {
+    ///     let units = &mut model.relations.get_mut(&id).unwrap().remote_units;
+    ///     units.entry(format!("postgresql/{n}")).or_default();
+    /// }
+    /// let dir = ModelDir::create(tmp.path().join("m"), &model).unwrap();
+    /// let seen = dir
+    ///     .transact_units(&["postgresql/1"], |emu| Ok(emu.model().relations[&id].remote_units.len()))
+    ///     .unwrap();
+    /// assert_eq!(seen, 1);
+    /// assert_eq!(dir.load().unwrap().relations[&id].remote_units.len(), 3);
+    /// ```
+    pub fn transact_units<R>(
+        &self,
+        units: &[&str],
+        f: impl FnOnce(&mut Emulator) -> Result<R>,
+    ) -> Result<R> {
+        let names: BTreeSet<String> = units.iter().map(|u| (*u).to_owned()).collect();
+        let named = move |_: &Model| Units::Named(names.clone());
+        self.transact_parts(
+            Parts {
+                relations: Some(&named),
                 history: false,
             },
             f,
@@ -392,7 +631,7 @@ impl ModelDir {
 
     fn transact_parts<R>(
         &self,
-        parts: Parts,
+        parts: Parts<'_>,
         f: impl FnOnce(&mut Emulator) -> Result<R>,
     ) -> Result<R> {
         let lock_path = self.root.join(LOCK_FILE);
@@ -411,10 +650,66 @@ impl ModelDir {
         } = self.load_parts(parts)?;
         let mut emulator = Emulator::new(model);
         let result = f(&mut emulator)?;
-        self.save_changes(emulator.into_model(), &state, relations.as_deref())?;
+        self.save_changes(emulator.into_model(), &state, relations.as_ref())?;
         // The lock is released when `lock` is dropped.
         drop(lock);
         Ok(result)
+    }
+}
+
+/// Whether hook tool `tool` reads or writes relation data or names relations. goal-state
+/// lists the relations; secret-grant/-revoke check the relation and its remote application.
+fn reads_relations(tool: &str) -> bool {
+    tool.starts_with("relation-")
+        || matches!(
+            tool,
+            "network-get" | "goal-state" | "secret-grant" | "secret-revoke"
+        )
+}
+
+/// The file of unit `unit` in its relation's directory: the name with every byte outside
+/// `[a-z0-9-]` percent-encoded (`redis/0` -> `redis%2F0.json`), so no name reaches outside
+/// the directory and every file maps back to one name.
+fn unit_file_name(unit: &str) -> String {
+    let mut out = String::with_capacity(unit.len() + 8);
+    for b in unit.bytes() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out.push_str(".json");
+    out
+}
+
+/// The unit a file of [`unit_file_name`] is for; `None` for any other file.
+fn unit_name_of_file(file: &str) -> Option<String> {
+    let stem = file.strip_suffix(".json")?;
+    let mut bytes = Vec::with_capacity(stem.len());
+    let mut rest = stem.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        match b {
+            b'%' => {
+                let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+                bytes.push(u8::from_str_radix(hex, 16).ok()?);
+                rest = &tail[2..];
+            }
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => {
+                bytes.push(b);
+                rest = tail;
+            }
+            _ => return None,
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+fn remove_file_if_any(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error::io("cannot remove", path, e))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -503,8 +798,12 @@ fn parse_jsonl<T: DeserializeOwned>(path: &Path, reader: impl BufRead) -> Result
     Ok(out)
 }
 
-/// A temporary file in the same directory, fsynced, renamed over the old one, then the
-/// directory fsynced.
+/// A temporary file in the same directory, renamed over the old one: a reader (another tool
+/// process) sees the old or the new file, never half of one. Not fsynced: the model is a test
+/// double's state, which a crash of the process cannot tear (the kernel keeps the written
+/// pages); only a power loss could lose the last write, and that is not worth an fsync of
+/// every file and directory in every tool call (several milliseconds each, the larger part of
+/// a call's cost).
 fn write_atomically(root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(root);
     let mut tmp = tempfile::Builder::new()
@@ -512,13 +811,8 @@ fn write_atomically(root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .map_err(|e| Error::io("cannot create a temporary file in", dir, e))?;
     tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("cannot write", tmp.path(), e))?;
     tmp.persist(path)
         .map_err(|e| Error::io("cannot replace", path, e.error))?;
-    // The rename is durable only once the directory entry is.
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("cannot sync", dir, e))?;
     Ok(())
 }
