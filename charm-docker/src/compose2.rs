@@ -62,6 +62,20 @@ pub(crate) fn service_json(project: &Project, name: &str) -> Option<String> {
     if let Some(deploy) = raw.get("deploy") {
         o.raw("deploy", self::deploy(service, deploy)?);
     }
+    // The short form as compose-go expands it (transform/device.go
+    // `transformDeviceMapping`@75fb1ab): target defaults to the source, permissions `rwm`.
+    let devices = service
+        .devices
+        .iter()
+        .map(|d| {
+            let mut m = Obj::new();
+            m.str("source", Some(&d.host));
+            m.str("target", Some(&d.container));
+            m.str("permissions", Some(&d.permissions));
+            m.end()
+        })
+        .collect();
+    o.opt("devices", array(devices));
     o.opt(
         "dns",
         array(service.dns.iter().map(|d| go_string(d)).collect()),
@@ -208,6 +222,7 @@ const SERVICE_KEYS: &[&str] = &[
     "pre_stop",
     "cpus",
     "cpu_shares",
+    "devices",
     "dns",
     "dns_search",
     "domainname",
@@ -226,8 +241,7 @@ const SERVICE_KEYS: &[&str] = &[
 /// Why a service cannot be given v2's hash exactly: the first key or form outside what is
 /// rendered here. `None` means every key is covered.
 ///
-/// Not covered: `develop` (accepted and ignored by charm-docker, hashed by v2), `devices`
-/// (compose-go's defaults for the short form are not checked against v2 yet), an
+/// Not covered: `develop` (accepted and ignored by charm-docker, hashed by v2), an
 /// `extra_hosts` address in brackets or a comma-separated list of them, references
 /// v2 replaces by container ids at `up`
 /// (`network_mode`/`ipc`/`pid: service:X`, `volumes_from` a service), paths under `~` (v2 expands
@@ -974,7 +988,6 @@ mod tests {
             "services:\n  a: {image: x, network_mode: \"service:b\"}\n  b: {image: x}\n",
             "services:\n  a: {image: x, ipc: \"service:b\"}\n  b: {image: x}\n",
             "services:\n  a: {image: x, pid: \"service:b\"}\n  b: {image: x}\n",
-            "services:\n  a: {image: x, devices: [\"/dev/null\"]}\n",
             "services:\n  a: {image: x, extra_hosts: [\"h=[::1]\"]}\n",
             "services:\n  a: {image: x, volumes_from: [b]}\n  b: {image: x}\n",
             "services:\n  a: {image: x, volumes: [\"./x:/x:z,Z\"]}\n",
