@@ -44,7 +44,43 @@ pub(crate) fn compose1_hash(project: &Project, name: &str, raw: &Value, image_id
                 }
                 continue;
             }
-            "scale" | "deploy" | "build" | "container_name" => continue,
+            // `pid` is taken out of the options into the service's pid mode, which
+            // config_dict leaves out (compose/project.py `get_pid_mode`@1.29.2).
+            "scale" | "deploy" | "build" | "container_name" | "pid" => continue,
+            // A single string becomes a list (compose/config/config.py `process_service`).
+            "dns" | "dns_search" | "tmpfs" => match value {
+                Value::String(_) => Value::Array(vec![value.clone()]),
+                other => other.clone(),
+            },
+            // Each a `SecurityOpt(value, src_file)` namedtuple, which json.dumps writes as
+            // a list (compose/config/types.py `SecurityOpt.parse`@1.29.2; a seccomp profile
+            // file is read into the value there, which this does not reproduce: such a
+            // service is recreated once when the other tool takes over).
+            // 1.29 casts these from text after interpolation (compose/config/
+            // interpolation.py `ConversionMap`@1.29.2: `to_float`, `to_int`, `to_boolean`).
+            "cpus" => match value {
+                Value::String(text) => text
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(|| value.clone(), Value::Number),
+                other => other.clone(),
+            },
+            "privileged" | "read_only" => match value.as_str().map(str::to_ascii_lowercase) {
+                Some(t) if ["y", "yes", "true", "on"].contains(&t.as_str()) => Value::Bool(true),
+                Some(t) if ["n", "no", "false", "off"].contains(&t.as_str()) => Value::Bool(false),
+                _ => value.clone(),
+            },
+            "ulimits" => ulimits(value),
+            "security_opt" => Value::Array(
+                value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|o| json!([o, null]))
+                    .collect(),
+            ),
             "environment" => Value::Object(environment(project, value)),
             "labels" => labels(value),
             "ports" => Value::Array(
@@ -272,6 +308,33 @@ fn volume(project: &Project, entry: &Value) -> Value {
         }
     });
     json!([external, target, if read_only { "ro" } else { "rw" }])
+}
+
+/// `ulimits:` with every limit written as text made a number, as 1.29's `to_int`.
+fn ulimits(value: &Value) -> Value {
+    let int = |v: &Value| match v {
+        Value::String(t) => t
+            .trim()
+            .parse::<i64>()
+            .map_or_else(|_| v.clone(), Value::from),
+        other => other.clone(),
+    };
+    let Value::Object(map) = value else {
+        return value.clone();
+    };
+    Value::Object(
+        map.iter()
+            .map(|(name, limit)| {
+                let limit = match limit {
+                    Value::Object(pair) => {
+                        Value::Object(pair.iter().map(|(k, v)| (k.clone(), int(v))).collect())
+                    }
+                    other => int(other),
+                };
+                (name.clone(), limit)
+            })
+            .collect(),
+    )
 }
 
 fn depends_on(value: &Value) -> Value {

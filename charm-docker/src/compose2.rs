@@ -48,6 +48,12 @@ pub(crate) fn service_json(project: &Project, name: &str) -> Option<String> {
     let mut o = Obj::new();
     strings(&mut o, "cap_add", raw.get("cap_add"))?;
     strings(&mut o, "cap_drop", raw.get("cap_drop"))?;
+    if let Some(cpus) = service.cpus.filter(|c| *c != 0.0) {
+        o.raw("cpus", go_float32(cpus as f32)?);
+    }
+    if let Some(shares) = service.cpu_shares.filter(|s| *s != 0) {
+        o.raw("cpu_shares", shares.to_string());
+    }
     o.raw("command", command(service.command.as_ref().map(|c| &c.0)));
     if let Some(configs) = raw.get("configs") {
         o.opt("configs", file_refs(configs, None)?);
@@ -56,6 +62,29 @@ pub(crate) fn service_json(project: &Project, name: &str) -> Option<String> {
     if let Some(deploy) = raw.get("deploy") {
         o.raw("deploy", self::deploy(service, deploy)?);
     }
+    // The short form as compose-go expands it (transform/device.go
+    // `transformDeviceMapping`@75fb1ab): target defaults to the source, permissions `rwm`.
+    let devices = service
+        .devices
+        .iter()
+        .map(|d| {
+            let mut m = Obj::new();
+            m.str("source", Some(&d.host));
+            m.str("target", Some(&d.container));
+            m.str("permissions", Some(&d.permissions));
+            m.end()
+        })
+        .collect();
+    o.opt("devices", array(devices));
+    o.opt(
+        "dns",
+        array(service.dns.iter().map(|d| go_string(d)).collect()),
+    );
+    o.opt(
+        "dns_search",
+        array(service.dns_search.iter().map(|d| go_string(d)).collect()),
+    );
+    o.str("domainname", service.domainname.as_deref());
     o.raw(
         "entrypoint",
         command(service.entrypoint.as_ref().map(|c| &c.0)),
@@ -69,6 +98,14 @@ pub(crate) fn service_json(project: &Project, name: &str) -> Option<String> {
             .collect::<Option<_>>()?;
         o.opt("expose", array(items));
     }
+    // HostsList marshals as sorted `HOST=IP` (types/hostList.go `MarshalJSON`@75fb1ab).
+    let mut hosts: Vec<String> = service
+        .extra_hosts
+        .iter()
+        .map(|h| go_string(&format!("{}={}", h.host, h.ip)))
+        .collect();
+    hosts.sort();
+    o.opt("extra_hosts", array(hosts));
     o.str("hostname", service.hostname.as_deref());
     if raw.contains_key("healthcheck") {
         o.raw("healthcheck", healthcheck(service.healthcheck.as_ref()?));
@@ -86,19 +123,32 @@ pub(crate) fn service_json(project: &Project, name: &str) -> Option<String> {
         l.opt("options", string_map(&logging.options));
         o.raw("logging", l.end());
     }
+    // UnitBytes marshals as a quoted number (types/bytes.go@75fb1ab).
+    let unit_bytes = |b: Option<i64>| b.filter(|b| *b != 0).map(|b| go_string(&b.to_string()));
+    o.opt("mem_limit", unit_bytes(service.mem_limit));
+    o.opt("memswap_limit", unit_bytes(service.memswap_limit));
     o.str("mac_address", service.mac_address.as_deref());
     o.str("network_mode", service.network_mode.as_deref());
     if service.network_mode.is_none() {
         o.raw("networks", networks(raw.get("networks"))?);
     }
+    o.str("pid", service.pid.as_deref());
     o.str("platform", service.platform.as_deref());
     if let Some(ports) = raw.get("ports") {
         o.opt("ports", self::ports(ports)?);
+    }
+    if service.privileged == Some(true) {
+        o.raw("privileged", "true".into());
+    }
+    if service.read_only == Some(true) {
+        o.raw("read_only", "true".into());
     }
     o.str("restart", service.restart.map(restart).as_deref());
     if let Some(secrets) = raw.get("secrets") {
         o.opt("secrets", file_refs(secrets, Some("/run/secrets/"))?);
     }
+    strings(&mut o, "security_opt", raw.get("security_opt"))?;
+    o.opt("shm_size", unit_bytes(service.shm_size));
     if service.stdin_open == Some(true) {
         o.raw("stdin_open", "true".into());
     }
@@ -107,8 +157,14 @@ pub(crate) fn service_json(project: &Project, name: &str) -> Option<String> {
     }
     o.str("stop_signal", service.stop_signal.as_deref());
     o.opt("sysctls", string_map(&service.sysctls));
+    if let Some(tmpfs) = raw.get("tmpfs") {
+        o.opt("tmpfs", string_list(tmpfs)?);
+    }
     if service.tty == Some(true) {
         o.raw("tty", "true".into());
+    }
+    if let Some(ulimits) = raw.get("ulimits") {
+        o.opt("ulimits", self::ulimits(ulimits)?);
     }
     o.str("user", service.user.as_deref());
     if let Some(volumes) = raw.get("volumes") {
@@ -164,14 +220,31 @@ const SERVICE_KEYS: &[&str] = &[
     "mac_address",
     "post_start",
     "pre_stop",
+    "cpus",
+    "cpu_shares",
+    "devices",
+    "dns",
+    "dns_search",
+    "domainname",
+    "extra_hosts",
+    "mem_limit",
+    "memswap_limit",
+    "pid",
+    "privileged",
+    "read_only",
+    "security_opt",
+    "shm_size",
+    "tmpfs",
+    "ulimits",
 ];
 
 /// Why a service cannot be given v2's hash exactly: the first key or form outside what is
 /// rendered here. `None` means every key is covered.
 ///
-/// Not covered: `develop` (accepted and ignored by charm-docker, hashed by v2), references
+/// Not covered: `develop` (accepted and ignored by charm-docker, hashed by v2), an
+/// `extra_hosts` address in brackets or a comma-separated list of them, references
 /// v2 replaces by container ids at `up`
-/// (`network_mode`/`ipc: service:X`, `volumes_from` a service), paths under `~` (v2 expands
+/// (`network_mode`/`ipc`/`pid: service:X`, `volumes_from` a service), paths under `~` (v2 expands
 /// its own `HOME`), volume modes other than `ro`, `rw`, `z`/`Z` (binds) and `nocopy`
 /// (volumes), long-form sub-options, secrets and
 /// configs with `uid`/`gid`/`mode`, `deploy` keys other than `replicas`, `resources`
@@ -191,7 +264,18 @@ pub(crate) fn unsupported(project: &Project, raw: &Map<String, Value>) -> Option
         }
         let text = value.as_str().unwrap_or_default();
         let bad = match key.as_str() {
-            "network_mode" | "ipc" => text.starts_with("service:"),
+            "network_mode" | "ipc" | "pid" => text.starts_with("service:"),
+            // Brackets and comma-separated addresses are read otherwise by compose-go.
+            "extra_hosts" => {
+                let entries: Vec<&Value> = match value {
+                    Value::Array(items) => items.iter().collect(),
+                    Value::Object(map) => map.values().collect(),
+                    _ => Vec::new(),
+                };
+                entries
+                    .iter()
+                    .any(|e| e.as_str().is_none_or(|t| t.contains(['[', ','])))
+            }
             "volumes_from" => value.as_array().is_none_or(|l| {
                 l.iter()
                     .any(|v| !v.as_str().is_some_and(|s| s.starts_with("container:")))
@@ -395,6 +479,56 @@ fn restart(r: crate::Restart) -> String {
         crate::Restart::OnFailure(None) => "on-failure".into(),
         crate::Restart::OnFailure(Some(n)) => format!("on-failure:{n}"),
     }
+}
+
+/// A `StringList` from one string or a list.
+fn string_list(raw: &Value) -> Option<Option<String>> {
+    match raw {
+        Value::Null => Some(None),
+        Value::String(s) => Some(array(vec![go_string(s)])),
+        Value::Array(items) => Some(array(
+            items
+                .iter()
+                .map(|v| v.as_str().map(go_string))
+                .collect::<Option<_>>()?,
+        )),
+        _ => None,
+    }
+}
+
+/// `map[string]*UlimitsConfig`: a single limit as its number (`{}` when 0), a pair as
+/// `{"soft":N,"hard":N}` without zeros (types/types.go `UlimitsConfig.MarshalJSON`@75fb1ab).
+fn ulimits(raw: &Value) -> Option<Option<String>> {
+    let int = |v: &Value| -> Option<i64> {
+        match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    };
+    let mut o = Obj::new();
+    let map = raw.as_object()?;
+    let sorted: BTreeMap<&String, &Value> = map.iter().collect();
+    for (name, limit) in sorted {
+        let json = match limit {
+            Value::Object(pair) => {
+                let mut p = Obj::new();
+                for key in ["soft", "hard"] {
+                    let n = int(pair.get(key)?)?;
+                    if n != 0 {
+                        p.raw(key, n.to_string());
+                    }
+                }
+                p.end()
+            }
+            single => match int(single)? {
+                0 => "{}".to_owned(),
+                n => n.to_string(),
+            },
+        };
+        o.raw(name, json);
+    }
+    Some((!map.is_empty()).then(|| o.end()))
 }
 
 /// `map[string]*ServiceNetworkConfig`: absent means `{"default":null}` (the loader's
@@ -853,6 +987,8 @@ mod tests {
         for src in [
             "services:\n  a: {image: x, network_mode: \"service:b\"}\n  b: {image: x}\n",
             "services:\n  a: {image: x, ipc: \"service:b\"}\n  b: {image: x}\n",
+            "services:\n  a: {image: x, pid: \"service:b\"}\n  b: {image: x}\n",
+            "services:\n  a: {image: x, extra_hosts: [\"h=[::1]\"]}\n",
             "services:\n  a: {image: x, volumes_from: [b]}\n  b: {image: x}\n",
             "services:\n  a: {image: x, volumes: [\"./x:/x:z,Z\"]}\n",
             "services:\n  a: {image: x, volumes: [\"~/x:/x\"]}\n",

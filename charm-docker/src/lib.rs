@@ -92,8 +92,8 @@ pub use deadline::Deadlines;
 pub use engine::{DEFAULT_HOST, Engine};
 pub use error::{Error, Result};
 pub use file::{
-    Build, Command, ComposeFile, Condition, Dependency, Healthcheck, Mount, NetworkDef, Port,
-    Protocol, Restart, Service, ServiceNetwork, VolumeDef,
+    Build, Command, ComposeFile, Condition, Dependency, Device, ExtraHost, Healthcheck, Mount,
+    NetworkDef, Port, Protocol, Restart, Service, ServiceNetwork, Ulimit, VolumeDef,
 };
 pub use inspect::{ContainerHealth, OneOff, OneOffNetwork, OneOffOutput};
 pub use interpolate::{Environment, InterpolationError};

@@ -6,8 +6,9 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use bollard::models::{
-    ContainerCreateBody, EndpointIpamConfig, EndpointSettings, HealthConfig, HostConfig,
-    HostConfigLogConfig, NetworkingConfig, PortBinding, RestartPolicy, RestartPolicyNameEnum,
+    ContainerCreateBody, DeviceMapping, EndpointIpamConfig, EndpointSettings, HealthConfig,
+    HostConfig, HostConfigLogConfig, NetworkingConfig, PortBinding, ResourcesUlimits,
+    RestartPolicy, RestartPolicyNameEnum,
 };
 use serde::Serialize;
 
@@ -247,6 +248,7 @@ impl ContainerSpec {
             working_dir: service.working_dir.clone(),
             user: service.user.clone(),
             hostname: service.hostname.clone(),
+            domainname: service.domainname.clone(),
             tty: service.tty,
             open_stdin: service.stdin_open,
             stop_signal: service.stop_signal.clone(),
@@ -270,8 +272,50 @@ impl ContainerSpec {
                 }),
                 ipc_mode: service.ipc.as_deref().map(namespace),
                 volumes_from: listed(&volumes_from),
-                nano_cpus: limits.cpus.map(|c| (c * 1e9) as i64),
-                memory: limits.memory,
+                // deploy.resources wins over the older top-level keys, as in Compose v2
+                // (docker/compose pkg/compose/create.go getDeployResources then setLimits).
+                nano_cpus: limits.cpus.or(service.cpus).map(|c| (c * 1e9) as i64),
+                memory: limits.memory.or(service.mem_limit),
+                memory_swap: service.memswap_limit,
+                cpu_shares: service.cpu_shares,
+                shm_size: service.shm_size,
+                privileged: service.privileged,
+                readonly_rootfs: service.read_only,
+                tmpfs: (!service.tmpfs.is_empty())
+                    .then(|| service.tmpfs.clone().into_iter().collect()),
+                extra_hosts: (!service.extra_hosts.is_empty()).then(|| {
+                    service
+                        .extra_hosts
+                        .iter()
+                        .map(|h| h.engine_form())
+                        .collect()
+                }),
+                dns: listed(&service.dns),
+                dns_search: listed(&service.dns_search),
+                security_opt: listed(&service.security_opt),
+                ulimits: (!service.ulimits.is_empty()).then(|| {
+                    service
+                        .ulimits
+                        .iter()
+                        .map(|(name, l)| ResourcesUlimits {
+                            name: Some(name.clone()),
+                            soft: Some(l.soft),
+                            hard: Some(l.hard),
+                        })
+                        .collect()
+                }),
+                devices: (!service.devices.is_empty()).then(|| {
+                    service
+                        .devices
+                        .iter()
+                        .map(|d| DeviceMapping {
+                            path_on_host: Some(d.host.clone()),
+                            path_in_container: Some(d.container.clone()),
+                            cgroup_permissions: Some(d.permissions.clone()),
+                        })
+                        .collect()
+                }),
+                pid_mode: service.pid.as_deref().map(namespace),
                 pids_limit: limits.pids,
                 memory_reservation: reservations.memory,
                 ..Default::default()
@@ -604,5 +648,94 @@ mod feature_tests {
         let db_host = db_spec.body.host_config.unwrap();
         assert_eq!(db_host.network_mode.as_deref(), Some("none"));
         assert!(db_spec.body.networking_config.is_none());
+    }
+}
+
+#[cfg(test)]
+mod runtime_tests {
+    use super::*;
+    use crate::ComposeFile;
+
+    /// The runtime keys of a service, as `the_runtime_keys_reach_the_engine` (tests/engine.rs)
+    /// runs them.
+    const RUNTIME: &str = r#"
+services:
+  db:
+    image: x
+  app:
+    image: x
+    privileged: true
+    read_only: true
+    tmpfs: ["/run:size=1m", /scratch]
+    extra_hosts: ["db.local=10.1.2.3", "gw:host-gateway"]
+    dns: 9.9.9.9
+    dns_search: [example.com, example.org]
+    shm_size: 8m
+    mem_limit: 64m
+    memswap_limit: 128m
+    cpus: 0.25
+    cpu_shares: 512
+    ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 512}
+    security_opt: ["no-new-privileges:true"]
+    devices: ["/dev/null:/dev/nothing:rw"]
+    pid: "service:db"
+    domainname: example.test
+"#;
+
+    #[test]
+    fn renders_the_runtime_keys() {
+        let file = ComposeFile::from_str(RUNTIME).unwrap();
+        let project = Project::new("p", "/srv/app", file).unwrap();
+        let app = project.file().service("app").unwrap();
+        let body = ContainerSpec::new(&project, "app", app, "x").body;
+        assert_eq!(body.domainname.as_deref(), Some("example.test"));
+        let host = body.host_config.unwrap();
+        assert_eq!(host.privileged, Some(true));
+        assert_eq!(host.readonly_rootfs, Some(true));
+        let tmpfs = host.tmpfs.unwrap();
+        assert_eq!(
+            (tmpfs["/run"].as_str(), tmpfs["/scratch"].as_str()),
+            ("size=1m", "")
+        );
+        assert_eq!(
+            host.extra_hosts.unwrap(),
+            ["db.local:10.1.2.3", "gw:host-gateway"]
+        );
+        assert_eq!(host.dns.unwrap(), ["9.9.9.9"]);
+        assert_eq!(host.dns_search.unwrap(), ["example.com", "example.org"]);
+        assert_eq!(host.shm_size, Some(8 << 20));
+        assert_eq!(host.memory, Some(64 << 20));
+        assert_eq!(host.memory_swap, Some(128 << 20));
+        assert_eq!(host.nano_cpus, Some(250_000_000));
+        assert_eq!(host.cpu_shares, Some(512));
+        let ulimits = host.ulimits.unwrap();
+        assert_eq!(ulimits.len(), 2);
+        assert_eq!(ulimits[0].name.as_deref(), Some("nofile"));
+        assert_eq!((ulimits[0].soft, ulimits[0].hard), (Some(1024), Some(2048)));
+        assert_eq!((ulimits[1].soft, ulimits[1].hard), (Some(512), Some(512)));
+        assert_eq!(host.security_opt.unwrap(), ["no-new-privileges:true"]);
+        let device = &host.devices.unwrap()[0];
+        assert_eq!(device.path_on_host.as_deref(), Some("/dev/null"));
+        assert_eq!(device.path_in_container.as_deref(), Some("/dev/nothing"));
+        assert_eq!(device.cgroup_permissions.as_deref(), Some("rw"));
+        assert_eq!(host.pid_mode.as_deref(), Some("container:p-db-1"));
+    }
+
+    #[test]
+    fn deploy_limits_win_over_the_top_level_keys() {
+        let file = ComposeFile::from_str(
+            "services: {a: {image: x, mem_limit: 1g, cpus: 2, deploy: {resources: {limits: {memory: 64m, cpus: '0.5'}}}}}",
+        )
+        .unwrap();
+        let project = Project::new("p", "/srv/app", file).unwrap();
+        let a = project.file().service("a").unwrap();
+        let host = ContainerSpec::new(&project, "a", a, "x")
+            .body
+            .host_config
+            .unwrap();
+        assert_eq!(
+            (host.memory, host.nano_cpus),
+            (Some(64 << 20), Some(500_000_000))
+        );
     }
 }

@@ -107,3 +107,31 @@ fn a_change_recreates_only_the_changed_service_across_tools() {
     f.theirs(&["up", "-d"]);
     assert_eq!(f.ids(), after);
 }
+
+/// The runtime keys round-trip too: each tool's `up` keeps the other's containers.
+#[test]
+fn runtime_keys_round_trip_without_recreation() {
+    for first in ["theirs", "ours"] {
+        let f = Fixture::with_file(
+            "cdc1",
+            &format!("runtime-{first}"),
+            compose1,
+            "docker-compose",
+            common::RUNTIME_KEYS,
+        );
+        if first == "theirs" {
+            f.theirs(&["up", "-d"]);
+        } else {
+            f.engine.up(&f.project(), &mut |_| {}).unwrap();
+        }
+        let before = f.ids();
+        assert_eq!(before.len(), 2, "{first}: {before:?}");
+        if first == "theirs" {
+            let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+            assert!(!report.changed(), "we recreated theirs: {report:?}");
+        } else {
+            f.theirs(&["up", "-d"]);
+        }
+        assert_eq!(f.ids(), before, "{first} first: a container was recreated");
+    }
+}

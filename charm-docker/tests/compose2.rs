@@ -356,3 +356,17 @@ fn include_and_extends_agree_with_compose_v2_config() {
         }
     }
 }
+
+/// v2's containers of a service using the runtime keys are kept by our `up`: the v2 hash
+/// covers them (`pid: service:X` aside, which v2 rewrites with a container id).
+#[test]
+fn runtime_keys_of_v2_containers_are_kept() {
+    let yaml = common::RUNTIME_KEYS.replace("pid: \"service:db\"", "pid: host");
+    let f = Fixture::with_file("cdc2", "runtime", compose2, "docker compose", &yaml);
+    f.theirs(&["up", "-d"]);
+    let before = f.created();
+    assert_eq!(before.len(), 2, "{before:?}");
+    let report = f.engine.up(&f.project(), &mut |_| {}).unwrap();
+    assert!(!report.changed(), "{report:?}");
+    assert_eq!(f.created(), before, "a container of v2 was recreated");
+}

@@ -176,6 +176,10 @@ const FEATURES: &[(&str, &str)] = &[
         "include: [db/compose.yaml]\nservices:\n  web:\n    extends: {file: base.yml, service: app}\n    environment: [B=2]\n    depends_on: [db]\n  same:\n    extends: web\n    command: [a]\nvolumes: {logs: }\n",
     ),
     (
+        "runtime-keys",
+        "services:\n  db:\n    image: busybox\n  app:\n    image: busybox\n    privileged: true\n    read_only: true\n    tmpfs: [\"/run:size=1m\", /scratch]\n    extra_hosts: [\"z.local=10.1.2.3\", \"a.local:10.1.2.4\"]\n    dns: 9.9.9.9\n    dns_search: [example.com, example.org]\n    shm_size: 8m\n    mem_limit: 64m\n    memswap_limit: -1\n    cpus: \"0.25\"\n    cpu_shares: 512\n    ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 512, core: 0}\n    security_opt: [\"no-new-privileges:true\"]\n    pid: host\n    domainname: example.test\n    devices: [\"/dev/null\", \"/dev/zero:/dev/z\", \"/dev/full:/dev/f:r\"]\n  other:\n    image: busybox\n    privileged: false\n    tmpfs: /tmp\n    extra_hosts: {b.local: 10.0.0.1}\n    dns: [1.1.1.1, 8.8.8.8]\n    mem_limit: 1073741824\n    cpus: 2\n    ulimits: {nofile: \"100\"}\n",
+    ),
+    (
         "interpolated",
         "services:\n  app:\n    image: busybox:${TAG:-1.36}\n    command: echo $${HOME}\n    environment: {GREETING: \"${GREETING-hello}\"}\n",
     ),

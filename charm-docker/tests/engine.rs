@@ -791,3 +791,75 @@ services:
         "pre_stop did not run before down"
     );
 }
+
+/// Every runtime key at once (common::RUNTIME_KEYS), as the engine records it and as the
+/// container sees it.
+#[test]
+fn the_runtime_keys_reach_the_engine() {
+    let g = Guard::new("runtime", common::RUNTIME_KEYS);
+    let report = g.engine.up(&g.project, &mut |_| {}).unwrap();
+    assert_eq!(report.action("app"), Some(Action::Created), "{report:?}");
+    let app = g.name("app");
+    let field = |format: &str| inspect(&app, format).unwrap();
+    assert_eq!(
+        field("{{.HostConfig.Privileged}} {{.HostConfig.ReadonlyRootfs}}"),
+        "false true"
+    );
+    assert_eq!(
+        field("{{json .HostConfig.Tmpfs}}"),
+        r#"{"/run":"size=1m","/scratch":""}"#
+    );
+    assert_eq!(
+        field("{{json .HostConfig.ExtraHosts}}"),
+        r#"["db.local:10.1.2.3","gw:10.1.2.4"]"#
+    );
+    assert_eq!(
+        field("{{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}}"),
+        r#"["9.9.9.9"] ["example.com","example.org"]"#
+    );
+    assert_eq!(
+        field(
+            "{{.HostConfig.ShmSize}} {{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} \
+             {{.HostConfig.NanoCpus}} {{.HostConfig.CpuShares}}"
+        ),
+        "8388608 67108864 134217728 250000000 512"
+    );
+    assert_eq!(
+        field("{{json .HostConfig.Ulimits}}"),
+        r#"[{"Name":"nofile","Hard":2048,"Soft":1024},{"Name":"nproc","Hard":512,"Soft":512}]"#
+    );
+    assert_eq!(
+        field("{{json .HostConfig.SecurityOpt}}"),
+        r#"["no-new-privileges:true"]"#
+    );
+    assert_eq!(
+        field("{{json .HostConfig.Devices}}"),
+        r#"[{"PathOnHost":"/dev/null","PathInContainer":"/dev/nothing","CgroupPermissions":"rw"}]"#
+    );
+    let db_id = inspect(&g.name("db"), "{{.Id}}").unwrap();
+    assert_eq!(
+        field("{{.HostConfig.PidMode}}"),
+        format!("container:{db_id}")
+    );
+    assert_eq!(field("{{.Config.Domainname}}"), "example.test");
+
+    // And from inside: the hosts, the read-only root, the tmpfs, the limits, the device,
+    // the shared PID namespace (db's `sleep` is visible).
+    let exec = |script: &str| {
+        let out = Command::new("docker")
+            .args(["exec", &app, "sh", "-c", script])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{script}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert!(exec("cat /etc/hosts").contains("10.1.2.3\tdb.local"));
+    assert!(exec("touch /x 2>&1 || echo refused").contains("refused"));
+    exec("touch /scratch/x /run/x");
+    assert_eq!(exec("ulimit -n; ulimit -u"), "1024\n512");
+    exec("test -c /dev/nothing");
+    assert!(exec("ps -o comm").lines().filter(|l| *l == "sleep").count() >= 2);
+    assert!(exec("cat /etc/resolv.conf").contains("example.com"));
+    // Nothing changed: nothing recreated.
+    assert!(!g.engine.up(&g.project, &mut |_| {}).unwrap().changed());
+}

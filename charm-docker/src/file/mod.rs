@@ -18,6 +18,7 @@ mod locate;
 mod mount;
 mod port;
 mod refcheck;
+mod runtime;
 mod service;
 mod shell;
 
@@ -52,6 +53,7 @@ pub use extra::{
 };
 pub use mount::Mount;
 pub use port::{Port, Protocol};
+pub use runtime::{Device, ExtraHost, Ulimit};
 pub use service::{
     Command, Condition, Dependency, Healthcheck, Hook, Restart, Service, ServiceNetwork,
 };

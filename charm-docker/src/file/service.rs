@@ -158,6 +158,54 @@ pub struct Service {
     /// Commands run in each running container before it is stopped.
     #[serde(default, deserialize_with = "nullable")]
     pub pre_stop: Vec<Hook>,
+    /// Run with every capability and device of the host (`docker run --privileged`).
+    #[serde(default)]
+    pub privileged: Option<bool>,
+    /// Mount the container's root filesystem read-only.
+    #[serde(default)]
+    pub read_only: Option<bool>,
+    /// Temporary filesystems: mount path -> options (`size=64m,mode=1777`, or empty).
+    #[serde(default, deserialize_with = "super::runtime::tmpfs")]
+    pub tmpfs: BTreeMap<String, String>,
+    /// Extra `/etc/hosts` entries.
+    #[serde(default, deserialize_with = "super::runtime::extra_hosts")]
+    pub extra_hosts: Vec<super::runtime::ExtraHost>,
+    /// DNS servers (one, or a list).
+    #[serde(default, deserialize_with = "super::extra::one_or_many")]
+    pub dns: Vec<String>,
+    /// DNS search domains (one, or a list).
+    #[serde(default, deserialize_with = "super::extra::one_or_many")]
+    pub dns_search: Vec<String>,
+    /// Size of `/dev/shm` in bytes (written `64m`, `1g`, `67108864`).
+    #[serde(default, deserialize_with = "super::runtime::size")]
+    pub shm_size: Option<i64>,
+    /// Memory limit in bytes (`deploy.resources.limits.memory` wins when both are set).
+    #[serde(default, deserialize_with = "super::runtime::size")]
+    pub mem_limit: Option<i64>,
+    /// Memory plus swap limit in bytes; `-1` is unlimited swap.
+    #[serde(default, deserialize_with = "super::runtime::swap")]
+    pub memswap_limit: Option<i64>,
+    /// CPUs, fractional (`deploy.resources.limits.cpus` wins when both are set).
+    #[serde(default, deserialize_with = "super::runtime::cpus")]
+    pub cpus: Option<f64>,
+    /// Relative CPU weight (the engine's default is 1024).
+    #[serde(default)]
+    pub cpu_shares: Option<i64>,
+    /// Resource limits of the process: name (`nofile`, `nproc`, ...) -> soft and hard.
+    #[serde(default, deserialize_with = "nullable")]
+    pub ulimits: BTreeMap<String, super::runtime::Ulimit>,
+    /// Security options (`no-new-privileges:true`, `label:disable`, `seccomp:unconfined`).
+    #[serde(default, deserialize_with = "nullable")]
+    pub security_opt: Vec<String>,
+    /// Host devices given to the container.
+    #[serde(default, deserialize_with = "super::runtime::devices")]
+    pub devices: Vec<super::runtime::Device>,
+    /// PID namespace: `host`, `service:NAME` or `container:NAME`.
+    #[serde(default)]
+    pub pid: Option<String>,
+    /// The container's NIS domain name.
+    #[serde(default)]
+    pub domainname: Option<String>,
     /// Whether the service has a `develop:` section: it configures `docker compose watch`
     /// (file sync and rebuilds on a development machine), which Compose v2's `up` ignores
     /// without `--watch`; charm-docker never watches, so it accepts and ignores it too.

@@ -26,12 +26,25 @@ impl Fixture {
     /// in failures).
     pub fn new(prefix: &str, test: &str, tool: Tool, tool_name: &'static str) -> Fixture {
         let [vote, result, debug] = free_ports();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("docker-compose.yml"),
-            five_services(vote, result, debug),
+        Fixture::with_file(
+            prefix,
+            test,
+            tool,
+            tool_name,
+            &five_services(vote, result, debug),
         )
-        .unwrap();
+    }
+
+    /// The same with `yaml` as the compose file.
+    pub fn with_file(
+        prefix: &str,
+        test: &str,
+        tool: Tool,
+        tool_name: &'static str,
+        yaml: &str,
+    ) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("docker-compose.yml"), yaml).unwrap();
         Fixture {
             dir,
             name: format!("{prefix}-{test}-{}", std::process::id()),

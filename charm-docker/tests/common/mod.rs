@@ -102,6 +102,38 @@ services:
     )
 }
 
+/// Two services using the container runtime keys (privileges, filesystem, name
+/// resolution, resources, devices, namespaces) in forms docker-compose 1.29 reads too.
+pub const RUNTIME_KEYS: &str = r#"services:
+  db:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+  app:
+    image: charm-test/busybox
+    command: sleep 3600
+    init: true
+    # This engine (itself in a container) cannot start a privileged one; the key is still
+    # read, hashed and sent (the unit tests render `true`).
+    privileged: false
+    read_only: "${READ_ONLY:-true}"
+    tmpfs: ["/run:size=1m", /scratch]
+    extra_hosts: ["db.local:10.1.2.3", "gw:10.1.2.4"]
+    dns: 9.9.9.9
+    dns_search: [example.com, example.org]
+    shm_size: 8m
+    mem_limit: 64m
+    memswap_limit: 128m
+    cpus: "0.25"
+    cpu_shares: 512
+    ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: "512"}
+    security_opt: ["no-new-privileges:true"]
+    devices: ["/dev/null:/dev/nothing:rw"]
+    pid: "service:db"
+    domainname: example.test
+    depends_on: [db]
+"#;
+
 /// The Docker Compose v2 executable (v2.40.3), installed by `scripts/compose-v2.sh` on first
 /// use (a no-op in well under a second once there). Panics, loudly, when it cannot be.
 pub fn compose2_exe() -> &'static Path {
