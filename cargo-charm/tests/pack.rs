@@ -63,7 +63,8 @@ fn unpacked() -> tempfile::TempDir {
 #[test]
 fn the_archive_holds_what_juju_reads_with_its_modes() {
     let mut zip = archive();
-    let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    let names = zip.file_names().map(|n| n.unwrap().into_owned());
+    let mut names: Vec<String> = names.collect();
     names.sort();
     assert_eq!(
         names,
@@ -96,11 +97,13 @@ fn the_archive_holds_what_juju_reads_with_its_modes() {
     }
     // The charm's own files go in as they are.
     for name in ["metadata.yaml", "config.yaml"] {
-        let source = std::fs::read_to_string(workspace().join("voting-app").join(name)).unwrap();
+        let path = workspace().join("voting-app").join(name);
+        let source = std::fs::read_to_string(path).unwrap();
         assert_eq!(entry_text(name), source, "{name}");
     }
     // Bases with the channel as a YAML string (Juju 3 refuses a charm without bases).
-    let manifest: charm_yaml::Value = charm_yaml::from_str(&entry_text("manifest.yaml")).unwrap();
+    let manifest = entry_text("manifest.yaml");
+    let manifest: charm_yaml::Value = charm_yaml::from_str(&manifest).unwrap();
     let bases = manifest["bases"].as_sequence().unwrap();
     assert!(!bases.is_empty());
     for base in bases {
@@ -198,9 +201,9 @@ fn charmcraft_analyse_finds_nothing_that_applies_to_a_binary_charm() {
     for (name, check_type, result, text) in &results {
         let expected = match name.as_str() {
             "language" | "framework" => "unknown",
-            "entrypoint" | "ops-main-call" | "additional-files" | "pip-check" | "pydeps" => {
-                "nonapplicable"
-            }
+            // The lints that look for Python and ops.
+            "entrypoint" | "ops-main-call" | "additional-files" => "nonapplicable",
+            "pip-check" | "pydeps" => "nonapplicable",
             _ => "ok",
         };
         assert_eq!(result, expected, "{name} ({check_type}): {text}");
@@ -228,7 +231,10 @@ fn pack_refuses_bad_charm_files_naming_file_key_and_line() {
     std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
     std::fs::write(
         dir.path().join("metadata.yaml"),
-        "name: bad\nsummary: s\ndescription: d\nrequires:\n  db:\n    interface: pgsql\n    scope: machine\n",
+        concat!(
+            "name: bad\nsummary: s\ndescription: d\n",
+            "requires:\n  db:\n    interface: pgsql\n    scope: machine\n",
+        ),
     )
     .unwrap();
     std::fs::write(
@@ -246,15 +252,17 @@ fn pack_refuses_bad_charm_files_naming_file_key_and_line() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success());
     assert!(
-        stderr.contains(
-            "error: metadata.yaml:7: `requires.db.scope`: must be `global` or `container`"
-        ),
+        stderr.contains(concat!(
+            "error: metadata.yaml:7: `requires.db.scope`: ",
+            "must be `global` or `container`"
+        )),
         "{stderr}"
     );
     assert!(
-        stderr.contains(
-            "error: config.yaml:4: `options.port.default`: the default \"80\" is not of type int"
-        ),
+        stderr.contains(concat!(
+            "error: config.yaml:4: `options.port.default`: ",
+            "the default \"80\" is not of type int"
+        )),
         "{stderr}"
     );
     // Checked before anything is built.

@@ -142,13 +142,14 @@ use proc_macro::TokenStream;
 ///     #[when("app.configured", "redis.available", "postgres.database.available")]
 ///     #[when_not("app.running")]
 ///     fn start(unit: &mut Unit, redis: Redis, db: &Postgres) -> Result<()> {
-///         // `vote_port` is an i64 (`type: int`): convert with `try_from`, never `as u16`
+///         // `vote_port` is an i64 (`type: int`): `try_from`, never `as u16`
 ///         // (70000 would silently become 4464).
 ///         let port = u16::try_from(unit.config()?.vote_port)
 ///             .map_err(|_| Error::msg("vote_port is not a TCP port"))?;
 ///         let user = db.credentials().map(|c| c.user.clone()).unwrap_or_default();
 ///         unit.ports().open(port);
-///         unit.status().active(format!("redis {} db user {user}", redis.host_list()))?;
+///         let hosts = redis.host_list();
+///         unit.status().active(format!("redis {hosts} db user {user}"))?;
 ///         unit.flags().set(flags::APP_RUNNING);
 ///         Ok(())
 ///     }
@@ -314,11 +315,13 @@ pub fn charm(args: TokenStream, item: TokenStream) -> TokenStream {
 ///         Ok(())
 ///     }
 ///
-///     // `base.ready` is the layer's: checked against `base::LAYER.flags` at compile time.
+///     // `base.ready` is the layer's: checked against `base::LAYER.flags`
+///     // at compile time.
 ///     #[when("base.ready", "app.stale")]
 ///     #[when_not("app.running")]
 ///     fn start(unit: &mut Unit) -> Result<()> {
-///         unit.flags().set(flags::APP_RUNNING); // the trigger clears `app.stale` right here
+///         // The trigger clears `app.stale` right here.
+///         unit.flags().set(flags::APP_RUNNING);
 ///         Ok(())
 ///     }
 /// }

@@ -65,6 +65,13 @@ const AREAS: &[(&str, &str, &str)] = &[
         "A storage name metadata.yaml lacks, in code, a flag or a hook.",
     ),
     (
+        "interfaces",
+        "Custom interfaces",
+        "An interface declaration with a flag the framework cannot raise; a registered type that \
+         serves another interface; a flag, `changed.<key>` or handler parameter a registered \
+         interface does not have.",
+    ),
+    (
         "templates",
         "Templates",
         "A variable missing from the context; raw output in a YAML or `.env` template; \
@@ -178,7 +185,9 @@ fn render() -> Result<(String, usize), Vec<String>> {
             writeln!(
                 page,
                 "### `{area}/{case}`\n\n{title}\n\n\
+                 <div class=\"ui-case\">\n\n\
                  ```rust,ignore\n{{{{#include {base}.rs}}}}\n```\n\n\
+                 </div>\n\n\
                  ```text\n{{{{#include {base}.stderr}}}}\n```\n"
             )
             .unwrap();

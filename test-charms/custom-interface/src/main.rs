@@ -10,8 +10,8 @@ mod wiki {
     use charm_core::prelude::*;
     use iface_mysql::Mysql;
 
-    /// Configures the wiki once the database is usable: `db.available` is a flag of the
-    /// `Mysql` type's declaration, checked at compile time like a built-in's.
+    /// Configures the wiki once the database is usable: `db.available` is a flag
+    /// of the `Mysql` type's declaration, checked at compile time like a built-in's.
     #[when("db.available")]
     #[when_not("wiki.configured")]
     fn configure(unit: &mut Unit, db: &Mysql) -> Result<()> {

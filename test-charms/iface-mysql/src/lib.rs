@@ -78,7 +78,8 @@ impl Mysql {
 }
 
 // ANCHOR: declaration
-// What the server publishes, per canonical/mysql-operator `src/relations/mysql.py@0d2e44cc`.
+// What the server publishes, per canonical/mysql-operator
+// `src/relations/mysql.py@0d2e44cc`.
 #[charm_core::interface(
     name = "mysql",
     requires(
@@ -101,7 +102,8 @@ impl Interface for Mysql {
                 "" => "3306",
                 p => p,
             };
-            let Some(port) = port_text.trim().parse::<u16>().ok().filter(|p| *p != 0) else {
+            let port = port_text.trim().parse::<u16>().ok();
+            let Some(port) = port.filter(|p| *p != 0) else {
                 warnings.push(format!(
                     "mysql: ignoring unit {unit}: key `port` is not a port number: {}",
                     shown(port_text)
@@ -120,9 +122,9 @@ impl Interface for Mysql {
                 let value = get(key);
                 if value.is_empty() || value.contains(['\n', '\r', '\0']) {
                     // The value itself is not shown: `password` is a secret.
-                    warnings.push(format!(
-                        "mysql: ignoring unit {unit}: key `{key}` is empty or has control characters"
-                    ));
+                    let head = format!("mysql: ignoring unit {unit}");
+                    let why = "is empty or has control characters";
+                    warnings.push(format!("{head}: key `{key}` {why}"));
                     continue 'units;
                 }
             }

@@ -37,11 +37,13 @@ mod layer_example {
             Ok(())
         }
 
-        // `base.ready` is the layer's: checked against `base::LAYER.flags` at compile time.
+        // `base.ready` is the layer's: checked against `base::LAYER.flags`
+        // at compile time.
         #[when("base.ready", "app.stale")]
         #[when_not("app.running")]
         fn start(unit: &mut Unit) -> Result<()> {
-            unit.flags().set(flags::APP_RUNNING); // the trigger clears `app.stale` right here
+            // The trigger clears `app.stale` right here.
+            unit.flags().set(flags::APP_RUNNING);
             Ok(())
         }
     }
