@@ -41,6 +41,12 @@ impl fmt::Display for ContextId {
 }
 
 /// What kind of run a context is for.
+///
+/// ```
+/// use charm_emulator::Hook;
+/// assert!(!Hook::new("install").is_action());
+/// assert!(Hook::action("dump-db", Default::default()).is_action());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "type")]
 pub enum HookKind {
@@ -55,6 +61,13 @@ pub enum HookKind {
 }
 
 /// The kind of a relation hook, the part after `-relation-`.
+///
+/// ```
+/// use charm_emulator::{Hook, RelationEvent};
+/// let hook = Hook::new("db-relation-joined");
+/// assert_eq!(hook.relation_event(), Some(("db", RelationEvent::Joined)));
+/// assert_eq!(Hook::new("install").relation_event(), None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelationEvent {
     /// `-relation-created`: the relation exists, no remote unit yet.
@@ -171,6 +184,15 @@ impl Hook {
 }
 
 /// A port change requested by `open-port`/`close-port`, applied in order on commit.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model, PortChange};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// emu.call(&ctx.id, "open-port", &["80/tcp".into()], b"");
+/// let pending = &emu.model().contexts[ctx.id.as_str()].pending;
+/// assert!(matches!(pending.ports.as_slice(), [PortChange::Open(_)]));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PortChange {
@@ -181,9 +203,23 @@ pub enum PortChange {
 }
 
 /// Writes to one bag: `None` deletes the key (an empty value in `relation-set`).
+///
+/// ```
+/// let mut writes = charm_emulator::BagWrites::new();
+/// writes.insert("host".into(), Some("10.0.0.7".into()));
+/// writes.insert("stale".into(), None); // relation-set stale= deletes it
+/// assert_eq!(writes["stale"], None);
+/// ```
 pub type BagWrites = BTreeMap<String, Option<String>>;
 
 /// Buffered relation writes of one relation.
+///
+/// ```
+/// use charm_emulator::RelationWrites;
+/// let mut writes = RelationWrites::default();
+/// writes.app.insert("endpoint".into(), Some("http://10.0.0.7".into()));
+/// assert!(writes.unit.is_empty(), "the unit's bag and the app's are separate");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RelationWrites {
@@ -196,6 +232,16 @@ pub struct RelationWrites {
 }
 
 /// Everything a hook wrote that waits for the hook to succeed.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// emu.call(&ctx.id, "state-set", &["seen=1".into()], b"");
+/// let pending = &emu.model().contexts[ctx.id.as_str()].pending;
+/// assert_eq!(pending.state["seen"].as_deref(), Some("1"));
+/// assert!(emu.model().charm_state.is_empty(), "committed only if the hook succeeds");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Pending {

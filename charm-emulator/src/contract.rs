@@ -26,6 +26,13 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 
 /// Secrets, storage, resources, goal-state and credentials of the unit's world.
+///
+/// ```
+/// use charm_emulator::Model;
+/// let model = Model::new("web/0").unwrap();
+/// assert!(model.contract.secrets.is_empty() && model.contract.storage.is_empty());
+/// assert_eq!(model.contract.next_storage_id, 0);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Contract {
@@ -71,6 +78,13 @@ pub struct Contract {
 }
 
 /// Who owns a secret.
+///
+/// ```
+/// use charm_emulator::SecretOwner;
+/// let owner = SecretOwner::Unit("web/0".into());
+/// let json = serde_json::to_value(&owner).unwrap();
+/// assert_eq!(json, serde_json::json!({"kind": "unit", "id": "web/0"}));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
 pub enum SecretOwner {
@@ -81,6 +95,13 @@ pub enum SecretOwner {
 }
 
 /// A grant of read access, tied to a relation as Juju ties it.
+///
+/// ```
+/// use charm_emulator::Grant;
+/// let app = Grant { relation: 3, target: "mysql".into() };
+/// let unit = Grant { relation: 3, target: "mysql/0".into() };
+/// assert!(app < unit, "grants sort by relation, then target");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Grant {
@@ -91,6 +112,18 @@ pub struct Grant {
 }
 
 /// One secret with its revisions.
+///
+/// ```
+/// use charm_emulator::{Model, SecretOwner};
+/// let mut model = Model::new("web/0").unwrap();
+/// let content = [("password".to_owned(), "s3cret".to_owned())].into();
+/// let uri = model.add_remote_secret("vault", &content, true).unwrap();
+/// let id = charm_emulator::secret_id(&uri).unwrap();
+/// let secret = &model.contract.secrets[id];
+/// assert_eq!(secret.owner, SecretOwner::Application("vault".into()));
+/// assert_eq!(secret.latest(), 1);
+/// assert_eq!(secret.content(1).unwrap()["password"], "s3cret");
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Secret {
@@ -139,6 +172,17 @@ impl Secret {
 }
 
 /// `storage:` entry of metadata.yaml.
+///
+/// ```
+/// use charm_emulator::{Model, StorageDef};
+/// let mut model = Model::new("web/0").unwrap();
+/// let def = StorageDef { kind: "filesystem".into(), location: None, max: Some(1) };
+/// model.contract.storage_defs.insert("data".into(), def);
+/// let dir = tempfile::tempdir().unwrap();
+/// let id = model.attach_storage("data", Some(dir.path().into())).unwrap();
+/// assert_eq!(id, "data/0");
+/// assert!(model.attach_storage("logs", None).is_err(), "metadata.yaml declares only data");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct StorageDef {
@@ -153,6 +197,17 @@ pub struct StorageDef {
 }
 
 /// An attached storage instance.
+///
+/// ```
+/// use charm_emulator::{Model, StorageDef};
+/// let mut model = Model::new("web/0").unwrap();
+/// let def = StorageDef { kind: "filesystem".into(), location: None, max: None };
+/// model.contract.storage_defs.insert("data".into(), def);
+/// let dir = tempfile::tempdir().unwrap();
+/// let id = model.attach_storage("data", Some(dir.path().into())).unwrap();
+/// let instance = &model.contract.storage[&id];
+/// assert_eq!((instance.kind.as_str(), instance.location.as_path()), ("filesystem", dir.path()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct StorageInstance {
@@ -163,6 +218,12 @@ pub struct StorageInstance {
 }
 
 /// `resources:` entry of metadata.yaml.
+///
+/// ```
+/// use charm_emulator::ResourceDef;
+/// let r: ResourceDef = serde_json::from_str(r#"{"kind": "file", "filename": "app.tgz"}"#).unwrap();
+/// assert_eq!(r.filename.as_deref(), Some("app.tgz"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ResourceDef {
@@ -174,6 +235,13 @@ pub struct ResourceDef {
 }
 
 /// The working copy of one running hook.
+///
+/// ```
+/// use charm_emulator::ContractPending;
+/// let pending = ContractPending::default();
+/// assert!(pending.secrets.is_none(), "nothing changed yet: the committed secrets stand");
+/// assert!(pending.storage_adds.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ContractPending {
@@ -186,6 +254,14 @@ pub struct ContractPending {
 }
 
 /// What a secret or storage hook is about.
+///
+/// ```
+/// use charm_emulator::Hook;
+/// let hook = Hook::new("data-storage-attached").with_storage("data/0");
+/// assert_eq!(hook.name, "data-storage-attached");
+/// let hook = Hook::new("secret-changed").with_secret("secret:cq5e2vfmp25c77b1ssrg", None);
+/// assert!(hook.subject.is_some());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "type")]
 pub enum HookSubject {

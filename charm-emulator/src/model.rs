@@ -169,6 +169,15 @@ pub struct Model {
 }
 
 /// Proxy settings of the model.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut model = Model::new("web/0").unwrap();
+/// model.proxies.http = "http://proxy.internal:3128".into();
+/// let mut emu = Emulator::new(model);
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// assert_eq!(ctx.env["JUJU_CHARM_HTTP_PROXY"], "http://proxy.internal:3128");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Proxies {
@@ -593,6 +602,17 @@ pub enum ActionStatus {
 }
 
 /// One run of an action.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut emu = Emulator::new(Model::new("web/0").unwrap());
+/// let params = serde_json::json!({"path": "/tmp/x"}).as_object().unwrap().clone();
+/// let ctx = emu.open_context(Hook::action("dump", params)).unwrap();
+/// let run = emu.model().action.as_ref().expect("an action is running");
+/// assert_eq!(run.name, "dump");
+/// assert_eq!(run.params["path"], "/tmp/x");
+/// # let _ = ctx;
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ActionRun {
@@ -619,6 +639,19 @@ pub struct ActionRun {
 }
 
 /// An action of actions.yaml: its parameters' JSON schema.
+///
+/// ```
+/// use charm_emulator::{ActionSpec, validate_action_params};
+/// let spec: ActionSpec = serde_json::from_value(serde_json::json!({
+///     "params": {"path": {"type": "string"}},
+///     "required": ["path"],
+/// }))
+/// .unwrap();
+/// assert_eq!(spec.required, ["path"]);
+/// assert!(spec.additional_properties, "JSON schema's default");
+/// let missing = validate_action_params("dump", &spec, Default::default()).unwrap_err();
+/// assert!(missing.contains("path"), "{missing}");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ActionSpec {
@@ -638,6 +671,17 @@ fn yes() -> bool {
 }
 
 /// Addresses `unit-get` answers.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model};
+/// let mut model = Model::new("web/0").unwrap();
+/// model.addresses.public_address = "192.0.2.7".into();
+/// let mut emu = Emulator::new(model);
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let out = emu.call(&ctx.id, "unit-get", &["public-address".into()], b"");
+/// assert_eq!(out.stdout_text().trim(), "192.0.2.7");
+/// assert_eq!(emu.model().addresses.private_address, charm_emulator::LOOPBACK);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Addresses {
@@ -657,6 +701,20 @@ impl Default for Addresses {
 }
 
 /// Answers of `network-get`: one for every binding unless overridden per binding.
+///
+/// ```
+/// use charm_emulator::{Emulator, Hook, Model, NetworkInfo};
+/// let mut model = Model::new("web/0").unwrap();
+/// let mut public = NetworkInfo::default();
+/// public.ingress_addresses = vec!["203.0.113.9".into()];
+/// model.extra_bindings.insert("public".into());
+/// model.network.bindings.insert("public".into(), public);
+/// let mut emu = Emulator::new(model);
+/// let ctx = emu.open_context(Hook::new("install")).unwrap();
+/// let args = ["public".to_owned(), "--ingress-address".to_owned()];
+/// let out = emu.call(&ctx.id, "network-get", &args, b"");
+/// assert!(out.stdout_text().contains("203.0.113.9"), "{}", out.stdout_text());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Network {
@@ -669,6 +727,14 @@ pub struct Network {
 }
 
 /// What `network-get BINDING` reports.
+///
+/// ```
+/// use charm_emulator::NetworkInfo;
+/// // The default answer keeps everything on this machine.
+/// let info = NetworkInfo::default();
+/// assert_eq!(info.ingress_addresses, [charm_emulator::LOOPBACK]);
+/// assert_eq!(info.bind_addresses[0].interface_name, "lo");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct NetworkInfo {
@@ -699,6 +765,21 @@ impl Default for NetworkInfo {
 }
 
 /// An interface in a `network-get` answer.
+///
+/// ```
+/// use charm_emulator::{BindAddress, InterfaceAddress};
+/// let eth0 = BindAddress {
+///     interface_name: "eth0".into(),
+///     mac_address: "00:16:3e:00:00:01".into(),
+///     addresses: vec![InterfaceAddress {
+///         value: "10.0.0.5".into(),
+///         cidr: "10.0.0.0/24".into(),
+///         hostname: String::new(),
+///     }],
+/// };
+/// let json = serde_json::to_value(&eth0).unwrap();
+/// assert_eq!(json["interface-name"], "eth0", "Juju's kebab-case keys");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct BindAddress {
@@ -712,6 +793,13 @@ pub struct BindAddress {
 }
 
 /// An address of an interface.
+///
+/// ```
+/// use charm_emulator::InterfaceAddress;
+/// let a: InterfaceAddress =
+///     serde_json::from_str(r#"{"value": "10.0.0.5", "cidr": "10.0.0.0/24"}"#).unwrap();
+/// assert_eq!((a.value.as_str(), a.hostname.as_str()), ("10.0.0.5", ""));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct InterfaceAddress {

@@ -13,6 +13,14 @@ use crate::model::{ActionRun, Bag, LogSource, RemoteUnit, ToolCall, default_unit
 use crate::store::{MODEL_ENV, ModelDir};
 
 /// What running one hook or action produced.
+///
+/// ```no_run
+/// use charm_emulator::{Hook, ModelDir, Runner};
+/// let runner = Runner::new(ModelDir::open("/tmp/model").unwrap());
+/// let out = runner.run(Hook::new("config-changed")).unwrap();
+/// assert!(out.success(), "{}", out.stderr_text());
+/// println!("tools called: {:?}", out.tools_called());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct HookOutcome {
     /// The hook or action that ran.
@@ -59,6 +67,15 @@ impl HookOutcome {
 }
 
 /// A remote unit to add with [`Runner::relate`], with its unit data.
+///
+/// ```
+/// use charm_emulator::RemoteUnitSpec;
+/// let redis = RemoteUnitSpec {
+///     name: "redis/0".into(),
+///     data: [("host".to_owned(), "10.0.0.7".to_owned())].into(),
+/// };
+/// assert_eq!(redis.data["host"], "10.0.0.7");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteUnitSpec {
     /// `app/N` of the remote application.
@@ -68,6 +85,15 @@ pub struct RemoteUnitSpec {
 }
 
 /// Whose data [`Runner::set_relation_data`] changes.
+///
+/// ```no_run
+/// use charm_emulator::{DataOwner, Runner};
+/// # fn demo(runner: &Runner) -> charm_emulator::Result<()> {
+/// // The redis unit publishes a new password: `redis-relation-changed` runs for it.
+/// let data = [("password".to_owned(), "n3w".to_owned())];
+/// runner.set_relation_data(0, &DataOwner::Unit("redis/0".into()), &data)?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataOwner {
     /// A remote unit's bag (then `-relation-changed` runs for that unit).

@@ -116,12 +116,37 @@ const RECORDS: [Record; 6] = [
 ///   bin/             one symlink per hook tool -> the charm-emulator binary
 ///   .lock            taken while the model is read-modified-written
 /// ```
+///
+/// ```
+/// use charm_emulator::{Model, ModelDir};
+/// let tmp = tempfile::tempdir().unwrap();
+/// let dir = ModelDir::create(tmp.path().join("model"), &Model::new("web/0").unwrap()).unwrap();
+/// dir.transact(|emu| {
+///     emu.model_mut().leader = true;
+///     Ok(())
+/// })
+/// .unwrap();
+/// assert!(dir.load().unwrap().leader, "a transaction's changes are saved");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelDir {
     root: PathBuf,
 }
 
 /// What [`ModelDir::init`] needs.
+///
+/// ```no_run
+/// use charm_emulator::{InitOptions, ModelDir};
+/// let dir = ModelDir::init(&InitOptions {
+///     model_dir: "/tmp/web-0".into(),
+///     charm_dir: "voting-app".into(),
+///     unit: "web/0".into(),
+///     leader: true,
+///     tool_executable: "target/debug/charm-emulator".into(),
+/// })
+/// .unwrap();
+/// assert!(dir.load().unwrap().leader);
+/// ```
 #[derive(Debug, Clone)]
 pub struct InitOptions {
     /// The model directory to create (it may exist; its model.json is replaced).
