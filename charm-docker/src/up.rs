@@ -513,9 +513,13 @@ async fn converge(
         let _ = crate::hooks::run(ctx, id, "pre_stop", &service.pre_stop).await;
     }
     try_join_all(removals.iter().map(|id| ctx.stop_and_remove(id, false))).await?;
+    let renames = match creations.is_empty() {
+        true => BTreeMap::new(),
+        false => service_ref_renames(ctx, project, service).await?,
+    };
     for (number, action) in creations {
         let cname = project.container_name(name, number);
-        create(ctx, &spec, project, name, number, &hash, &cname).await?;
+        create(ctx, &spec, project, name, number, &hash, &cname, &renames).await?;
         to_start.push((cname, action));
     }
     if !to_start.is_empty() {
@@ -537,6 +541,108 @@ async fn converge(
     })
 }
 
+/// The services `service` names in `network_mode`, `pid`, `ipc` (`service:NAME`),
+/// `volumes_from` and `links`.
+fn referenced_services(service: &Service) -> Vec<&str> {
+    let modes = [&service.network_mode, &service.pid, &service.ipc];
+    let mut names: Vec<&str> = modes
+        .into_iter()
+        .filter_map(|m| m.as_deref()?.strip_prefix("service:"))
+        .collect();
+    for from in &service.volumes_from {
+        if !from.starts_with("container:") {
+            names.push(from.split(':').next().unwrap_or(from));
+        }
+    }
+    names.extend(
+        service
+            .links
+            .iter()
+            .map(|l| l.split(':').next().unwrap_or(l)),
+    );
+    names
+}
+
+/// `service:NAME` references are rendered with our name for that service's first container
+/// (`p-db-1`); a container another tool made and we adopted has its own (docker-compose 1.29:
+/// `p_db_1`). Maps each of our names to the name of the container that really runs, where
+/// they differ. Asks the engine only when the service references another.
+async fn service_ref_renames(
+    ctx: &Ctx<'_>,
+    project: &Project,
+    service: &Service,
+) -> Result<BTreeMap<String, String>> {
+    let wanted = referenced_services(service);
+    let mut renames = BTreeMap::new();
+    if wanted.is_empty() {
+        return Ok(renames);
+    }
+    let containers = ctx.project_containers(project.name()).await?;
+    for other in wanted {
+        let first = containers
+            .iter()
+            .filter(|c| label(c, names::labels::SERVICE) == Some(other))
+            .min_by_key(|c| {
+                label(c, names::labels::CONTAINER_NUMBER).and_then(|n| n.parse::<u32>().ok())
+            });
+        let ours = project.container_name(other, 1);
+        if let Some(actual) = first.map(container_name)
+            && actual != ours
+        {
+            renames.insert(ours, actual);
+        }
+    }
+    Ok(renames)
+}
+
+/// Points the body's references at the containers [`service_ref_renames`] found.
+fn apply_renames(
+    body: &mut bollard::models::ContainerCreateBody,
+    renames: &BTreeMap<String, String>,
+) {
+    if renames.is_empty() {
+        return;
+    }
+    // `NAME` or `NAME:suffix` (a volumes_from mode, a link alias).
+    let rename = |entry: &mut String| {
+        for (ours, actual) in renames {
+            let rest = entry.strip_prefix(ours.as_str());
+            if let Some(rest) = rest.filter(|r| r.is_empty() || r.starts_with(':')) {
+                *entry = format!("{actual}{rest}");
+                return;
+            }
+        }
+    };
+    if let Some(host) = body.host_config.as_mut() {
+        for mode in [
+            &mut host.network_mode,
+            &mut host.pid_mode,
+            &mut host.ipc_mode,
+        ] {
+            if let Some(mode) = mode.as_mut()
+                && let Some(target) = mode.strip_prefix("container:")
+            {
+                let mut target = target.to_owned();
+                rename(&mut target);
+                *mode = format!("container:{target}");
+            }
+        }
+        for from in host.volumes_from.iter_mut().flatten() {
+            rename(from);
+        }
+    }
+    let endpoints = body
+        .networking_config
+        .as_mut()
+        .and_then(|n| n.endpoints_config.as_mut());
+    for endpoint in endpoints.into_iter().flat_map(|e| e.values_mut()) {
+        for link in endpoint.links.iter_mut().flatten() {
+            rename(link);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn create(
     ctx: &Ctx<'_>,
     spec: &ContainerSpec,
@@ -545,12 +651,14 @@ async fn create(
     number: u32,
     hash: &crate::spec::Hashes,
     cname: &str,
+    renames: &BTreeMap<String, String>,
 ) -> Result<()> {
     let options = CreateContainerOptions {
         name: Some(cname.to_owned()),
         platform: spec.platform.clone().unwrap_or_default(),
     };
-    let body = spec.body_for(project, service, number, hash);
+    let mut body = spec.body_for(project, service, number, hash);
+    apply_renames(&mut body, renames);
     match ctx.docker.create_container(Some(options), body).await {
         Ok(_) => {}
         Err(bollard::errors::Error::DockerResponseServerError {

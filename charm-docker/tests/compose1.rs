@@ -135,3 +135,50 @@ fn runtime_keys_round_trip_without_recreation() {
         assert_eq!(f.ids(), before, "{first} first: a container was recreated");
     }
 }
+
+/// A service that shares another's namespace (`pid: service:db`) is recreated by us over
+/// docker-compose 1.29's containers: the reference must name 1.29's `p_db_1`, not our
+/// `p-db-1` (before, the create failed with "No such container").
+#[test]
+fn a_service_reference_follows_an_adopted_container() {
+    let f = Fixture::with_file(
+        "cdc1",
+        "service-ref",
+        compose1,
+        "docker-compose",
+        common::RUNTIME_KEYS,
+    );
+    f.theirs(&["up", "-d"]);
+    let before = f.ids();
+    let changed = charm_docker::Project::builder(f.dir.path().join("docker-compose.yml"))
+        .name(&f.name)
+        .environment(charm_docker::Environment::from_iter([(
+            "READ_ONLY",
+            "false",
+        )]))
+        .build()
+        .unwrap();
+    let report = f.engine.up(&changed, &mut |_| {}).unwrap();
+    let after = f.ids();
+    assert_eq!(after["db"], before["db"], "db is 1.29's, kept: {report:?}");
+    assert_ne!(
+        after["app"], before["app"],
+        "app changed, so recreated: {report:?}"
+    );
+    let out = Command::new("docker")
+        .args([
+            "inspect",
+            "-f",
+            "{{.HostConfig.PidMode}} {{.State.Running}}",
+        ])
+        .arg(&after["app"])
+        .output()
+        .unwrap();
+    // The engine stores the namespace as the container's full id.
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let db = &after["db"];
+    assert!(
+        text.starts_with(&format!("container:{db}")) && text.ends_with(" true"),
+        "{text}"
+    );
+}
