@@ -18,5 +18,6 @@ fn main() {
     assert_eq!(Echo::REQUIRES.keys, Some(&["greeting"][..]));
     assert_eq!(Echo::INTERFACE, "echo");
     assert_eq!(Echo::REQUIRES.flags, &["ready"]);
-    assert!(!Echo::from_endpoint(&Endpoint::new("echo", "echo"), &mut Vec::new()).joined);
+    let endpoint = Endpoint::new("echo", "echo");
+    assert!(!Echo::from_endpoint(&endpoint, &mut Vec::new()).joined);
 }
