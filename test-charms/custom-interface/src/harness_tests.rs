@@ -14,6 +14,27 @@ fn harness() -> Harness {
     Harness::new(&wiki::CHARM, env!("CARGO_MANIFEST_DIR"), "wiki/0").unwrap()
 }
 
+/// Relates `mysql/0` with `data` on `db`; every hook must succeed. Returns the relation id
+/// and the last hook's outcome.
+fn relate_mysql(h: &mut Harness, data: &[(&str, &str)]) -> (u64, charm_testing::Output) {
+    let (id, outs) = h
+        .relate(endpoints::DB, "mysql", &[("mysql/0", data)])
+        .unwrap();
+    for out in &outs {
+        out.result.as_ref().unwrap();
+    }
+    (id, outs.into_iter().last().unwrap())
+}
+
+/// Joined, but no usable data: `db.connected` and not `db.available`.
+fn assert_connected_only(out: &charm_testing::Output) {
+    assert!(
+        has(out, "db.connected") && !has(out, "db.available"),
+        "{:?}",
+        out.flags
+    );
+}
+
 const SERVER: &[(&str, &str)] = &[
     ("host", "10.0.0.4"),
     ("port", "3306"),
@@ -28,19 +49,9 @@ fn the_registered_type_s_flags_follow_the_remote_data() {
     let mut h = harness();
     h.run("install").result.unwrap();
     assert!(!h.is_flag_set(flags::WIKI_CONFIGURED));
-    let (id, outs) = h
-        .relate(endpoints::DB, "mysql", &[("mysql/0", &[])])
-        .unwrap();
-    for out in &outs {
-        out.result.as_ref().unwrap();
-    }
     // Joined, but nothing published yet: connected, not available.
-    let last = outs.last().unwrap();
-    assert!(
-        has(last, "db.connected") && !has(last, "db.available"),
-        "{:?}",
-        last.flags
-    );
+    let (id, last) = relate_mysql(&mut h, &[]);
+    assert_connected_only(&last);
     let out = h.change_unit_data(id, "mysql/0", SERVER);
     out.result.as_ref().unwrap();
     assert!(has(&out, "db.available"), "{:?}", out.flags);
@@ -52,18 +63,8 @@ fn invalid_remote_data_is_a_warning_and_not_available() {
     let mut h = harness();
     let mut bad = SERVER.to_vec();
     bad[1] = ("port", "not-a-port");
-    let (_, outs) = h
-        .relate(endpoints::DB, "mysql", &[("mysql/0", &bad)])
-        .unwrap();
-    for out in &outs {
-        out.result.as_ref().unwrap();
-    }
-    let last = outs.last().unwrap();
-    assert!(
-        has(last, "db.connected") && !has(last, "db.available"),
-        "{:?}",
-        last.flags
-    );
+    let (_, last) = relate_mysql(&mut h, &bad);
+    assert_connected_only(&last);
     assert!(!h.is_flag_set(flags::WIKI_CONFIGURED));
     let warnings = h.logs("WARNING");
     assert!(
@@ -81,12 +82,7 @@ fn invalid_remote_data_is_a_warning_and_not_available() {
 #[test]
 fn a_changed_host_reconfigures() {
     let mut h = harness();
-    let (id, outs) = h
-        .relate(endpoints::DB, "mysql", &[("mysql/0", SERVER)])
-        .unwrap();
-    for out in &outs {
-        out.result.as_ref().unwrap();
-    }
+    let (id, _) = relate_mysql(&mut h, SERVER);
     assert!(h.is_flag_set(flags::WIKI_CONFIGURED));
     let out = h.change_unit_data(id, "mysql/0", &[("host", "10.0.0.9")]);
     out.result.unwrap();
