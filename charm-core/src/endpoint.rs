@@ -195,6 +195,22 @@ pub trait Interface: Sized {
         let _ = (role, app);
         Vec::new()
     }
+
+    /// Keys of this charm's unit bag that the leader also publishes in the application bag,
+    /// for servers that read a request there only: `pgsql` clients mirror `database`,
+    /// `roles` and `extensions` (pgbouncer-k8s reads the application bag only). Sent at hook
+    /// end with the unit bag, only when they changed. The default mirrors nothing.
+    ///
+    /// ```
+    /// use charm_core::{Endpoint, Interface, Role, interfaces::Postgres};
+    /// assert_eq!(Postgres::app_keys(Role::Requires), ["database", "roles", "extensions"]);
+    /// assert!(Postgres::app_keys(Role::Provides).is_empty());
+    /// assert!(Endpoint::app_keys(Role::Requires).is_empty());
+    /// ```
+    fn app_keys(role: Role) -> &'static [&'static str] {
+        let _ = role;
+        &[]
+    }
 }
 
 impl Interface for Endpoint {
@@ -254,6 +270,8 @@ pub struct InterfaceDef {
     flags: FlagsFn,
     /// Keys published by default.
     defaults: fn(Role, &str) -> Vec<(&'static str, String)>,
+    /// [`Interface::app_keys`].
+    pub app_keys: fn(Role) -> &'static [&'static str],
 }
 
 impl std::fmt::Debug for InterfaceDef {
@@ -284,6 +302,7 @@ impl InterfaceDef {
             flags_read_published: I::FLAGS_READ_PUBLISHED,
             flags: flags_of::<I>,
             defaults: I::defaults,
+            app_keys: I::app_keys,
         }
     }
 

@@ -94,6 +94,8 @@ mod trace;
 mod unit;
 mod version;
 
+#[doc(hidden)]
+pub use charm_macros::__interface_consts;
 pub use charm_macros::{
     action, charm, clears, hook, interface, layer, only_once, sets, template, when, when_all,
     when_any, when_file_changed, when_none, when_not, when_not_all,

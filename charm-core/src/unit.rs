@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::flags::FlagState;
 use crate::hook::HookEnv;
 use crate::juju::{Juju, LogLevel, Port, Status, StatusKind};
-use crate::registry::{Charm, Registry, Role};
+use crate::registry::{Charm, Registry};
 use crate::store::Snapshot;
 
 // Keys of the framework's own data in the unit state.
@@ -711,18 +711,22 @@ impl Unit {
                 sent = true;
             }
         }
-        Ok(self.flush_pgsql_app_request()? | sent)
+        Ok(self.flush_app_keys()? | sent)
     }
 
-    /// A pgsql client's request (`database`, `roles`, `extensions`) also goes in the
-    /// application bag, from the leader: pgbouncer-k8s reads it there only
-    /// (canonical/pgbouncer-k8s-operator `src/relations/db.py@335d6e68`), postgresql reads
-    /// the application bag first (canonical/postgresql-operator `src/relations/db.py@06955dd3`).
-    fn flush_pgsql_app_request(&mut self) -> Result<bool> {
+    /// The keys an interface mirrors into the application bag ([`Interface::app_keys`], e.g.
+    /// a pgsql client's request), from the leader.
+    fn flush_app_keys(&mut self) -> Result<bool> {
         let mut ids = Vec::new();
         for def in self.charm.endpoints {
-            if def.interface == "pgsql" && def.role == Role::Requires {
-                ids.extend(self.endpoints.relation_ids(def.name));
+            let keys = (def.kind.app_keys)(def.role);
+            if !keys.is_empty() {
+                ids.extend(
+                    self.endpoints
+                        .relation_ids(def.name)
+                        .into_iter()
+                        .map(|id| (id, keys)),
+                );
             }
         }
         if ids.is_empty() || !self.leader_cached()? {
@@ -730,13 +734,13 @@ impl Unit {
         }
         let mut sent = false;
         let app = self.app_name().to_owned();
-        for id in ids {
+        for (id, keys) in ids {
             let request: Bag = self
                 .publish
                 .get(&id)
                 .into_iter()
                 .flatten()
-                .filter(|(k, _)| crate::interfaces::pgsql::REQUEST_KEYS.contains(&k.as_str()))
+                .filter(|(k, _)| keys.contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             if request.is_empty() {

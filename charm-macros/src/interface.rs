@@ -3,7 +3,7 @@
 //! trait's associated consts. A charm checks its flags against those consts in const code.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::parse::ParseStream;
 use syn::{Ident, LitStr, Token};
 
@@ -239,9 +239,184 @@ pub(crate) fn interface(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     added.append(&mut item.items);
     item.items = added;
+    let declaration = declaration_macros(&item, &roles);
     // The impl is kept even when the declaration has mistakes, so they are the only errors.
     let errors = to_errors(errors);
-    quote!(#errors #item)
+    quote!(#errors #item #declaration)
+}
+
+/// The name of the macro that hands `ty`'s declaration to a charm: exported at the crate
+/// root for other crates, and `local` in the type's own module for this one (a macro made
+/// by a macro cannot be named by an absolute path in its own crate).
+pub(crate) fn declaration_macro_name(ty: &Ident, local: bool) -> Ident {
+    let kind = if local { "local_" } else { "" };
+    Ident::new(&format!("__charm_iface_{kind}{ty}"), ty.span())
+}
+
+/// A charm's `flags` module needs the typed constants of a registered interface's flags and
+/// keys while `#[charm]` expands, when only the type's path is known: the declaration travels
+/// as a macro, which calls `charm_core::__interface_consts!` with the charm's endpoint and the
+/// declaration of every role (`*` for "any key").
+fn declaration_macros(item: &syn::ItemImpl, roles: &[(&str, Option<RoleDecl>); 3]) -> TokenStream {
+    let syn::Type::Path(path) = &*item.self_ty else {
+        return TokenStream::new();
+    };
+    let Some(last) = path.path.segments.last() else {
+        return TokenStream::new();
+    };
+    let specs = roles.iter().map(|(role, decl)| {
+        let role = Ident::new(role, Span::call_site());
+        let empty = RoleDecl::default();
+        let decl = decl.as_ref().unwrap_or(&empty);
+        let flags = decl.flags.iter().map(|f| &f.value);
+        let keys = match &decl.keys {
+            Some(keys) => {
+                let keys = keys.iter().map(|k| &k.value);
+                quote!([#(#keys),*])
+            }
+            None => quote!(*),
+        };
+        quote!(#role [#(#flags),*] #keys)
+    });
+    let body = quote! {
+        ($($args:tt)*) => {
+            ::charm_core::__interface_consts! { [$($args)*] #(#specs)* }
+        };
+    };
+    let exported = declaration_macro_name(&last.ident, false);
+    let local = declaration_macro_name(&last.ident, true);
+    quote! {
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! #exported { #body }
+        #[doc(hidden)]
+        #[allow(unused_macros)]
+        macro_rules! #local { #body }
+        #[doc(hidden)]
+        #[allow(unused_imports)]
+        pub(crate) use #local;
+    }
+}
+
+/// One role of a declaration as the macro of [`declaration_macros`] hands it on.
+struct RoleTokens {
+    role: Ident,
+    flags: Vec<LitStr>,
+    keys: Option<Vec<LitStr>>,
+}
+
+fn lit_list(input: ParseStream) -> syn::Result<Vec<LitStr>> {
+    let content;
+    syn::bracketed!(content in input);
+    let list = syn::punctuated::Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    Ok(list.into_iter().collect())
+}
+
+/// `charm_core::__interface_consts!{ ["db" requires (IDENT "flag")*] requires [..] [..] ... }`:
+/// the typed constants of endpoint `db`'s interface flags (`DB_AVAILABLE`) and remote keys
+/// (`ENDPOINT_DB_CHANGED_HOST`, or the pattern `ENDPOINT_DB_CHANGED_KEY` for an interface
+/// that accepts any key). The pairs are the charm's other constants: one naming the same flag
+/// is not made twice, one naming another flag is an error.
+pub(crate) fn interface_consts(input: TokenStream) -> TokenStream {
+    let parser = |input: ParseStream| -> syn::Result<TokenStream> {
+        let head;
+        syn::bracketed!(head in input);
+        let endpoint: LitStr = head.parse()?;
+        let role: Ident = head.parse()?;
+        let mut taken: Vec<(String, LitStr)> = Vec::new();
+        while !head.is_empty() {
+            let ident: Ident = head.parse()?;
+            taken.push((ident.to_string(), head.parse()?));
+        }
+        let mut roles = Vec::new();
+        while !input.is_empty() {
+            let role: Ident = input.parse()?;
+            let flags = lit_list(input)?;
+            let keys = if input.peek(Token![*]) {
+                input.parse::<Token![*]>()?;
+                None
+            } else {
+                Some(lit_list(input)?)
+            };
+            roles.push(RoleTokens { role, flags, keys });
+        }
+        let Some(spec) = roles.iter().find(|r| r.role == role) else {
+            return Err(syn::Error::new(role.span(), format!("no role `{role}`")));
+        };
+        Ok(consts_for(&endpoint, spec, &taken))
+    };
+    match syn::parse::Parser::parse2(parser, input) {
+        Ok(out) => out,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+fn consts_for(endpoint: &LitStr, spec: &RoleTokens, taken: &[(String, LitStr)]) -> TokenStream {
+    let p = quote!(::charm_core::__private);
+    let ep = endpoint.value();
+    let mut out = TokenStream::new();
+    let mut made: Vec<(String, LitStr)> = Vec::new();
+    let mut name = |ident: String, text: String, out: &mut TokenStream| -> Option<Ident> {
+        if let Some((_, other)) = taken.iter().chain(made.iter()).find(|(i, _)| *i == ident) {
+            if other.value() != text {
+                let msg = format!(
+                    "the typed constant `flags::{ident}` would name both `{}` and `{text}` (a \
+                     flag of endpoint `{ep}`'s interface); rename `{}`",
+                    other.value(),
+                    other.value()
+                );
+                out.extend(quote_spanned!(other.span()=> ::core::compile_error!(#msg);));
+            }
+            return None;
+        }
+        made.push((ident.clone(), LitStr::new(&text, endpoint.span())));
+        Some(Ident::new(&ident, Span::call_site()))
+    };
+    for flag in &spec.flags {
+        let text = format!("{ep}.{}", flag.value());
+        if let Some(ident) = name(crate::names::constant_name(&text), text.clone(), &mut out) {
+            let doc = format!("The flag `{text}`, of endpoint `{ep}`'s interface.");
+            out.extend(quote! {
+                #[doc = #doc] pub const #ident: #p::Flag = #p::Flag::__checked(#text);
+            });
+        }
+    }
+    let prefix = format!("endpoint.{ep}.changed.");
+    match &spec.keys {
+        Some(keys) => {
+            let keys = keys.iter().map(LitStr::value).chain(
+                crate::validate::JUJU_RELATION_KEYS
+                    .iter()
+                    .map(|k| (*k).to_owned()),
+            );
+            for key in keys {
+                let text = format!("{prefix}{key}");
+                if let Some(ident) =
+                    name(crate::names::constant_name(&text), text.clone(), &mut out)
+                {
+                    let doc = format!("The flag `{text}`: a remote unit changed `{key}`.");
+                    out.extend(quote! {
+                        #[doc = #doc] pub const #ident: #p::Flag = #p::Flag::__checked(#text);
+                    });
+                }
+            }
+        }
+        None => {
+            let text = format!("{prefix}*");
+            let ident = format!("{}_KEY", crate::names::constant_name(&prefix));
+            if let Some(ident) = name(ident, text, &mut out) {
+                let doc = format!(
+                    "The flags `{prefix}*`: `flags::{ident}.with(key)?` is the flag \
+                     `{prefix}<key>`."
+                );
+                out.extend(quote! {
+                    #[doc = #doc]
+                    pub const #ident: #p::FlagPattern = #p::FlagPattern::__checked(#prefix, "");
+                });
+            }
+        }
+    }
+    out
 }
 
 fn to_errors(errors: Vec<syn::Error>) -> TokenStream {
@@ -265,6 +440,28 @@ mod tests {
         assert!(bad_key("host").is_none());
         assert!(bad_key("allowed-units").is_none());
         assert!(bad_key("a=b").is_some());
+    }
+
+    #[test]
+    fn a_registered_endpoint_gets_its_role_s_constants_once() {
+        let out = interface_consts(quote!(
+            ["db" requires DB_CONNECTED "db.connected"]
+            requires ["connected", "available"] ["host"]
+            provides [] *
+            peers [] *
+        ))
+        .to_string();
+        assert!(out.contains("DB_AVAILABLE"), "{out}");
+        assert!(out.contains("ENDPOINT_DB_CHANGED_HOST"), "{out}");
+        assert!(out.contains("ENDPOINT_DB_CHANGED_INGRESS_ADDRESS"), "{out}");
+        // The charm's own constant for the same flag is not made twice.
+        assert!(!out.contains("const DB_CONNECTED"), "{out}");
+        assert!(!out.contains("compile_error"), "{out}");
+        let any_key = interface_consts(quote!(
+            ["db" provides] requires [] * provides ["ready"] * peers [] *
+        ))
+        .to_string();
+        assert!(any_key.contains("ENDPOINT_DB_CHANGED_KEY") && any_key.contains("DB_READY"));
     }
 
     #[test]

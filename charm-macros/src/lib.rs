@@ -420,8 +420,10 @@ pub fn template(args: TokenStream, item: TokenStream) -> TokenStream {
 /// The impl then writes `from_endpoint` (the typed view, validating untrusted remote data)
 /// and `is_set` (which declared flags hold). A charm registers the type with
 /// `#[charm(interfaces(mysql = my_crate::Mysql))]`; its endpoints of that interface are then
-/// typed `EndpointName<Mysql>`, and its flags and `changed.<key>` checked at compile time.
-/// (Compiled as the example of `charm_core::Interface`: this crate cannot use charm-core.)
+/// typed `EndpointName<Mysql>`, its flags and `changed.<key>` checked at compile time, and
+/// both are typed constants of the charm's `flags` module (`flags::DB_AVAILABLE`). The
+/// declaration reaches the charm through a hidden macro beside the type, so a type of the
+/// charm's own crate is registered with a `crate::` path. (Compiled as the example of `charm_core::Interface`: this crate cannot use charm-core.)
 ///
 /// ```ignore
 /// use charm_core::{Endpoint, Interface, interfaces::FlagContext};
@@ -441,6 +443,14 @@ pub fn template(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn interface(args: TokenStream, item: TokenStream) -> TokenStream {
     interface::interface(args.into(), item.into()).into()
+}
+
+/// The typed flag constants of a registered interface, for a charm's `flags` module: called
+/// by the macro `#[interface]` writes beside the type (its declaration), never by hand.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __interface_consts(input: TokenStream) -> TokenStream {
+    interface::interface_consts(input.into()).into()
 }
 
 macro_rules! handler_attributes {

@@ -14,7 +14,9 @@ use syn::LitStr;
 
 use crate::files::{ConfigOption, Metadata};
 use crate::parse::{Args, Kind};
-use crate::validate::{interface_path, interface_remote_keys, interface_suffixes, interface_type};
+use crate::validate::{
+    Served, interface_path, interface_remote_keys, interface_suffixes, interface_type, served,
+};
 
 /// The constant of flag `name`: upper-cased, every run of other characters than ASCII
 /// letters and digits written `_`, a leading digit prefixed with `_`.
@@ -86,6 +88,27 @@ impl Name {
     }
 }
 
+/// The path of the macro holding a registered type's declaration: at the root of the type's
+/// crate, or beside the type when the path is this crate's (`crate::`, `self::`, `super::`,
+/// or a bare name).
+fn declaration_macro_path(ty: &syn::Path) -> TokenStream {
+    let segments: Vec<&syn::PathSegment> = ty.segments.iter().collect();
+    let Some(last) = segments.last() else {
+        return quote!(#ty);
+    };
+    let first = segments[0].ident.to_string();
+    let local = segments.len() == 1 || matches!(first.as_str(), "crate" | "self" | "super");
+    let name = crate::interface::declaration_macro_name(&last.ident, local);
+    if local {
+        let prefix = segments[..segments.len() - 1].iter().map(|s| &s.ident);
+        quote!(#(#prefix ::)* #name)
+    } else {
+        let root = &segments[0].ident;
+        let colon = ty.leading_colon;
+        quote!(#colon #root :: #name)
+    }
+}
+
 /// Generates the `flags` module (and `endpoints` for a charm); name clashes go to `errors`.
 pub(crate) fn generate(
     kind: Kind,
@@ -97,6 +120,7 @@ pub(crate) fn generate(
     let p = quote!(::charm_core::__private);
     // constant -> (what it names, the literal that declared it)
     let mut names: BTreeMap<String, (Name, Option<LitStr>)> = BTreeMap::new();
+    let mut registered: Vec<(String, crate::files::Role, syn::Path)> = Vec::new();
     for lit in &args.flags {
         let value = lit.value();
         match pattern_parts(&value) {
@@ -170,6 +194,11 @@ pub(crate) fn generate(
                     errors,
                 );
             }
+            // A registered type's flags and keys are known to its declaration macro only.
+            if let Served::Registered(reg) = served(&args.interfaces, &ep.interface) {
+                registered.push((ep.name.clone(), ep.role, reg.ty.clone()));
+                continue;
+            }
             match interface_remote_keys(&args.interfaces, &ep.interface, ep.role) {
                 Some(keys) => {
                     for key in keys.iter().chain(crate::validate::JUJU_RELATION_KEYS) {
@@ -206,6 +235,23 @@ pub(crate) fn generate(
             }
         }
     }
+    // Each registered endpoint's constants, from its type's declaration macro, told which
+    // constants the charm has already.
+    let taken: Vec<TokenStream> = names
+        .iter()
+        .map(|(ident, (name, lit))| {
+            let ident = syn::Ident::new(ident, Span::call_site());
+            // The declaring literal, so a clash is reported on it.
+            let span = lit.as_ref().map_or_else(Span::call_site, LitStr::span);
+            let text = LitStr::new(&name.text(), span);
+            quote!(#ident #text)
+        })
+        .collect();
+    let registered_consts = registered.iter().map(|(endpoint, role, ty)| {
+        let role = syn::Ident::new(role.as_str(), Span::call_site());
+        let mac = declaration_macro_path(ty);
+        quote!(#mac! { #endpoint #role #(#taken)* })
+    });
     let consts = names.iter().map(|(ident, (name, lit))| {
         let span = lit.as_ref().map_or_else(Span::call_site, LitStr::span);
         let ident = syn::Ident::new(ident, span);
@@ -312,6 +358,7 @@ pub(crate) fn generate(
         pub mod flags {
             #(pub use super::#aliases::*;)*
             #(#consts)*
+            #(#registered_consts)*
         }
         #endpoints
     }

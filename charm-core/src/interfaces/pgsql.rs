@@ -96,8 +96,11 @@ impl Postgres {
     }
 }
 
-/// Keys of the request a pgsql client makes, mirrored into the application bag.
-pub(crate) const REQUEST_KEYS: [&str; 3] = ["database", "roles", "extensions"];
+/// Keys of the request a pgsql client makes, mirrored into the application bag: pgbouncer-k8s
+/// reads it there only (canonical/pgbouncer-k8s-operator `src/relations/db.py@335d6e68`),
+/// postgresql reads the application bag first (canonical/postgresql-operator
+/// `src/relations/db.py@06955dd3`).
+const REQUEST_KEYS: [&str; 3] = ["database", "roles", "extensions"];
 
 use crate::redact::is_secret_key;
 
@@ -160,6 +163,13 @@ impl Interface for Postgres {
         match role {
             Role::Requires => vec![("database", app.replace('-', "_"))],
             _ => Vec::new(),
+        }
+    }
+
+    fn app_keys(role: Role) -> &'static [&'static str] {
+        match role {
+            Role::Requires => &REQUEST_KEYS,
+            _ => &[],
         }
     }
 

@@ -31,8 +31,7 @@ mod wiki {
     #[when("endpoint.db.changed.host")]
     fn moved(unit: &mut Unit) -> Result<()> {
         unit.flags().clear(flags::WIKI_CONFIGURED);
-        unit.flags()
-            .clear(&flags::ENDPOINT_DB_CHANGED_KEY.with("host")?);
+        unit.flags().clear(flags::ENDPOINT_DB_CHANGED_HOST);
         Ok(())
     }
 

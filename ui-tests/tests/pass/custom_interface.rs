@@ -4,7 +4,7 @@
 //! their flags from the remote data.
 
 use charm_core::interfaces::FlagContext;
-use charm_core::{Endpoint, Interface};
+use charm_core::{Endpoint, Interface, Role};
 use charm_testing::Harness;
 
 /// The provides side of `echo`: `greeter.ready` once a remote unit asked for a `greeting`.
@@ -22,6 +22,14 @@ impl Interface for Echo {
 
     fn is_set(&self, _ready: &str, _: &mut FlagContext<'_>) -> bool {
         self.asked
+    }
+
+    /// The leader also puts the `reply` in the application bag.
+    fn app_keys(role: Role) -> &'static [&'static str] {
+        match role {
+            Role::Provides => &["reply"],
+            _ => &[],
+        }
     }
 }
 
@@ -45,6 +53,7 @@ mod wiki {
     #[when("greeter.ready", "endpoint.greeter.changed.greeting")]
     fn greet(unit: &mut Unit, greeter: crate::Echo) -> Result<()> {
         let _ = greeter;
+        unit.endpoint(endpoints::GREETER).publish("reply", "hello");
         unit.flags().set(flags::WIKI_GREETED);
         Ok(())
     }
@@ -72,7 +81,18 @@ fn main() {
     let redis: &[(&str, &str)] = &[("host", "10.0.0.7"), ("port", "6379")];
     h.relate(wiki::endpoints::CACHE, "redis", &[("redis/0", redis)]).unwrap();
     assert!(h.is_flag_set(wiki::flags::WIKI_CONFIGURED));
-    h.relate(wiki::endpoints::GREETER, "client", &[("client/0", &[("greeting", "hi")])])
+    // A registered type's flags and keys are typed constants, as a built-in's are; one
+    // defined in this crate (`crate::Echo`) as well as one from another crate.
+    assert!(h.is_flag_set(wiki::flags::DB_AVAILABLE) && h.is_flag_set(wiki::flags::DB_CONNECTED));
+    let _: charm_core::Flag = wiki::flags::ENDPOINT_DB_CHANGED_ROOT_PASSWORD;
+    let _: charm_core::Flag = wiki::flags::ENDPOINT_GREETER_CHANGED_GREETING;
+    assert!(!h.is_flag_set(wiki::flags::GREETER_READY));
+    let (id, _) = h
+        .relate(wiki::endpoints::GREETER, "client", &[("client/0", &[("greeting", "hi")])])
         .unwrap();
     assert!(h.is_flag_set(wiki::flags::WIKI_GREETED));
+    // `Echo::app_keys`: the leader mirrored the unit bag's `reply` into the application bag.
+    let app_reply = h.model().relations[&id].local_app_data.get("reply").cloned();
+    assert_eq!(app_reply.as_deref(), Some("hello"));
+    assert!(h.is_flag_set(wiki::flags::GREETER_READY));
 }
