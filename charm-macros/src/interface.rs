@@ -352,11 +352,37 @@ pub(crate) fn interface_consts(input: TokenStream) -> TokenStream {
 }
 
 fn consts_for(endpoint: &LitStr, spec: &RoleTokens, taken: &[(String, LitStr)]) -> TokenStream {
-    let p = quote!(::charm_core::__private);
+    use crate::names::{Name, changed_key_pattern, const_item, constant_name};
     let ep = endpoint.value();
+    let mut wanted: Vec<(String, Name)> = spec
+        .flags
+        .iter()
+        .map(|flag| {
+            let text = format!("{ep}.{}", flag.value());
+            (constant_name(&text), Name::Flag(text))
+        })
+        .collect();
+    match &spec.keys {
+        Some(keys) => {
+            let keys = keys.iter().map(LitStr::value).chain(
+                crate::validate::JUJU_RELATION_KEYS
+                    .iter()
+                    .map(|k| (*k).to_owned()),
+            );
+            for key in keys {
+                let text = format!("endpoint.{ep}.changed.{key}");
+                wanted.push((constant_name(&text), Name::Flag(text)));
+            }
+        }
+        None => {
+            let (pattern, ident) = changed_key_pattern(&ep);
+            wanted.push((ident, pattern));
+        }
+    }
     let mut out = TokenStream::new();
     let mut made: Vec<(String, LitStr)> = Vec::new();
-    let mut name = |ident: String, text: String, out: &mut TokenStream| -> Option<Ident> {
+    for (ident, name) in wanted {
+        let text = name.text();
         if let Some((_, other)) = taken.iter().chain(made.iter()).find(|(i, _)| *i == ident) {
             if other.value() != text {
                 let msg = format!(
@@ -367,54 +393,10 @@ fn consts_for(endpoint: &LitStr, spec: &RoleTokens, taken: &[(String, LitStr)]) 
                 );
                 out.extend(quote_spanned!(other.span()=> ::core::compile_error!(#msg);));
             }
-            return None;
+            continue;
         }
-        made.push((ident.clone(), LitStr::new(&text, endpoint.span())));
-        Some(Ident::new(&ident, Span::call_site()))
-    };
-    for flag in &spec.flags {
-        let text = format!("{ep}.{}", flag.value());
-        if let Some(ident) = name(crate::names::constant_name(&text), text.clone(), &mut out) {
-            let doc = format!("The flag `{text}`, of endpoint `{ep}`'s interface.");
-            out.extend(quote! {
-                #[doc = #doc] pub const #ident: #p::Flag = #p::Flag::__checked(#text);
-            });
-        }
-    }
-    let prefix = format!("endpoint.{ep}.changed.");
-    match &spec.keys {
-        Some(keys) => {
-            let keys = keys.iter().map(LitStr::value).chain(
-                crate::validate::JUJU_RELATION_KEYS
-                    .iter()
-                    .map(|k| (*k).to_owned()),
-            );
-            for key in keys {
-                let text = format!("{prefix}{key}");
-                if let Some(ident) =
-                    name(crate::names::constant_name(&text), text.clone(), &mut out)
-                {
-                    let doc = format!("The flag `{text}`: a remote unit changed `{key}`.");
-                    out.extend(quote! {
-                        #[doc = #doc] pub const #ident: #p::Flag = #p::Flag::__checked(#text);
-                    });
-                }
-            }
-        }
-        None => {
-            let text = format!("{prefix}*");
-            let ident = format!("{}_KEY", crate::names::constant_name(&prefix));
-            if let Some(ident) = name(ident, text, &mut out) {
-                let doc = format!(
-                    "The flags `{prefix}*`: `flags::{ident}.with(key)?` is the flag \
-                     `{prefix}<key>`."
-                );
-                out.extend(quote! {
-                    #[doc = #doc]
-                    pub const #ident: #p::FlagPattern = #p::FlagPattern::__checked(#prefix, "");
-                });
-            }
-        }
+        out.extend(const_item(&Ident::new(&ident, Span::call_site()), &name));
+        made.push((ident, LitStr::new(&text, endpoint.span())));
     }
     out
 }

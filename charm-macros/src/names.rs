@@ -43,7 +43,7 @@ pub(crate) fn pattern_parts(name: &str) -> Option<(&str, &str)> {
 }
 
 /// One constant to generate.
-enum Name {
+pub(crate) enum Name {
     Flag(String),
     Pattern(String, String),
 }
@@ -80,12 +80,43 @@ fn add_name(
 }
 
 impl Name {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Name::Flag(f) => f.clone(),
             Name::Pattern(a, b) => format!("{a}*{b}"),
         }
     }
+}
+
+/// The typed constant `ident` of `name`, documented: a `Flag` or a `FlagPattern`.
+pub(crate) fn const_item(ident: &syn::Ident, name: &Name) -> TokenStream {
+    let p = quote!(::charm_core::__private);
+    let span = ident.span();
+    match name {
+        Name::Flag(flag) => {
+            let doc = format!("The flag `{flag}`.");
+            quote_spanned! {span=>
+                #[doc = #doc] pub const #ident: #p::Flag = #p::Flag::__checked(#flag);
+            }
+        }
+        Name::Pattern(a, b) => {
+            let doc = format!(
+                "The flags `{a}*{b}`: `flags::{ident}.with(part)?` is the flag `{a}<part>{b}`."
+            );
+            quote_spanned! {span=>
+                #[doc = #doc]
+                pub const #ident: #p::FlagPattern = #p::FlagPattern::__checked(#a, #b);
+            }
+        }
+    }
+}
+
+/// The pattern of endpoint `endpoint`'s `changed.<key>` flags, for an interface that accepts
+/// any key, and its constant's name (`ENDPOINT_DB_CHANGED_KEY`).
+pub(crate) fn changed_key_pattern(endpoint: &str) -> (Name, String) {
+    let prefix = format!("endpoint.{endpoint}.changed.");
+    let ident = format!("{}_KEY", constant_name(&prefix));
+    (Name::Pattern(prefix, String::new()), ident)
 }
 
 /// The path of the macro holding a registered type's declaration: at the root of the type's
@@ -213,15 +244,8 @@ pub(crate) fn generate(
                 }
                 // An interface the framework does not know: any key, through a pattern.
                 None => {
-                    let prefix = format!("endpoint.{}.changed.", ep.name);
-                    let ident = format!("{}_KEY", constant_name(&prefix));
-                    add_name(
-                        &mut names,
-                        Name::Pattern(prefix, String::new()),
-                        None,
-                        Some(ident),
-                        errors,
-                    );
+                    let (pattern, ident) = changed_key_pattern(&ep.name);
+                    add_name(&mut names, pattern, None, Some(ident), errors);
                 }
             }
             for suffix in interface_suffixes(&args.interfaces, &ep.interface, ep.role) {
@@ -254,24 +278,7 @@ pub(crate) fn generate(
     });
     let consts = names.iter().map(|(ident, (name, lit))| {
         let span = lit.as_ref().map_or_else(Span::call_site, LitStr::span);
-        let ident = syn::Ident::new(ident, span);
-        match name {
-            Name::Flag(flag) => {
-                let doc = format!("The flag `{flag}`.");
-                quote_spanned! {span=>
-                    #[doc = #doc] pub const #ident: #p::Flag = #p::Flag::__checked(#flag);
-                }
-            }
-            Name::Pattern(a, b) => {
-                let doc = format!(
-                    "The flags `{a}*{b}`: `flags::{ident}.with(part)?` is the flag `{a}<part>{b}`."
-                );
-                quote_spanned! {span=>
-                    #[doc = #doc]
-                    pub const #ident: #p::FlagPattern = #p::FlagPattern::__checked(#a, #b);
-                }
-            }
-        }
+        const_item(&syn::Ident::new(ident, span), name)
     });
     // Layers' flags, re-exported: paths of `layers(...)` resolve in this module, so alias
     // them here and glob-import the alias in `flags`.
